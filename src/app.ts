@@ -1,0 +1,117 @@
+import { randomUUID } from 'node:crypto'
+import { join } from 'node:path'
+import cookie from '@fastify/cookie'
+import rateLimit from '@fastify/rate-limit'
+import swagger from '@fastify/swagger'
+import swaggerUi from '@fastify/swagger-ui'
+import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
+import Fastify, { type FastifyServerOptions } from 'fastify'
+import type { Config } from './config.ts'
+import type { Database } from './db/client.ts'
+import { createDomain } from './domain/create-domain.ts'
+import { createOutboxWorker } from './domain/outbox/outbox-worker.ts'
+import { createBlobStore } from './infra/blobs/blob-store.ts'
+import { createMailTransport, type MailTransport } from './infra/mail/mail-transport.ts'
+import { bodyParsing } from './surfaces/http/body-parsing.ts'
+import { drfErrorHandler } from './surfaces/http/drf-errors.ts'
+import './surfaces/http/request-context.ts'
+import { staffSurface } from './surfaces/staff/index.ts'
+import { storefrontSurface } from './surfaces/storefront/index.ts'
+
+export type AppOptions = {
+  config: Config
+  database: Database
+  /** Overrides the transport built from `config.smtpUrl`. */
+  mailTransport?: MailTransport
+  logger?: FastifyServerOptions['logger']
+  /** Whether this instance delivers the outbox (default true). */
+  runWorkers?: boolean
+  outboxRetryBaseMs?: number
+}
+
+const openApiInfo = {
+  title: 'Parley',
+  version: '0.1.0',
+  description:
+    'Messaging for commerce behind four surfaces, each wire-compatible with a published API: storefront `/users/`, staff `/api/`, vendor `/vendor/`, shop `/v3/`.',
+}
+
+/** Builds the app: shared plugins, then each surface under its prefix, then the outbox worker. */
+export async function buildApp(options: AppOptions) {
+  const { config, database } = options
+  const app = Fastify({
+    logger: options.logger ?? { level: config.logLevel },
+    bodyLimit: config.bodyLimit,
+    requestIdHeader: 'x-request-id',
+    genReqId: () => randomUUID(),
+    routerOptions: { ignoreTrailingSlash: true },
+    ajv: {
+      customOptions: { allErrors: true, verbose: true, coerceTypes: 'array', formats: { binary: true } },
+    },
+  }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const blobs = createBlobStore(join(config.dataDir, 'blobs'))
+  const domain = createDomain({ db: database.db, config, blobs })
+  const transport =
+    options.mailTransport ??
+    createMailTransport({ smtpUrl: config.smtpUrl, mailDir: join(config.dataDir, 'mail') })
+  const outbox = createOutboxWorker({
+    database,
+    transport,
+    blobs,
+    mailFrom: config.mailFrom,
+    log: app.log,
+    pollMs: config.outboxPollMs,
+    retryBaseMs: options.outboxRetryBaseMs ?? config.outboxRetryBaseMs,
+    maxAttempts: config.outboxMaxAttempts,
+  })
+  app.decorate('domain', domain)
+  app.decorate('outbox', outbox)
+
+  app.addHook('onSend', async (request, reply) => {
+    reply.header('x-request-id', request.id)
+  })
+  app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 401 }))
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
+  app.decorateRequest('principal', null)
+
+  await app.register(cookie)
+  await app.register(rateLimit, { global: false })
+  await app.register(bodyParsing, { bodyLimit: config.bodyLimit })
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: openApiInfo,
+      components: {
+        securitySchemes: {
+          cookieAuth: { type: 'apiKey', in: 'cookie', name: config.cookies.storefrontSession },
+          tokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <key>`' },
+        },
+      },
+    },
+  })
+  await app.register(swaggerUi, { routePrefix: '/docs' })
+
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
+  app.get('/healthz', { schema: { hide: true } }, async () => {
+    await database.db.execute('select 1')
+    return { status: 'ok' }
+  })
+
+  await app.register(storefrontSurface, { prefix: '/users', domain, config })
+  await app.register(staffSurface, { prefix: '/api', domain })
+
+  if (options.runWorkers ?? true) {
+    app.addHook('onReady', () => outbox.start())
+    app.addHook('onClose', () => outbox.stop())
+  }
+  app.addHook('onClose', () => transport.close())
+  return app
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    domain: ReturnType<typeof createDomain>
+    outbox: ReturnType<typeof createOutboxWorker>
+  }
+}

@@ -1,0 +1,94 @@
+import { mkdirSync } from 'node:fs'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { PGlite } from '@electric-sql/pglite'
+import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
+import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
+import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
+import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
+import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
+import pg from 'pg'
+import * as schema from './schema/index.ts'
+
+export type Schema = typeof schema
+/** The database or a transaction on it: every repository function takes the one it runs in. */
+export type Db = PgDatabase<PgQueryResultHKT, Schema>
+
+export type Database = {
+  db: Db
+  engine: 'postgres' | 'pglite'
+  migrate(): Promise<void>
+  /** Runs `handler` for every notification on `channel` until the returned function is called. */
+  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>
+  close(): Promise<void>
+}
+
+const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
+
+// Raw pg would hand bigint and numeric back as strings; ids are mapped by drizzle, counts come back as int8.
+pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+export async function openDatabase(options: {
+  databaseUrl: string | undefined
+  dataDir: string
+  poolSize: number
+}): Promise<Database> {
+  const { databaseUrl } = options
+  if (databaseUrl?.startsWith('postgres://') || databaseUrl?.startsWith('postgresql://')) {
+    return openPostgres(databaseUrl, options.poolSize)
+  }
+  if (databaseUrl !== undefined && databaseUrl !== 'memory://') {
+    throw new Error(`DATABASE_URL must be postgres://…, postgresql://… or memory://, got "${databaseUrl}"`)
+  }
+  return openPglite(databaseUrl === 'memory://' ? undefined : join(options.dataDir, 'db'))
+}
+
+function openPostgres(connectionString: string, max: number): Database {
+  const pool = new pg.Pool({ connectionString, max })
+  // A connection dropped by the server is reported here; the pool replaces it on the next query.
+  pool.on('error', () => {})
+  const db = drizzlePg(pool, { schema }) as unknown as Db
+  return {
+    db,
+    engine: 'postgres',
+    async migrate() {
+      await migratePg(drizzlePg(pool, { schema }), { migrationsFolder })
+    },
+    async listen(channel, handler) {
+      const client = new pg.Client({ connectionString })
+      client.on('error', () => {})
+      await client.connect()
+      client.on('notification', (message) => {
+        if (message.channel === channel) handler(message.payload ?? '')
+      })
+      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+      return async () => {
+        await client.end()
+      }
+    },
+    async close() {
+      await pool.end()
+    },
+  }
+}
+
+async function openPglite(folder: string | undefined): Promise<Database> {
+  if (folder !== undefined) mkdirSync(folder, { recursive: true })
+  const client = new PGlite(folder)
+  await client.waitReady
+  const db = drizzlePglite(client, { schema }) as unknown as Db
+  return {
+    db,
+    engine: 'pglite',
+    async migrate() {
+      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder })
+    },
+    async listen(channel, handler) {
+      const unlisten = await client.listen(channel, handler)
+      return unlisten
+    },
+    async close() {
+      await client.close()
+    },
+  }
+}

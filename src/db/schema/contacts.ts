@@ -1,0 +1,57 @@
+import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core'
+import { users } from './accounts.ts'
+import { orders } from './catalog.ts'
+import { createdAt, id, ref, timestamptz, updatedAt } from './columns.ts'
+import { companies } from './tenancy.ts'
+
+export const contactSubjects = pgTable(
+  'contact_subjects',
+  {
+    id: id(),
+    companyId: ref('company_id')
+      .notNull()
+      .references(() => companies.id),
+    /** Localized text by language tag, e.g. `{"en": "Order", "tr": "Sipariş"}`. */
+    texts: jsonb('texts').$type<Record<string, string>>().notNull(),
+    defaultLanguage: text('default_language').notNull().default('en'),
+    isOrderNeeded: boolean('is_order_needed').notNull().default(false),
+    position: integer('position').notNull().default(0),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [index('contact_subjects_company_idx').on(t.companyId, t.position)],
+)
+
+export type StoredAttachment = { key: string; filename: string; contentType: string; size: number }
+
+export const contacts = pgTable(
+  'contacts',
+  {
+    id: id(),
+    companyId: ref('company_id')
+      .notNull()
+      .references(() => companies.id),
+    /** `contact_us` for the storefront form, `staff` for contacts created through the staff surface. */
+    source: text('source').notNull(),
+    subjectId: ref('subject_id').references(() => contactSubjects.id, { onDelete: 'set null' }),
+    /** The subject's text when the contact was made: a later edit of the subject does not rewrite history. */
+    subject: text('subject').notNull(),
+    message: text('message').notNull().default(''),
+    firstName: text('first_name').notNull().default(''),
+    lastName: text('last_name').notNull().default(''),
+    email: text('email').notNull().default(''),
+    mobileNumber: text('mobile_number').notNull().default(''),
+    orderId: ref('order_id').references(() => orders.id, { onDelete: 'set null' }),
+    operation: text('operation'),
+    userId: ref('user_id').references(() => users.id, { onDelete: 'set null' }),
+    attachment: jsonb('attachment').$type<StoredAttachment>(),
+    viewed: boolean('viewed').notNull().default(false),
+    viewedAt: timestamptz('viewed_at'),
+    createdAt: createdAt(),
+    updatedAt: updatedAt(),
+  },
+  (t) => [
+    index('contacts_company_created_idx').on(t.companyId, t.createdAt.desc(), t.id.desc()),
+    index('contacts_company_viewed_idx').on(t.companyId, t.viewed, t.createdAt.desc()),
+  ],
+)

@@ -1,0 +1,7 @@
+export * from './accounts.ts'
+export * from './catalog.ts'
+export * from './contacts.ts'
+export * from './conversations.ts'
+export * from './outbox.ts'
+export * from './settings.ts'
+export * from './tenancy.ts'

@@ -1,0 +1,28 @@
+import { asc, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.ts'
+import { companies, locations } from '../../db/schema/index.ts'
+
+export const companiesRepository = {
+  /** The company serving a host name, else the first one made: a single shop needs no host set up. */
+  async forHost(db: Db, host: string | undefined): Promise<number | undefined> {
+    const name = (host ?? '').replace(/:\d+$/, '').toLowerCase()
+    const [row] = await db
+      .select({ id: companies.id })
+      .from(companies)
+      .orderBy(sql`${name} = any(${companies.hosts}) desc`, asc(companies.id))
+      .limit(1)
+    return row?.id
+  },
+
+  /** Creates the default company and its first location unless a company exists. */
+  async ensureDefault(db: Db): Promise<void> {
+    await db.transaction(async (tx) => {
+      const [company] = await tx
+        .insert(companies)
+        .values({ name: 'Default', slug: 'default' })
+        .onConflictDoNothing({ target: companies.slug })
+        .returning({ id: companies.id })
+      if (company) await tx.insert(locations).values({ companyId: company.id, name: 'Main' })
+    })
+  },
+}

@@ -1,0 +1,46 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { promisify } from 'node:util'
+
+const scryptAsync = promisify(scrypt) as (
+  password: string,
+  salt: Buffer,
+  keylen: number,
+  options: object,
+) => Promise<Buffer>
+
+// N=2^15 costs ~50 ms on these machines: slow for a guesser, fast enough for a login.
+const COST = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
+const KEY_LENGTH = 32
+
+/** `scrypt$N$r$p$salt$hash`, so the cost can rise later without breaking stored hashes. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(16)
+  const hash = await scryptAsync(password, salt, KEY_LENGTH, COST)
+  return ['scrypt', COST.N, COST.r, COST.p, salt.toString('base64url'), hash.toString('base64url')].join('$')
+}
+
+export async function verifyPassword(password: string, stored: string): Promise<boolean> {
+  const [scheme, N, r, p, salt, hash] = stored.split('$')
+  if (scheme !== 'scrypt' || !salt || !hash) return false
+  const expected = Buffer.from(hash, 'base64url')
+  const actual = await scryptAsync(password, Buffer.from(salt, 'base64url'), expected.length, {
+    N: Number(N),
+    r: Number(r),
+    p: Number(p),
+    maxmem: COST.maxmem,
+  })
+  return timingSafeEqual(actual, expected)
+}
+
+// A hash of a real password, compared against when the user does not exist so both paths take as long.
+let decoy: Promise<string> | undefined
+export const decoyHash = () => {
+  decoy ??= hashPassword(randomBytes(12).toString('base64url'))
+  return decoy
+}
+
+/** A random bearer secret (session id, API key, CSRF token). */
+export const newToken = (bytes = 32) => randomBytes(bytes).toString('base64url')
+
+/** Bearer secrets are stored as SHA-256: they are long and random, so a slow hash adds nothing. */
+export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')

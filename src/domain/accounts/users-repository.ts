@@ -1,0 +1,73 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.ts'
+import { apiKeys, sessions, users } from '../../db/schema/index.ts'
+
+export type NewUser = typeof users.$inferInsert
+export type User = typeof users.$inferSelect
+
+export const usersRepository = {
+  async findById(db: Db, companyId: number, id: number): Promise<User | undefined> {
+    const [row] = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.companyId, companyId), eq(users.id, id)))
+    return row
+  },
+
+  async findByEmail(db: Db, companyId: number, email: string): Promise<User | undefined> {
+    const [row] = await db
+      .select()
+      .from(users)
+      .where(and(eq(users.companyId, companyId), sql`lower(${users.email}) = lower(${email})`))
+    return row
+  },
+
+  async insert(db: Db, user: NewUser): Promise<User> {
+    const [row] = await db.insert(users).values(user).returning()
+    if (!row) throw new Error('insert returned no row')
+    return row
+  },
+
+  async update(db: Db, id: number, changes: Partial<NewUser>): Promise<User> {
+    const [row] = await db
+      .update(users)
+      .set({ ...changes, updatedAt: sql`now()` })
+      .where(eq(users.id, id))
+      .returning()
+    if (!row) throw new Error('update found no row')
+    return row
+  },
+
+  async insertSession(db: Db, tokenHash: string, userId: number, expiresAt: Date) {
+    await db.insert(sessions).values({ tokenHash, userId, expiresAt })
+  },
+
+  async userOfSession(db: Db, tokenHash: string): Promise<User | undefined> {
+    const [row] = await db
+      .select({ user: users })
+      .from(sessions)
+      .innerJoin(users, eq(users.id, sessions.userId))
+      .where(
+        and(eq(sessions.tokenHash, tokenHash), sql`${sessions.expiresAt} > now()`, eq(users.isActive, true)),
+      )
+    return row?.user
+  },
+
+  async deleteSession(db: Db, tokenHash: string) {
+    await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash))
+  },
+
+  async insertApiKey(db: Db, key: { userId: number; name: string; prefix: string; keyHash: string }) {
+    const [row] = await db.insert(apiKeys).values(key).returning({ id: apiKeys.id })
+    return row
+  },
+
+  async userOfApiKey(db: Db, keyHash: string): Promise<User | undefined> {
+    const [row] = await db
+      .select({ user: users })
+      .from(apiKeys)
+      .innerJoin(users, eq(users.id, apiKeys.userId))
+      .where(and(eq(apiKeys.keyHash, keyHash), sql`${apiKeys.revokedAt} is null`, eq(users.isActive, true)))
+    return row?.user
+  },
+}

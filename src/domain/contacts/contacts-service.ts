@@ -1,0 +1,150 @@
+import type { Db } from '../../db/client.ts'
+import type { BlobStore } from '../../infra/blobs/blob-store.ts'
+import { ordersRepository } from '../catalog/orders-repository.ts'
+import { FieldErrors, messages } from '../errors.ts'
+import { outboxRepository } from '../outbox/outbox-repository.ts'
+import type { Actor } from '../principal.ts'
+import type { SettingsService } from '../settings/settings-service.ts'
+import { checkAttachment, type Upload } from './attachment-check.ts'
+import { composeContactEmails } from './contact-emails.ts'
+import { type Contact, contactsRepository } from './contacts-repository.ts'
+import { localize } from './language.ts'
+import { subjectsRepository } from './subjects-repository.ts'
+
+/** A contact-us form as a client sent it; fields a surface already found invalid are left out. */
+export type ContactUsInput = {
+  subject?: number
+  fullName?: string
+  email?: string
+  phone?: string
+  message?: string
+  order?: number
+  operation?: string
+  file?: Upload
+}
+
+const splitName = (fullName: string) => {
+  const [first = '', ...rest] = fullName.trim().split(/\s+/)
+  return { firstName: first, lastName: rest.join(' ') }
+}
+
+export function createContactsService(deps: {
+  db: Db
+  settings: SettingsService
+  blobs: BlobStore
+  mailDomain: string
+}) {
+  const { db } = deps
+
+  return {
+    async listSubjects(companyId: number, languages: string[]) {
+      const subjects = await subjectsRepository.list(db, companyId)
+      return subjects.map((subject) => ({
+        id: subject.id,
+        text: localize(subject.texts, subject.defaultLanguage, languages),
+        isOrderNeeded: subject.isOrderNeeded,
+      }))
+    },
+
+    /**
+     * Stores a contact-us submission and queues its emails in the same transaction, so an accepted form is
+     * never lost nor mailed twice. Every problem with the form is reported at once.
+     */
+    async submit(
+      actor: Actor,
+      input: ContactUsInput,
+      priorErrors: Record<string, string[]> = {},
+    ): Promise<Contact> {
+      const errors = new FieldErrors(priorErrors)
+      const settings = await deps.settings.current(actor.companyId)
+      const customerId = actor.principal?.userId
+
+      const subject =
+        input.subject === undefined
+          ? undefined
+          : await subjectsRepository.findById(db, actor.companyId, input.subject)
+      if (input.subject !== undefined && !subject) errors.add('subject', messages.doesNotExist(input.subject))
+
+      const order =
+        input.order === undefined || customerId === undefined
+          ? undefined
+          : await ordersRepository.findOfCustomer(db, actor.companyId, customerId, input.order)
+      if (input.order !== undefined && !order) errors.add('order', messages.doesNotExist(input.order))
+      if (subject?.isOrderNeeded && input.order === undefined && !errors.has('order')) {
+        errors.add('order', messages.required)
+      }
+
+      const operation = input.operation ?? 'default'
+      if (input.operation !== undefined && !(input.operation in settings.CONTACT_US_EMAIL_TO)) {
+        errors.add('operation', messages.invalidChoice(input.operation))
+      }
+
+      const attachment = input.file ? checkAttachment(input.file, settings) : undefined
+      if (attachment && 'problem' in attachment) errors.add('file', attachment.problem)
+      errors.throwIfAny()
+      if (!subject || input.fullName === undefined || input.email === undefined) {
+        throw new Error('a surface passed a contact without its required fields')
+      }
+
+      const stored =
+        input.file && attachment && 'contentType' in attachment
+          ? {
+              key: await deps.blobs.put(input.file.content),
+              filename: input.file.filename,
+              contentType: attachment.contentType,
+              size: input.file.content.length,
+            }
+          : null
+      const fullName = input.fullName.trim()
+      const subjectText = localize(subject.texts, subject.defaultLanguage, [])
+
+      return db.transaction(async (tx) => {
+        const contact = await contactsRepository.insert(tx, {
+          companyId: actor.companyId,
+          source: 'contact_us',
+          subjectId: subject.id,
+          subject: subjectText,
+          message: input.message ?? '',
+          ...splitName(fullName),
+          email: input.email ?? '',
+          mobileNumber: input.phone ?? '',
+          orderId: order?.id ?? null,
+          operation,
+          userId: customerId ?? null,
+          attachment: stored,
+        })
+        const emails = composeContactEmails(
+          {
+            id: contact.id,
+            subject: subjectText,
+            fullName,
+            email: contact.email,
+            phone: contact.mobileNumber,
+            message: contact.message,
+            orderNumber: order ? order.number || String(order.id) : null,
+            operation,
+            attachment: stored && {
+              filename: stored.filename,
+              contentType: stored.contentType,
+              blobKey: stored.key,
+            },
+          },
+          settings,
+          deps.mailDomain,
+        )
+        await outboxRepository.enqueue(
+          tx,
+          emails.map((payload) => ({
+            companyId: actor.companyId,
+            kind: 'email' as const,
+            payload,
+            contactId: contact.id,
+          })),
+        )
+        return contact
+      })
+    },
+  }
+}
+
+export type ContactsService = ReturnType<typeof createContactsService>

@@ -1,0 +1,21 @@
+import type { Config } from '../config.ts'
+import type { Db } from '../db/client.ts'
+import type { BlobStore } from '../infra/blobs/blob-store.ts'
+import { createAccountsService } from './accounts/accounts-service.ts'
+import { createContactsService } from './contacts/contacts-service.ts'
+import { createSettingsService } from './settings/settings-service.ts'
+
+/** Every domain service, wired once per app and handed to each surface. */
+export function createDomain(deps: { db: Db; config: Config; blobs: BlobStore }) {
+  const { db, config, blobs } = deps
+  const settings = createSettingsService(db, config.settingDefaults, config.bodyLimit)
+  const accounts = createAccountsService(db, config.sessionTtlSeconds)
+  const mailDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'parley.local'
+  return {
+    accounts,
+    settings,
+    contacts: createContactsService({ db, settings, blobs, mailDomain }),
+  }
+}
+
+export type Domain = ReturnType<typeof createDomain>

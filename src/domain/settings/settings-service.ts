@@ -1,0 +1,84 @@
+import type { SettingDefaults } from '../../config.ts'
+import type { Db } from '../../db/client.ts'
+import { DomainError, notFound } from '../errors.ts'
+import type { Principal } from '../principal.ts'
+import { type SettingKey, type Settings, settingDefinitions } from './definitions.ts'
+import { settingsRepository } from './settings-repository.ts'
+
+export type SettingView = {
+  key: SettingKey
+  value: unknown
+  default: unknown
+  isDefault: boolean
+  description: string
+  updatedAt: Date | null
+}
+
+function requireAdmin(principal: Principal) {
+  if (!principal.isSuperuser) {
+    throw new DomainError('forbidden', 'You do not have permission to perform this action.')
+  }
+}
+
+/**
+ * Dynamic settings: defaults from configuration, overridden per company by staff. Read from the database on
+ * every use, so a change is in effect on the next request on every instance.
+ */
+export function createSettingsService(db: Db, defaults: SettingDefaults, bodyLimit: number) {
+  const definitions = settingDefinitions(bodyLimit)
+  const definitionOf = (key: string) => definitions.find((definition) => definition.key === key)
+
+  async function views(companyId: number, runIn: Db = db): Promise<SettingView[]> {
+    const overrides = new Map(
+      (await settingsRepository.overrides(runIn, companyId)).map((row) => [row.key, row]),
+    )
+    return definitions.map(({ key, description }) => {
+      const override = overrides.get(key)
+      return {
+        key,
+        value: override ? override.value : defaults[key],
+        default: defaults[key],
+        isDefault: override === undefined,
+        description,
+        updatedAt: override?.updatedAt ?? null,
+      }
+    })
+  }
+
+  return {
+    /** The settings in effect for a company, for the domain's own use. */
+    async current(companyId: number, runIn: Db = db): Promise<Settings> {
+      const entries = (await views(companyId, runIn)).map((view) => [view.key, view.value])
+      return Object.fromEntries(entries) as Settings
+    },
+
+    async list(principal: Principal): Promise<SettingView[]> {
+      requireAdmin(principal)
+      return views(principal.companyId)
+    },
+
+    async get(principal: Principal, key: string): Promise<SettingView> {
+      requireAdmin(principal)
+      const view = (await views(principal.companyId)).find((candidate) => candidate.key === key)
+      if (!view) throw notFound()
+      return view
+    },
+
+    /** Sets a value; `null` returns the key to its configured default. */
+    async update(principal: Principal, key: string, value: unknown): Promise<SettingView> {
+      requireAdmin(principal)
+      const definition = definitionOf(key)
+      if (!definition) throw notFound()
+      if (value === null) {
+        await settingsRepository.remove(db, principal.companyId, key)
+      } else {
+        const problem = definition.problem(value)
+        if (problem) throw new DomainError('validation', problem, { value: [problem] })
+        await settingsRepository.upsert(db, principal.companyId, key, value, principal.userId)
+      }
+      return this.get(principal, key)
+    },
+  }
+}
+
+export type SettingsService = ReturnType<typeof createSettingsService>

@@ -1,0 +1,39 @@
+import { mkdir, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import nodemailer from 'nodemailer'
+import type Mail from 'nodemailer/lib/mailer'
+
+/** A message ready for the wire; `messageId` is stable, so a resend after a crash is recognisable. */
+export type MailMessage = Mail.Options & { messageId: string }
+
+export type MailTransport = {
+  send(message: MailMessage): Promise<void>
+  close(): void
+}
+
+/** SMTP when `smtpUrl` is set, else each message written as an `.eml` file (embedded mode). */
+export function createMailTransport(options: {
+  smtpUrl: string | undefined
+  mailDir: string
+}): MailTransport {
+  if (options.smtpUrl) {
+    const transporter = nodemailer.createTransport(options.smtpUrl)
+    return {
+      async send(message) {
+        await transporter.sendMail(message)
+      },
+      close: () => transporter.close(),
+    }
+  }
+  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+  return {
+    async send(message) {
+      const info = await transporter.sendMail(message)
+      await mkdir(options.mailDir, { recursive: true })
+      const name = message.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')
+      // Rewriting the same file on a retry keeps one copy per message, as an SMTP server would dedupe.
+      await writeFile(join(options.mailDir, `${name}.eml`), info.message as Buffer)
+    },
+    close: () => transporter.close(),
+  }
+}

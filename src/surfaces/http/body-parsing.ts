@@ -1,0 +1,34 @@
+import formbody from '@fastify/formbody'
+import multipart from '@fastify/multipart'
+import type { FastifyInstance } from 'fastify'
+import fp from 'fastify-plugin'
+import type { Upload } from '../../domain/contacts/attachment-check.ts'
+
+/**
+ * JSON (built in), urlencoded and multipart bodies alike become a plain object of fields before validation;
+ * a multipart body's files go to `request.uploads`. Over-long bodies and files are refused with 413.
+ */
+export const bodyParsing = fp(async (app: FastifyInstance, options: { bodyLimit: number }) => {
+  await app.register(formbody, { bodyLimit: options.bodyLimit })
+  await app.register(multipart, {
+    limits: { fileSize: options.bodyLimit, fieldSize: 1024 * 1024, files: 5, fields: 100, parts: 110 },
+  })
+  app.decorateRequest('uploads', null)
+  app.addHook('preValidation', async (request) => {
+    if (!request.isMultipart()) return
+    const fields: Record<string, string> = {}
+    const uploads = new Map<string, Upload>()
+    for await (const part of request.parts()) {
+      if (part.type === 'file') {
+        const content = await part.toBuffer()
+        if (part.filename !== '' || content.length > 0) {
+          uploads.set(part.fieldname, { filename: part.filename, content })
+        }
+      } else if (typeof part.value === 'string') {
+        fields[part.fieldname] = part.value
+      }
+    }
+    request.body = fields
+    request.uploads = uploads
+  })
+})

@@ -1,0 +1,67 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import { type DomainErrorCode, NON_FIELD } from '../../domain/errors.ts'
+import { classify, type Failure } from './failures.ts'
+import { mapKeys, snakeCase } from './naming.ts'
+
+const statusOf: Record<DomainErrorCode, number> = {
+  validation: 400,
+  not_found: 404,
+  unauthenticated: 401,
+  forbidden: 403,
+  conflict: 409,
+  idempotency_mismatch: 422,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  throttled: 429,
+}
+
+/** A failure as Django REST framework words it: field errors, or `{"detail": "..."}`. */
+function render(failure: Failure, unauthenticatedStatus: number): { status: number; body: unknown } {
+  switch (failure.kind) {
+    case 'domain': {
+      const { error } = failure
+      if (error.code === 'validation') {
+        const fields = Object.keys(error.fields).length > 0 ? error.fields : { [NON_FIELD]: [error.message] }
+        return { status: 400, body: mapKeys(fields, snakeCase) }
+      }
+      const status = error.code === 'unauthenticated' ? unauthenticatedStatus : statusOf[error.code]
+      return { status, body: { detail: error.message } }
+    }
+    case 'schema':
+      return { status: 400, body: failure.fields }
+    case 'malformed':
+      return { status: 400, body: { detail: failure.detail } }
+    case 'too_large':
+      return { status: 413, body: { detail: 'Request body is too large.' } }
+    case 'unsupported_media_type':
+      return { status: 415, body: { detail: `Unsupported media type "${failure.contentType}" in request.` } }
+    case 'throttled':
+      return {
+        status: 429,
+        body: {
+          detail: `Request was throttled. Expected available in ${failure.retryAfterSeconds} seconds.`,
+        },
+      }
+    case 'not_found':
+      return { status: 404, body: { detail: 'Not found.' } }
+    case 'method_not_allowed':
+      return { status: 405, body: { detail: `Method "${failure.method}" not allowed.` } }
+    case 'internal':
+      return { status: 500, body: { detail: 'A server error occurred.' } }
+  }
+}
+
+/**
+ * The error handler of a surface in Django REST framework's dialect. Session-authenticated surfaces answer a
+ * missing login with 403, as DRF does when no authenticator offers a challenge; token surfaces with 401.
+ */
+export function drfErrorHandler(options: { unauthenticatedStatus: 401 | 403; challenge?: string }) {
+  return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
+    const failure = classify(error, request.headers['content-type'])
+    if (failure.kind === 'internal') request.log.error({ err: error }, 'request failed')
+    if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
+    const { status, body } = render(failure, options.unauthenticatedStatus)
+    if (status === 401 && options.challenge) reply.header('www-authenticate', options.challenge)
+    return reply.status(status).send(body)
+  }
+}

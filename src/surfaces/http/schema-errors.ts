@@ -1,0 +1,62 @@
+import type { FastifySchemaValidationError } from 'fastify'
+import { messages } from '../../domain/errors.ts'
+
+type SchemaError = FastifySchemaValidationError & { data?: unknown }
+
+const fieldOf = (error: SchemaError) => {
+  const path = error.instancePath.split('/').filter(Boolean)
+  if (error.keyword === 'required') path.push(String(error.params.missingProperty))
+  return path[0] ?? 'non_field_errors'
+}
+
+function messageOf(error: SchemaError): string {
+  const limit = Number(error.params.limit)
+  switch (error.keyword) {
+    case 'required':
+      return messages.required
+    case 'maxLength':
+      return messages.maxLength(limit)
+    case 'minLength':
+      return limit === 1 ? messages.blank : messages.minLength(limit)
+    case 'minimum':
+      return messages.minValue(limit)
+    case 'maximum':
+      return messages.maxValue(limit)
+    case 'enum':
+      return messages.invalidChoice(error.data)
+    case 'format':
+      if (error.params.format === 'email') return messages.invalidEmail
+      if (error.params.format === 'date-time') return messages.invalidDatetime
+      return messages.invalid
+    case 'type': {
+      const type = String(error.params.type)
+      if (error.data === null) return messages.null
+      if (type.includes('integer')) return messages.invalidInteger
+      if (type.includes('number')) return messages.invalidNumber
+      if (type.includes('boolean')) return messages.invalidBoolean
+      if (type.includes('string')) return messages.invalidString
+      if (type.includes('array')) return messages.notAList(typeof error.data)
+      if (type.includes('object')) return messages.notAnObject(typeof error.data)
+      return messages.invalid
+    }
+    default:
+      return messages.invalid
+  }
+}
+
+/**
+ * A schema validator's errors as messages per top-level field, in Django REST framework's wording. A body
+ * that is not an object at all is reported against `non_field_errors`.
+ */
+export function fieldErrorsFromSchema(errors: SchemaError[]): Record<string, string[]> {
+  const fields: Record<string, string[]> = {}
+  for (const error of errors) {
+    if (error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'if') continue
+    const field = fieldOf(error)
+    const message = messageOf(error)
+    const list = fields[field] ?? []
+    if (!list.includes(message)) list.push(message)
+    fields[field] = list
+  }
+  return fields
+}

@@ -1,0 +1,25 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Domain } from '../../domain/create-domain.ts'
+import type { Principal } from '../../domain/principal.ts'
+import { drfErrorHandler } from '../http/drf-errors.ts'
+import { settingsRoutes } from './settings-routes.ts'
+import { authenticateStaff } from './token-auth.ts'
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The staff user of a staff-surface request, set before any handler runs. */
+    staff: Principal
+  }
+}
+
+/** The staff surface (`/api/`, seed 002): API-key authentication, staff or admin only, DRF bodies. */
+export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (app, { domain }) => {
+  app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 401, challenge: 'Token' }))
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
+  app.decorateRequest('staff', null as unknown as Principal)
+  app.addHook('onRequest', async (request) => {
+    request.staff = await authenticateStaff(request, domain)
+  })
+
+  await app.register(settingsRoutes, { domain })
+}

@@ -1,0 +1,104 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import { Type } from 'typebox'
+import type { Config } from '../../config.ts'
+import { preferredLanguages } from '../../domain/contacts/language.ts'
+import type { Domain } from '../../domain/create-domain.ts'
+import { ThrottledError } from '../http/failures.ts'
+import { camelCase, mapKeys } from '../http/naming.ts'
+import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
+import { ContactUsRequest, ContactUsSubject, ErrorResponse } from './schemas.ts'
+import { actorOf } from './session-auth.ts'
+
+const contactUsDescription = `Submits a contact us message.
+
+**Business Logic:**
+- **Email Routing:** Sends an email to recipients configured in \`CONTACT_US_EMAIL_TO\` based on the operation type.
+- **User Notification:** Optionally sends a copy to the user if \`CONTACT_US_SEND_USER\` is enabled.
+- **Reply-To:** Sets the Reply-To header to the user's email if \`CONTACT_US_REPLY_TO_ONLY_USER\` is enabled.
+- **CC/BCC:** Applies CC/BCC rules from \`EMAIL_BCC_AND_CC\` setting.
+- **Attachments:** Validates and attaches files if provided.
+- **Order Linking:** Links the message to a specific order if required by the subject.
+
+Accepts multipart/form-data, JSON and urlencoded bodies. Throttled per client (429).`
+
+export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: Config }> = async (
+  app,
+  { domain, config },
+) => {
+  app.get(
+    '/contact-us-subjects/',
+    {
+      schema: {
+        summary: 'List Contact Us Subjects',
+        description: 'Lists available subjects for the contact us form, localized by `Accept-Language`.',
+        operationId: 'listContactUsSubjects',
+        tags: ['Contact'],
+        response: { 200: Type.Array(ContactUsSubject) },
+      },
+    },
+    async (request) => {
+      const { companyId } = await actorOf(request, domain)
+      const subjects = await domain.contacts.listSubjects(
+        companyId,
+        preferredLanguages(request.headers['accept-language']),
+      )
+      return subjects.map((subject) => ({
+        id: subject.id,
+        text: subject.text,
+        is_order_needed: subject.isOrderNeeded,
+      }))
+    },
+  )
+
+  app.post(
+    '/contact-us/',
+    {
+      attachValidation: true,
+      config: {
+        rateLimit: {
+          max: config.contactUsRatePerMinute,
+          timeWindow: 60_000,
+          keyGenerator: (request) =>
+            request.principal ? `user:${request.principal.userId}` : `ip:${request.ip}`,
+          errorResponseBuilder: (_request, context) => new ThrottledError(Math.ceil(context.ttl / 1000)),
+        },
+      },
+      schema: {
+        summary: 'Submit Contact Us Form',
+        description: contactUsDescription,
+        operationId: 'submitContactUs',
+        tags: ['Contact'],
+        consumes: ['multipart/form-data', 'application/json', 'application/x-www-form-urlencoded'],
+        body: ContactUsRequest,
+        response: {
+          200: Type.Unknown({ description: 'Message sent successfully (empty body)' }),
+          400: ErrorResponse,
+        },
+      },
+    },
+    async (request, reply) => {
+      // Schema problems and the domain's own checks are reported together, as one DRF validation error.
+      const schemaErrors = request.validationError?.validation
+        ? mapKeys(fieldErrorsFromSchema(request.validationError.validation), camelCase)
+        : {}
+      const body = (request.body ?? {}) as Partial<typeof request.body>
+      const valid = <K extends keyof typeof body>(field: K, domainName: string) =>
+        schemaErrors[domainName] ? undefined : body[field]
+      await domain.contacts.submit(
+        await actorOf(request, domain),
+        {
+          subject: valid('subject', 'subject'),
+          fullName: valid('full_name', 'fullName'),
+          email: valid('email', 'email'),
+          phone: valid('phone', 'phone'),
+          message: valid('message', 'message'),
+          order: valid('order', 'order'),
+          operation: valid('operation', 'operation'),
+          file: request.uploads?.get('file'),
+        },
+        schemaErrors,
+      )
+      return reply.status(200).send()
+    },
+  )
+}

@@ -1,0 +1,46 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../../config.ts'
+import type { Domain } from '../../domain/create-domain.ts'
+import { drfErrorHandler } from '../http/drf-errors.ts'
+import { accountRoutes } from './account-routes.ts'
+import { contactRoutes } from './contact-routes.ts'
+import { type CsrfOptions, checkCsrf, setCsrfCookie } from './csrf.ts'
+import { authenticateSession, type SessionCookies } from './session-auth.ts'
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Skips the CSRF token check (session-establishing routes); the Origin check still applies. */
+    csrfExempt?: boolean
+  }
+}
+
+/** The storefront surface (`/users/`, seeds 000 and 001): session cookies, Django CSRF, DRF bodies. */
+export const storefrontSurface: FastifyPluginAsyncTypebox<{ domain: Domain; config: Config }> = async (
+  app,
+  { domain, config },
+) => {
+  const cookies: SessionCookies = {
+    session: config.cookies.storefrontSession,
+    sessionAlt: config.cookies.storefrontSessionAlt,
+    secure: config.cookies.secure,
+  }
+  const csrf: CsrfOptions = {
+    cookie: config.cookies.storefrontCsrf,
+    header: config.cookies.storefrontCsrfHeader,
+    trustedOrigins: config.trustedOrigins,
+    secure: config.cookies.secure,
+  }
+
+  app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 403 }))
+  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
+
+  app.addHook('onRequest', async (request, reply) => {
+    // Every response hands out a CSRF cookie to a client that has none, as Django's middleware does.
+    if (!request.cookies[csrf.cookie]) setCsrfCookie(reply, csrf)
+    await authenticateSession(request, domain, cookies)
+    if (!request.routeOptions.config.csrfExempt) checkCsrf(request, csrf)
+  })
+
+  await app.register(accountRoutes, { domain, config, cookies, csrf })
+  await app.register(contactRoutes, { domain, config })
+}

@@ -1,0 +1,58 @@
+import { Type } from 'typebox'
+
+export const ErrorResponse = Type.Record(Type.String(), Type.Array(Type.String()), {
+  description: 'Standard DRF validation error response',
+})
+export const DetailResponse = Type.Object({ detail: Type.String() })
+
+export const EnumValue = Type.Object({ value: Type.String(), label: Type.String() })
+
+export const LoginRequest = Type.Object({
+  email: Type.String({ minLength: 1 }),
+  password: Type.String({ minLength: 1 }),
+})
+
+export const StorefrontUser = Type.Object({
+  id: Type.Integer(),
+  email: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  phone: Type.String(),
+  gender: Type.Union([EnumValue, Type.Null()]),
+  is_staff: Type.Boolean(),
+})
+
+export const ContactUsRequest = Type.Object({
+  subject: Type.Integer({
+    description: 'ID of the contact subject. Determines if an order reference is required.',
+  }),
+  full_name: Type.String({ minLength: 1, maxLength: 70 }),
+  email: Type.String({ format: 'email' }),
+  phone: Type.Optional(Type.String({ maxLength: 70 })),
+  message: Type.String({ minLength: 1 }),
+  file: Type.Optional(
+    Type.String({
+      format: 'binary',
+      description: 'Optional file attachment. Validated for allowed extensions and size limits.',
+    }),
+  ),
+  order: Type.Optional(
+    Type.Integer({
+      description:
+        'ID of the related order. Required if the selected subject implies an order context. Must belong to the authenticated user.',
+    }),
+  ),
+  operation: Type.Optional(
+    Type.String({
+      maxLength: 30,
+      description:
+        'Operation type key. Validated against configured contact email recipients (`CONTACT_US_EMAIL_TO`).',
+    }),
+  ),
+})
+
+export const ContactUsSubject = Type.Object({
+  id: Type.Integer({ description: 'Unique identifier for the contact subject.' }),
+  text: Type.String({ description: 'Localized subject text.' }),
+  is_order_needed: Type.Boolean({ description: 'Indicates if an order ID is required for this subject.' }),
+})
