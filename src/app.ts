@@ -9,8 +9,10 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import { createDomain } from './domain/create-domain.ts'
+import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
 import { createOutboxWorker } from './domain/outbox/outbox-worker.ts'
 import { createBlobStore } from './infra/blobs/blob-store.ts'
+import { createEventHub } from './infra/events/event-hub.ts'
 import { createMailTransport, type MailTransport } from './infra/mail/mail-transport.ts'
 import { bodyParsing } from './surfaces/http/body-parsing.ts'
 import { drfErrorHandler } from './surfaces/http/drf-errors.ts'
@@ -65,8 +67,10 @@ export async function buildApp(options: AppOptions) {
     retryBaseMs: options.outboxRetryBaseMs ?? config.outboxRetryBaseMs,
     maxAttempts: config.outboxMaxAttempts,
   })
+  const events = createEventHub(database, EVENTS_CHANNEL)
   app.decorate('domain', domain)
   app.decorate('outbox', outbox)
+  app.decorate('events', events)
 
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
@@ -98,13 +102,16 @@ export async function buildApp(options: AppOptions) {
     return { status: 'ok' }
   })
 
-  await app.register(storefrontSurface, { prefix: '/users', domain, config })
+  await app.register(storefrontSurface, { prefix: '/users', domain, config, events })
   await app.register(staffSurface, { prefix: '/api', domain })
 
   if (options.runWorkers ?? true) {
     app.addHook('onReady', () => outbox.start())
     app.addHook('onClose', () => outbox.stop())
   }
+  app.addHook('onReady', () => events.start())
+  // Open event streams would hold the server's close forever: end them first.
+  app.addHook('preClose', () => events.stop())
   app.addHook('onClose', () => transport.close())
   return app
 }
@@ -113,5 +120,6 @@ declare module 'fastify' {
   interface FastifyInstance {
     domain: ReturnType<typeof createDomain>
     outbox: ReturnType<typeof createOutboxWorker>
+    events: ReturnType<typeof createEventHub>
   }
 }

@@ -102,12 +102,18 @@ export async function seedDemo(db: Db, domain: Domain) {
   if (!location) throw new Error('the default company has no location')
   const companyId = company.id
 
-  const demoUsers: Record<string, DemoUser> = {}
-  for (const name of Object.keys(people) as (keyof typeof people)[]) {
+  const demoUser = async (name: keyof typeof people): Promise<DemoUser> => {
     const user = await upsertUser(db, companyId, name)
-    demoUsers[name] = { ...user, token: await domain.accounts.createApiKey(user.id, 'seed-demo') }
+    return { ...user, token: await domain.accounts.createApiKey(user.id, 'seed-demo') }
   }
-  const sellerUser = demoUsers.seller as DemoUser
+  const demoUsers = {
+    admin: await demoUser('admin'),
+    staff: await demoUser('staff'),
+    alice: await demoUser('alice'),
+    bob: await demoUser('bob'),
+    seller: await demoUser('seller'),
+  }
+  const sellerUser = demoUsers.seller
   const [seller] = await db
     .insert(sellers)
     .values({ companyId, externalId: demoId('bmw'), name: 'BMW Parts Store', rating: '4.85', reviewsCount: 127 })
@@ -123,9 +129,9 @@ export async function seedDemo(db: Db, domain: Domain) {
     .set({ productsCount: sql`(select count(*) from ${products} where ${products.sellerId} = ${seller.id})` })
     .where(eq(sellers.id, seller.id))
 
-  const aliceOrder = await upsertOrder(db, companyId, (demoUsers.alice as DemoUser).id, 'alice', [brakes, mirror])
-  const bobOrder = await upsertOrder(db, companyId, (demoUsers.bob as DemoUser).id, 'bob', [mirror])
-  const admin = demoUsers.admin as DemoUser
+  const aliceOrder = await upsertOrder(db, companyId, demoUsers.alice.id, 'alice', [brakes, mirror])
+  const bobOrder = await upsertOrder(db, companyId, demoUsers.bob.id, 'bob', [mirror])
+  const admin = demoUsers.admin
   await settingsRepository.upsert(
     db,
     companyId,

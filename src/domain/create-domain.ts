@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts'
 import type { BlobStore } from '../infra/blobs/blob-store.ts'
 import { createAccountsService } from './accounts/accounts-service.ts'
 import { createContactsService } from './contacts/contacts-service.ts'
+import { createEventsService } from './events/events-service.ts'
 import { createSettingsService } from './settings/settings-service.ts'
 
 /** Every domain service, wired once per app and handed to each surface. */
@@ -15,6 +16,7 @@ export function createDomain(deps: { db: Db; config: Config; blobs: BlobStore })
     accounts,
     settings,
     contacts: createContactsService({ db, settings, blobs, mailDomain }),
+    events: createEventsService(db),
   }
 }
 

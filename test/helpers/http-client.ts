@@ -31,7 +31,8 @@ export class HttpClient {
     }
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(method)
     const token = this.cookies.get(this.csrfCookie)
-    if (unsafe && (options.csrf ?? true) && token && !headers.has(this.csrfHeader)) headers.set(this.csrfHeader, token)
+    if (unsafe && (options.csrf ?? true) && token && !headers.has(this.csrfHeader))
+      headers.set(this.csrfHeader, token)
     let body: string | Buffer | FormData | undefined
     const given = options.body
     if (given && 'json' in given) {
@@ -44,7 +45,14 @@ export class HttpClient {
       const form = new FormData()
       for (const [name, value] of Object.entries(given.multipart)) {
         if (typeof value === 'string') form.append(name, value)
-        else form.append(name, new Blob([value.content], { type: value.type ?? 'application/octet-stream' }), value.filename)
+        else {
+          const content = typeof value.content === 'string' ? value.content : new Uint8Array(value.content)
+          form.append(
+            name,
+            new Blob([content], { type: value.type ?? 'application/octet-stream' }),
+            value.filename,
+          )
+        }
       }
       body = form
     } else if (given && 'raw' in given) {
@@ -67,9 +75,12 @@ export class HttpClient {
   }
 
   get = (path: string, options?: RequestOptions) => this.request('GET', path, options)
-  post = (path: string, body?: Body, options?: RequestOptions) => this.request('POST', path, { ...options, body })
-  put = (path: string, body?: Body, options?: RequestOptions) => this.request('PUT', path, { ...options, body })
-  patch = (path: string, body?: Body, options?: RequestOptions) => this.request('PATCH', path, { ...options, body })
+  post = (path: string, body?: Body, options?: RequestOptions) =>
+    this.request('POST', path, { ...options, body })
+  put = (path: string, body?: Body, options?: RequestOptions) =>
+    this.request('PUT', path, { ...options, body })
+  patch = (path: string, body?: Body, options?: RequestOptions) =>
+    this.request('PATCH', path, { ...options, body })
   delete = (path: string, options?: RequestOptions) => this.request('DELETE', path, options)
 
   /** Logs in on the storefront, after a first request hands out the CSRF cookie. */

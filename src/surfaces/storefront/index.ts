@@ -1,10 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
+import type { EventHub } from '../../infra/events/event-hub.ts'
 import { drfErrorHandler } from '../http/drf-errors.ts'
 import { accountRoutes } from './account-routes.ts'
 import { contactRoutes } from './contact-routes.ts'
 import { type CsrfOptions, checkCsrf, setCsrfCookie } from './csrf.ts'
+import { eventRoutes } from './event-routes.ts'
 import { authenticateSession, type SessionCookies } from './session-auth.ts'
 
 declare module 'fastify' {
@@ -15,10 +17,11 @@ declare module 'fastify' {
 }
 
 /** The storefront surface (`/users/`, seeds 000 and 001): session cookies, Django CSRF, DRF bodies. */
-export const storefrontSurface: FastifyPluginAsyncTypebox<{ domain: Domain; config: Config }> = async (
-  app,
-  { domain, config },
-) => {
+export const storefrontSurface: FastifyPluginAsyncTypebox<{
+  domain: Domain
+  config: Config
+  events: EventHub
+}> = async (app, { domain, config, events }) => {
   const cookies: SessionCookies = {
     session: config.cookies.storefrontSession,
     sessionAlt: config.cookies.storefrontSessionAlt,
@@ -43,4 +46,5 @@ export const storefrontSurface: FastifyPluginAsyncTypebox<{ domain: Domain; conf
 
   await app.register(accountRoutes, { domain, config, cookies, csrf })
   await app.register(contactRoutes, { domain, config })
+  await app.register(eventRoutes, { domain, events })
 }

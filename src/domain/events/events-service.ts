@@ -1,0 +1,39 @@
+import type { Db } from '../../db/client.ts'
+import { membershipsRepository } from '../accounts/memberships-repository.ts'
+import type { Principal } from '../principal.ts'
+import { eventsRepository, type StoredEvent } from './events-repository.ts'
+import { type Party, partyKey } from './party.ts'
+
+/** How long events are kept for streams that reconnect with `Last-Event-ID`. */
+export const EVENT_RETENTION_MS = 24 * 60 * 60 * 1000
+
+export type EventFeed = {
+  /** The keys a stream listens on (see partyKey), one per party the principal acts as. */
+  keys: string[]
+  since(afterId: number): Promise<StoredEvent[]>
+  latestId(): Promise<number>
+}
+
+export function createEventsService(db: Db) {
+  return {
+    /** The realtime feed of everything addressed to the principal: as a customer and as each seller it acts for. */
+    async feedOf(principal: Principal): Promise<EventFeed> {
+      const sellerIds = await membershipsRepository.sellerIdsOf(db, principal.userId)
+      const parties: Party[] = [
+        { partyType: 'customer', partyId: principal.userId },
+        ...sellerIds.map((partyId) => ({ partyType: 'seller' as const, partyId })),
+      ]
+      return {
+        keys: parties.map(partyKey),
+        since: (afterId) => eventsRepository.since(db, parties, afterId, 500),
+        latestId: () => eventsRepository.latestId(db),
+      }
+    },
+
+    async purgeExpired() {
+      await eventsRepository.purgeBefore(db, new Date(Date.now() - EVENT_RETENTION_MS))
+    },
+  }
+}
+
+export type EventsService = ReturnType<typeof createEventsService>

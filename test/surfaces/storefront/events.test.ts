@@ -1,0 +1,75 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { eventsRepository } from '../../../src/domain/events/events-repository.ts'
+import { HttpClient } from '../../helpers/http-client.ts'
+import { openEventStream } from '../../helpers/sse-client.ts'
+import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
+
+let parley: TestApp
+let alice: HttpClient
+
+before(async () => {
+  parley = await startTestApp()
+  alice = new HttpClient(parley.baseUrl)
+  await alice.login(parley.demo.users.alice.email, parley.demo.users.alice.password)
+})
+after(() => parley.close())
+
+const cookieHeader = (client: HttpClient) => ({
+  cookie: [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
+})
+const recordFor = (partyType: 'customer' | 'seller', partyId: number, text: string) =>
+  eventsRepository.record(parley.db, parley.demo.company.id, [{ partyType, partyId }], 'message.created', {
+    conversationId: 1,
+    text,
+  })
+
+test('an anonymous client cannot open the event stream', async () => {
+  const response = await new HttpClient(parley.baseUrl).get('/users/events')
+  assert.equal(response.status, 403)
+  assert.deepEqual(response.body, { detail: 'Authentication credentials were not provided.' })
+})
+
+test('the stream delivers the caller’s events as they commit, and not other users’', async () => {
+  const stream = await openEventStream(`${parley.baseUrl}/users/events`, cookieHeader(alice))
+  assert.equal(stream.status, 200)
+  assert.match(stream.headers.get('content-type') ?? '', /text\/event-stream/)
+  await recordFor('customer', parley.demo.users.bob.id, 'for bob')
+  await recordFor('customer', parley.demo.users.alice.id, 'for alice')
+  const [event] = await stream.next(1)
+  assert.equal(event?.event, 'message.created')
+  assert.equal(event?.data.data.text, 'for alice')
+  assert.equal(event?.data.data.conversation_id, 1)
+  assert.equal(stream.events.length, 1)
+  await stream.close()
+})
+
+test('a client reconnecting with Last-Event-ID receives what it missed', async () => {
+  const first = await openEventStream(`${parley.baseUrl}/users/events`, cookieHeader(alice))
+  await recordFor('customer', parley.demo.users.alice.id, 'seen')
+  const [seen] = await first.next(1)
+  await first.close()
+  await recordFor('customer', parley.demo.users.alice.id, 'missed one')
+  await recordFor('customer', parley.demo.users.alice.id, 'missed two')
+  const again = await openEventStream(`${parley.baseUrl}/users/events`, {
+    ...cookieHeader(alice),
+    'last-event-id': seen?.id ?? '',
+  })
+  const missed = await again.next(2)
+  assert.deepEqual(
+    missed.map((event) => event.data.data.text),
+    ['missed one', 'missed two'],
+  )
+  assert.ok(Number(missed[0]?.id) > Number(seen?.id))
+  await again.close()
+})
+
+test('a member of a seller receives the seller’s events', async () => {
+  const seller = new HttpClient(parley.baseUrl)
+  await seller.login(parley.demo.users.seller.email, parley.demo.users.seller.password)
+  const stream = await openEventStream(`${parley.baseUrl}/users/events`, cookieHeader(seller))
+  await recordFor('seller', parley.demo.sellers.bmw.id, 'for the shop')
+  const [event] = await stream.next(1)
+  assert.equal(event?.data.data.text, 'for the shop')
+  await stream.close()
+})
