@@ -1,24 +1,8 @@
-import { timingSafeEqual } from 'node:crypto'
-import type { FastifyReply, FastifyRequest } from 'fastify'
-import { newToken } from '../../domain/accounts/secrets.ts'
+import type { FastifyRequest } from 'fastify'
 import { DomainError } from '../../domain/errors.ts'
+import { type CsrfOptions, type CsrfProblem, csrfProblem, originProblem } from '../http/double-submit.ts'
 
-export type CsrfOptions = {
-  cookie: string
-  header: string
-  trustedOrigins: string[]
-  secure: boolean
-}
-
-const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
-
-const refuse = (reason: string) => new DomainError('forbidden', `CSRF Failed: ${reason}`)
-
-const sameToken = (a: string, b: string) => {
-  const left = Buffer.from(a)
-  const right = Buffer.from(b)
-  return left.length === right.length && timingSafeEqual(left, right)
-}
+export { type CsrfOptions, setCsrfCookie } from '../http/double-submit.ts'
 
 /** Django's spelling of a header name in its CSRF messages: `X-CSRFToken` becomes `X-Csrftoken`. */
 const djangoHeaderName = (name: string) =>
@@ -27,38 +11,23 @@ const djangoHeaderName = (name: string) =>
     .map((part) => part.charAt(0).toUpperCase() + part.slice(1).toLowerCase())
     .join('-')
 
-export function setCsrfCookie(reply: FastifyReply, options: CsrfOptions, token = newToken(24)) {
-  reply.setCookie(options.cookie, token, {
-    path: '/',
-    sameSite: 'lax',
-    secure: options.secure,
-    httpOnly: false,
-  })
-  return token
+/** A refused write as Django REST framework words it. */
+function refusal(problem: CsrfProblem, options: CsrfOptions) {
+  const reasons: Record<CsrfProblem['kind'], string> = {
+    foreign_origin: `Origin checking failed - ${'origin' in problem ? problem.origin : ''} does not match any trusted origins.`,
+    no_cookie: 'CSRF cookie not set.',
+    no_header: 'CSRF token missing.',
+    mismatch: `CSRF token from the '${djangoHeaderName(options.header)}' HTTP header incorrect.`,
+  }
+  return new DomainError('forbidden', `CSRF Failed: ${reasons[problem.kind]}`)
 }
 
-/** Refuses a cross-site `Origin`: one that is neither this host nor a trusted origin. */
 export function checkOrigin(request: FastifyRequest, options: CsrfOptions) {
-  const origin = request.headers.origin
-  if (origin === undefined || origin === 'null') return
-  const own = `${request.protocol}://${request.host}`
-  if (origin !== own && !options.trustedOrigins.includes(origin)) {
-    throw refuse(`Origin checking failed - ${origin} does not match any trusted origins.`)
-  }
+  const problem = originProblem(request, options)
+  if (problem) throw refusal(problem, options)
 }
 
-/**
- * Double-submit CSRF protection as Django words it: an unsafe request must echo the CSRF cookie in the CSRF
- * header. Requests authenticated by an `Authorization` header carry no ambient credential and are exempt.
- */
 export function checkCsrf(request: FastifyRequest, options: CsrfOptions) {
-  if (!UNSAFE.has(request.method) || request.headers.authorization !== undefined) return
-  checkOrigin(request, options)
-  const cookie = request.cookies[options.cookie]
-  if (!cookie) throw refuse('CSRF cookie not set.')
-  const header = request.headers[options.header]
-  if (typeof header !== 'string' || header === '') throw refuse('CSRF token missing.')
-  if (!sameToken(header, cookie)) {
-    throw refuse(`CSRF token from the '${djangoHeaderName(options.header)}' HTTP header incorrect.`)
-  }
+  const problem = csrfProblem(request, options)
+  if (problem) throw refusal(problem, options)
 }
