@@ -1,16 +1,15 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
-import type { CsrfOptions } from './csrf.ts'
-import { checkOrigin, setCsrfCookie } from './csrf.ts'
-import { presentUser } from './presenters.ts'
-import { ErrorResponse, LoginRequest, StorefrontUser } from './schemas.ts'
 import {
   clearSessionCookies,
   type SessionCookies,
   sessionTokenOf,
   setSessionCookies,
-} from './session-auth.ts'
+} from '../http/session-cookies.ts'
+import { type CsrfOptions, checkOrigin, setCsrfCookie } from './csrf.ts'
+import { presentUser } from './presenters.ts'
+import { ErrorResponse, LoginRequest, StorefrontUser } from './schemas.ts'
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{
   domain: Domain
@@ -39,7 +38,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
         request.body.email,
         request.body.password,
       )
-      setSessionCookies(reply, cookies, token, config.sessionTtlSeconds)
+      setSessionCookies(reply, cookies, cookies.names, token, config.sessionTtlSeconds)
       setCsrfCookie(reply, csrf)
       return presentUser(user)
     },
@@ -57,7 +56,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       const token = sessionTokenOf(request, cookies)
       if (token) await domain.accounts.logout(token)
-      clearSessionCookies(reply, cookies)
+      clearSessionCookies(reply, cookies.names)
       return reply.status(200).send()
     },
   )

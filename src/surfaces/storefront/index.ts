@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import { drfErrorHandler } from '../http/drf-errors.ts'
+import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 import { accountRoutes } from './account-routes.ts'
 import { contactRoutes } from './contact-routes.ts'
 import { type CsrfOptions, checkCsrf, setCsrfCookie } from './csrf.ts'
@@ -23,8 +24,7 @@ export const storefrontSurface: FastifyPluginAsyncTypebox<{
   events: EventHub
 }> = async (app, { domain, config, events }) => {
   const cookies: SessionCookies = {
-    session: config.cookies.storefrontSession,
-    sessionAlt: config.cookies.storefrontSessionAlt,
+    names: [config.cookies.storefrontSession, config.cookies.storefrontSessionAlt],
     secure: config.cookies.secure,
   }
   const csrf: CsrfOptions = {

@@ -1,0 +1,42 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { principalOf } from '../../domain/accounts/accounts-service.ts'
+import type { Domain } from '../../domain/create-domain.ts'
+
+/** The cookies a surface reads a session from, its own first; it sets only its own. */
+export type SessionCookies = { names: string[]; secure: boolean }
+
+export const sessionTokenOf = (request: FastifyRequest, cookies: SessionCookies) => {
+  for (const name of cookies.names) {
+    const value = request.cookies[name]
+    if (value) return value
+  }
+  return undefined
+}
+
+/** Sets `request.principal` from the session cookie; an unknown or expired session is simply anonymous. */
+export async function authenticateSession(request: FastifyRequest, domain: Domain, cookies: SessionCookies) {
+  const token = sessionTokenOf(request, cookies)
+  const user = token === undefined ? undefined : await domain.accounts.userOfSession(token)
+  request.principal = user ? principalOf(user) : null
+}
+
+export function setSessionCookies(
+  reply: FastifyReply,
+  cookies: SessionCookies,
+  names: string[],
+  token: string,
+  maxAgeSeconds: number,
+) {
+  const options = {
+    path: '/',
+    httpOnly: true,
+    sameSite: 'lax' as const,
+    secure: cookies.secure,
+    maxAge: maxAgeSeconds,
+  }
+  for (const name of names) reply.setCookie(name, token, options)
+}
+
+export function clearSessionCookies(reply: FastifyReply, names: string[]) {
+  for (const name of names) reply.clearCookie(name, { path: '/' })
+}
