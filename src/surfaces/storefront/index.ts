@@ -8,7 +8,6 @@ import { accountRoutes } from './account-routes.ts'
 import { contactRoutes } from './contact-routes.ts'
 import { type CsrfOptions, checkCsrf, setCsrfCookie } from './csrf.ts'
 import { eventRoutes } from './event-routes.ts'
-import { authenticateSession, type SessionCookies } from './session-auth.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
