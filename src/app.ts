@@ -19,6 +19,7 @@ import { drfErrorHandler } from './surfaces/http/drf-errors.ts'
 import './surfaces/http/request-context.ts'
 import { staffSurface } from './surfaces/staff/index.ts'
 import { storefrontSurface } from './surfaces/storefront/index.ts'
+import { vendorSurface } from './surfaces/vendor/index.ts'
 
 export type AppOptions = {
   config: Config
@@ -104,6 +105,7 @@ export async function buildApp(options: AppOptions) {
 
   await app.register(storefrontSurface, { prefix: '/users', domain, config, events })
   await app.register(staffSurface, { prefix: '/api', domain })
+  await app.register(vendorSurface, { prefix: '/vendor', domain, config, events })
 
   if (options.runWorkers ?? true) {
     app.addHook('onReady', () => outbox.start())

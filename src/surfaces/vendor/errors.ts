@@ -1,0 +1,63 @@
+import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
+import type { DomainErrorCode } from '../../domain/errors.ts'
+import { classify, type Failure } from '../http/failures.ts'
+import { mapKeys, snakeCase } from '../http/naming.ts'
+
+type VendorError = { status: number; code: string; message: string; fields?: Record<string, string[]> }
+
+const domainStatus: Record<DomainErrorCode, [number, string]> = {
+  validation: [422, 'validation_error'],
+  not_found: [404, 'not_found'],
+  unauthenticated: [401, 'unauthenticated'],
+  forbidden: [403, 'forbidden'],
+  conflict: [409, 'conflict'],
+  idempotency_mismatch: [422, 'idempotency_key_reused'],
+  payload_too_large: [413, 'payload_too_large'],
+  unsupported_media_type: [415, 'unsupported_media_type'],
+  throttled: [429, 'too_many_requests'],
+}
+
+const INVALID = 'The given data was invalid.'
+
+function describe(failure: Failure): VendorError {
+  switch (failure.kind) {
+    case 'domain': {
+      const [status, code] = domainStatus[failure.error.code]
+      const fields =
+        failure.error.code === 'validation' ? mapKeys(failure.error.fields, snakeCase) : undefined
+      return { status, code, message: fields ? INVALID : failure.error.message, fields }
+    }
+    case 'schema':
+      return { status: 422, code: 'validation_error', message: INVALID, fields: failure.fields }
+    case 'malformed':
+      return { status: 400, code: 'bad_request', message: failure.detail }
+    case 'too_large':
+      return { status: 413, code: 'payload_too_large', message: 'Request body is too large.' }
+    case 'unsupported_media_type':
+      return {
+        status: 415,
+        code: 'unsupported_media_type',
+        message: `Unsupported media type "${failure.contentType}".`,
+      }
+    case 'throttled':
+      return { status: 429, code: 'too_many_requests', message: 'Too many requests.' }
+    case 'not_found':
+      return { status: 404, code: 'not_found', message: 'Not found.' }
+    case 'method_not_allowed':
+      return { status: 405, code: 'method_not_allowed', message: `Method ${failure.method} not allowed.` }
+    case 'internal':
+      return { status: 500, code: 'internal_error', message: 'Internal server error.' }
+  }
+}
+
+/** The vendor dialect: `{"error": {"code", "message", "fields"}}`, validation failures as 422. */
+export function vendorErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
+  const failure = classify(error, request.headers['content-type'])
+  if (failure.kind === 'internal') request.log.error({ err: error }, 'request failed')
+  if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
+  const { status, code, message, fields } = describe(failure)
+  return reply.status(status).send({ error: fields ? { code, message, fields } : { code, message } })
+}
+
+export const vendorNotFound = (_request: FastifyRequest, reply: FastifyReply) =>
+  reply.status(404).send({ error: { code: 'not_found', message: 'Not found.' } })

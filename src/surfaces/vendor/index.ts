@@ -1,0 +1,43 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../../config.ts'
+import type { Domain } from '../../domain/create-domain.ts'
+import type { EventHub } from '../../infra/events/event-hub.ts'
+import { type CsrfOptions, setCsrfCookie } from '../http/double-submit.ts'
+import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
+import { authRoutes } from './auth-routes.ts'
+import { vendorErrorHandler, vendorNotFound } from './errors.ts'
+import { eventRoutes } from './event-routes.ts'
+import { checkVendorCsrf } from './session.ts'
+
+/** The vendor surface (`/vendor/`, seed 003): PARTIZAP_SESSION cookie, CSRF_TOKEN double submit, `{"data": …}`. */
+export const vendorSurface: FastifyPluginAsyncTypebox<{
+  domain: Domain
+  config: Config
+  events: EventHub
+}> = async (app, { domain, config, events }) => {
+  const cookies: SessionCookies = {
+    names: [
+      config.cookies.vendorSession,
+      config.cookies.storefrontSession,
+      config.cookies.storefrontSessionAlt,
+    ],
+    secure: config.cookies.secure,
+  }
+  const csrf: CsrfOptions = {
+    cookie: config.cookies.vendorCsrf,
+    header: config.cookies.vendorCsrfHeader,
+    trustedOrigins: config.trustedOrigins,
+    secure: config.cookies.secure,
+  }
+
+  app.setErrorHandler(vendorErrorHandler)
+  app.setNotFoundHandler(vendorNotFound)
+  app.addHook('onRequest', async (request, reply) => {
+    if (!request.cookies[csrf.cookie]) setCsrfCookie(reply, csrf)
+    await authenticateSession(request, domain, cookies)
+    if (!request.routeOptions.config.csrfExempt) checkVendorCsrf(request, csrf)
+  })
+
+  await app.register(authRoutes, { domain, config, cookies, csrf })
+  await app.register(eventRoutes, { domain, events })
+}
