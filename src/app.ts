@@ -17,6 +17,7 @@ import { createMailTransport, type MailTransport } from './infra/mail/mail-trans
 import { bodyParsing } from './surfaces/http/body-parsing.ts'
 import { drfErrorHandler } from './surfaces/http/drf-errors.ts'
 import './surfaces/http/request-context.ts'
+import { shopSurface } from './surfaces/shop/index.ts'
 import { staffSurface } from './surfaces/staff/index.ts'
 import { storefrontSurface } from './surfaces/storefront/index.ts'
 import { vendorSurface } from './surfaces/vendor/index.ts'
@@ -106,6 +107,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(storefrontSurface, { prefix: '/users', domain, config, events })
   await app.register(staffSurface, { prefix: '/api', domain })
   await app.register(vendorSurface, { prefix: '/vendor', domain, config, events })
+  await app.register(shopSurface, { prefix: '/v3', domain })
 
   if (options.runWorkers ?? true) {
     app.addHook('onReady', () => outbox.start())
