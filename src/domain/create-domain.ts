@@ -3,6 +3,7 @@ import type { Db } from '../db/client.ts'
 import type { BlobStore } from '../infra/blobs/blob-store.ts'
 import { createAccountsService } from './accounts/accounts-service.ts'
 import { createContactsService } from './contacts/contacts-service.ts'
+import { createConversationsService } from './conversations/conversations-service.ts'
 import { createEventsService } from './events/events-service.ts'
 import { createSettingsService } from './settings/settings-service.ts'
 
@@ -16,6 +17,7 @@ export function createDomain(deps: { db: Db; config: Config; blobs: BlobStore })
     accounts,
     settings,
     contacts: createContactsService({ db, settings, blobs, mailDomain }),
+    conversations: createConversationsService(db),
     events: createEventsService(db),
   }
 }

@@ -1,0 +1,212 @@
+import { and, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.ts'
+import { conversationParties, conversations, sellerMembers } from '../../db/schema/index.ts'
+import type { Party } from '../events/party.ts'
+import { personalAccess, selectViews } from './conversation-views.ts'
+import type { ConversationType, ConversationView, ItemType, Page } from './types.ts'
+
+export type NewConversation = {
+  companyId: number
+  locationId: number | null
+  customerId: number
+  sellerId: number | null
+  subject: string
+  type: ConversationType
+  item: { type: ItemType; id: number } | null
+  isPublic: boolean
+  archived: boolean
+}
+
+/** What an access check needs to know of a conversation. */
+export type ConversationAccess = {
+  id: number
+  customerId: number
+  sellerId: number | null
+  type: string
+  /** Whether the asking user is a member of the conversation's seller. */
+  isSellerMember: boolean
+}
+
+export type CompanyFilters = {
+  archived?: boolean
+  deleted?: boolean
+  customerId?: number
+  locationId?: number
+}
+
+const visible = (companyId: number) =>
+  and(eq(conversations.companyId, companyId), eq(conversations.deleted, false))
+
+/** The party rows a user's personal inbox is made of: its own as a customer, and its sellers'. */
+const personalParties = (userId: number) =>
+  sql`((${conversationParties.partyType} = 'customer' and ${conversationParties.partyId} = ${userId})
+    or (${conversationParties.partyType} = 'seller' and ${conversationParties.partyId} in
+      (select ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId})))`
+
+const inboxWhere = (companyId: number, userId: number) =>
+  and(
+    personalParties(userId),
+    sql`exists (select 1 from ${conversations} where ${conversations.id} = ${conversationParties.conversationId}
+      and ${conversations.companyId} = ${companyId} and not ${conversations.deleted})`,
+  )
+
+export const conversationsRepository = {
+  /** Inserts a conversation and the inbox rows of both its parties. */
+  async insert(db: Db, conversation: NewConversation): Promise<{ id: number; parties: Party[] }> {
+    const { item, ...fields } = conversation
+    const [row] = await db
+      .insert(conversations)
+      .values({ ...fields, itemType: item?.type ?? null, itemId: item?.id ?? null })
+      .returning({ id: conversations.id, lastMessageAt: conversations.lastMessageAt })
+    if (!row) throw new Error('insert returned no row')
+    const parties: Party[] = [
+      { partyType: 'customer', partyId: conversation.customerId },
+      conversation.sellerId === null
+        ? { partyType: 'staff', partyId: conversation.companyId }
+        : { partyType: 'seller', partyId: conversation.sellerId },
+    ]
+    await db
+      .insert(conversationParties)
+      .values(
+        parties.map((party) => ({ conversationId: row.id, ...party, lastMessageAt: row.lastMessageAt })),
+      )
+    return { id: row.id, parties }
+  },
+
+  /** A visible conversation of the company, with whether `userId` acts for its seller. */
+  async findAccess(
+    db: Db,
+    companyId: number,
+    id: number,
+    userId: number,
+  ): Promise<ConversationAccess | undefined> {
+    const [row] = await db
+      .select({
+        id: conversations.id,
+        customerId: conversations.customerId,
+        sellerId: conversations.sellerId,
+        type: conversations.type,
+        isSellerMember: sql<boolean>`exists (select 1 from ${sellerMembers} where ${sellerMembers.sellerId} = ${conversations.sellerId} and ${sellerMembers.userId} = ${userId})`,
+      })
+      .from(conversations)
+      .where(and(visible(companyId), eq(conversations.id, id)))
+    return row
+  },
+
+  /** The customer's live conversation about an item with a seller, to add to rather than open another. */
+  async findAboutItem(
+    db: Db,
+    companyId: number,
+    customerId: number,
+    sellerId: number | null,
+    item: { type: ItemType; id: number },
+  ): Promise<number | undefined> {
+    const [row] = await db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(
+        and(
+          eq(conversations.customerId, customerId),
+          eq(conversations.itemType, item.type),
+          eq(conversations.itemId, item.id),
+          sellerId === null ? isNull(conversations.sellerId) : eq(conversations.sellerId, sellerId),
+          visible(companyId),
+        ),
+      )
+      .orderBy(desc(conversations.id))
+      .limit(1)
+    return row?.id
+  },
+
+  /** One conversation as a party sees it; undefined when the user takes no part in it. */
+  async findPersonalView(db: Db, companyId: number, id: number, userId: number) {
+    const [view] = await selectViews(
+      db,
+      and(visible(companyId), eq(conversations.id, id), personalAccess(userId)),
+    )
+    return view
+  },
+
+  async findCompanyView(db: Db, companyId: number, id: number, includeDeleted: boolean) {
+    const where = includeDeleted ? eq(conversations.companyId, companyId) : visible(companyId)
+    const [view] = await selectViews(db, and(where, eq(conversations.id, id)))
+    return view
+  },
+
+  /** A page of the user's personal inbox, newest activity first: an index walk over its party rows. */
+  async personalInbox(db: Db, companyId: number, userId: number, page: Page): Promise<ConversationView[]> {
+    const ids = db
+      .select({ id: conversationParties.conversationId })
+      .from(conversationParties)
+      .where(inboxWhere(companyId, userId))
+      .orderBy(desc(conversationParties.lastMessageAt), desc(conversationParties.conversationId))
+      .limit(page.limit)
+      .offset(page.offset)
+    return selectViews(db, inArray(conversations.id, ids))
+  },
+
+  async countPersonalInbox(db: Db, companyId: number, userId: number): Promise<number> {
+    const [row] = await db
+      .select({ total: count() })
+      .from(conversationParties)
+      .where(inboxWhere(companyId, userId))
+    return Number(row?.total ?? 0)
+  },
+
+  /** The company's conversations for its staff, newest first, with the number matching the filters. */
+  async listForCompany(db: Db, companyId: number, filters: CompanyFilters, page: Page) {
+    const where = companyWhere(companyId, filters)
+    const ids = db
+      .select({ id: conversations.id })
+      .from(conversations)
+      .where(where)
+      .orderBy(desc(conversations.createdAt), desc(conversations.id))
+      .limit(page.limit)
+      .offset(page.offset)
+    const [views, [total]] = await Promise.all([
+      selectViews(db, inArray(conversations.id, ids)),
+      db.select({ total: count() }).from(conversations).where(where),
+    ])
+    views.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)
+    return { views, total: Number(total?.total ?? 0) }
+  },
+
+  async setArchived(db: Db, companyId: number, id: number, archived: boolean): Promise<boolean> {
+    const rows = await db
+      .update(conversations)
+      .set({ archived, updatedAt: sql`now()` })
+      .where(and(visible(companyId), eq(conversations.id, id)))
+      .returning({ id: conversations.id })
+    return rows.length > 0
+  },
+
+  async softDelete(
+    db: Db,
+    companyId: number,
+    id: number,
+    deletion: { userId: number; reason: string | null },
+  ): Promise<boolean> {
+    const rows = await db
+      .update(conversations)
+      .set({
+        deleted: true,
+        deletedByUserId: deletion.userId,
+        deletedReason: deletion.reason,
+        deletedAt: sql`now()`,
+        updatedAt: sql`now()`,
+      })
+      .where(and(visible(companyId), eq(conversations.id, id)))
+      .returning({ id: conversations.id })
+    return rows.length > 0
+  },
+}
+
+function companyWhere(companyId: number, filters: CompanyFilters): SQL | undefined {
+  return and(
+    eq(conversations.companyId, companyId),
+    eq(conversations.deleted, filters.deleted ?? false),
+    filters.archived === undefined ? undefined : eq(conversations.archived, filters.archived),
+    filters.customerId === undefined ? undefined : eq(conversations.customerId, filters.customerId),
+    filters.locationId === undefined ? undefined : eq(conversations.locationId, filters.locationId),
+  )
+}

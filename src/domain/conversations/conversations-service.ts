@@ -1,0 +1,322 @@
+import type { Db } from '../../db/client.ts'
+import type { StoredAttachment } from '../../db/schema/contacts.ts'
+import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
+import type { Party } from '../events/party.ts'
+import type { Principal } from '../principal.ts'
+import { appendMessage } from './append-message.ts'
+import { type CompanyFilters, conversationsRepository } from './conversations-repository.ts'
+import { idempotencyRepository } from './idempotency-repository.ts'
+import { messagesRepository } from './messages-repository.ts'
+import { checkSenderClaim, reviewRefusal, type Sender, senderOfReply } from './posting-rules.ts'
+import { markDelivered, markRead } from './read-state.ts'
+import { planStart, type StartConversationInput } from './start-conversation.ts'
+import type {
+  ConversationView,
+  MessageView,
+  Page,
+  Perspective,
+  ReadState,
+  SenderClaim,
+  UserType,
+} from './types.ts'
+
+export type { StartConversationInput } from './start-conversation.ts'
+
+/** A message for an existing conversation; fields a surface already found invalid are left out. */
+export type PostMessageInput = {
+  conversationId?: number
+  sender?: SenderClaim
+  text?: string
+  image?: StoredAttachment
+  userType?: UserType
+}
+
+export type WriteOptions = {
+  /** Problems the surface's own parsing found, reported together with the domain's (by domain field name). */
+  priorErrors?: Record<string, string[]>
+  /** A retry with the same key and fingerprint gets the first outcome; another fingerprint is refused. */
+  idempotency?: { key: string; fingerprint: string }
+}
+
+export type PostOutcome = {
+  conversationId: number
+  /** Null when a conversation was opened without a message. */
+  messageId: number | null
+  /** Whether a conversation was opened (else a message was added to one). */
+  created: boolean
+  /** Whether this is the stored outcome of an earlier request with the same idempotency key. */
+  replayed: boolean
+}
+
+const NEWEST = Number.MAX_SAFE_INTEGER
+
+class KeyTaken extends Error {}
+
+const requireStaff = (principal: Principal) => {
+  if (!principal.isStaff && !principal.isSuperuser) throw new DomainError('forbidden', 'Staff only.')
+}
+
+/** The read state of the party the viewer acts as in a conversation it can see. */
+const withViewerState = (view: ConversationView, principal: Principal, perspective: Perspective) => {
+  const viewerState =
+    perspective === 'personal' && view.customer.id === principal.userId
+      ? view.customerState
+      : perspective === 'staff' && view.counterpartyState?.partyType !== 'staff'
+        ? null
+        : view.counterpartyState
+  return { ...view, viewerState }
+}
+
+/**
+ * The conversation engine behind every surface: customers talk to sellers and to the shop's staff about
+ * products and order items. Each operation checks access before any work and writes in one transaction.
+ */
+export function createConversationsService(db: Db) {
+  /** Runs a write once per idempotency key: a retry gets the stored outcome, marked as replayed. */
+  async function once(
+    principal: Principal,
+    options: WriteOptions,
+    write: (tx: Db) => Promise<Omit<PostOutcome, 'replayed'>>,
+  ): Promise<PostOutcome> {
+    const { idempotency } = options
+    if (!idempotency) return { ...(await db.transaction(write)), replayed: false }
+    try {
+      const outcome = await db.transaction(async (tx) => {
+        if (
+          !(await idempotencyRepository.claim(tx, principal.userId, idempotency.key, idempotency.fingerprint))
+        ) {
+          throw new KeyTaken()
+        }
+        const result = await write(tx)
+        await idempotencyRepository.complete(tx, principal.userId, idempotency.key, result)
+        return result
+      })
+      return { ...outcome, replayed: false }
+    } catch (error) {
+      if (!(error instanceof KeyTaken)) throw error
+    }
+    const replay = await replayOf(principal, idempotency)
+    if (!replay) throw new Error('an idempotency key was taken but holds no outcome')
+    return replay
+  }
+
+  async function replayOf(principal: Principal, idempotency: WriteOptions['idempotency']) {
+    if (!idempotency) return undefined
+    const stored = await idempotencyRepository.find(db, principal.userId, idempotency.key)
+    if (!stored) return undefined
+    if (stored.fingerprint !== idempotency.fingerprint) {
+      throw new DomainError(
+        'idempotency_mismatch',
+        'This Idempotency-Key was already used with a different request.',
+      )
+    }
+    return { ...(stored.outcome as Omit<PostOutcome, 'replayed'>), replayed: true }
+  }
+
+  const append = (
+    tx: Db,
+    companyId: number,
+    conversationId: number,
+    sender: Sender,
+    input: PostMessageInput,
+  ) =>
+    appendMessage(tx, {
+      companyId,
+      conversationId,
+      side: sender.side,
+      senderParty: sender.party.partyType,
+      senderUserId: sender.userId,
+      senderSellerId: sender.sellerId,
+      userType: input.userType ?? 'registered',
+      text: input.text ?? '',
+      image: input.image ?? null,
+    })
+
+  /** The party the principal acts as in a conversation, if it takes part in it. */
+  async function partyIn(principal: Principal, conversationId: number, perspective: Perspective) {
+    const access = await conversationsRepository.findAccess(
+      db,
+      principal.companyId,
+      conversationId,
+      principal.userId,
+    )
+    if (!access) throw notFound()
+    if (perspective === 'staff') {
+      requireStaff(principal)
+      return { partyType: 'staff', partyId: principal.companyId } satisfies Party
+    }
+    if (access.customerId === principal.userId)
+      return { partyType: 'customer', partyId: principal.userId } satisfies Party
+    if (access.isSellerMember && access.sellerId !== null) {
+      return { partyType: 'seller', partyId: access.sellerId } satisfies Party
+    }
+    throw notFound()
+  }
+
+  return {
+    /**
+     * Opens a conversation (and writes its first message, if any). With `appendToExisting`, a customer who
+     * already talks with that seller about that item gets the message added there instead.
+     */
+    async startConversation(
+      principal: Principal,
+      input: StartConversationInput,
+      options: WriteOptions & { appendToExisting?: boolean } = {},
+    ): Promise<PostOutcome> {
+      const replay = await replayOf(principal, options.idempotency)
+      if (replay) return replay
+      const { conversation, sender } = await planStart(db, principal, input, options.priorErrors ?? {})
+      const existing =
+        options.appendToExisting && conversation.item
+          ? await conversationsRepository.findAboutItem(
+              db,
+              principal.companyId,
+              conversation.customerId,
+              conversation.sellerId,
+              conversation.item,
+            )
+          : undefined
+      return once(principal, options, async (tx) => {
+        if (existing !== undefined) {
+          const message = await append(tx, principal.companyId, existing, sender, input)
+          return { conversationId: existing, messageId: message.id, created: false }
+        }
+        const { id } = await conversationsRepository.insert(tx, conversation)
+        const hasMessage = input.text !== undefined || input.image !== undefined
+        const message = hasMessage ? await append(tx, principal.companyId, id, sender, input) : undefined
+        return { conversationId: id, messageId: message?.id ?? null, created: true }
+      })
+    },
+
+    /** Adds a message to a conversation the sender takes part in. */
+    async postMessage(
+      principal: Principal,
+      input: PostMessageInput,
+      options: WriteOptions = {},
+    ): Promise<PostOutcome> {
+      const replay = await replayOf(principal, options.idempotency)
+      if (replay) return replay
+      const errors = new FieldErrors(options.priorErrors)
+      const claim = input.sender && (await checkSenderClaim(db, principal, input.sender, errors))
+      const { conversationId } = input
+      const access =
+        conversationId === undefined
+          ? undefined
+          : await conversationsRepository.findAccess(
+              db,
+              principal.companyId,
+              conversationId,
+              principal.userId,
+            )
+      const sender = claim && access && senderOfReply(principal, claim, access)
+      if (conversationId !== undefined && (!access || (claim && !sender))) {
+        errors.add('conversationId', messages.doesNotExist(conversationId))
+      }
+      if (sender?.party.partyType === 'seller' && access?.type === 'review') reviewRefusal(errors)
+      if ((input.text ?? '').trim() === '' && !input.image && !errors.has('text')) {
+        errors.add('text', input.text === undefined ? messages.required : messages.blank)
+      }
+      errors.throwIfAny()
+      if (!sender || conversationId === undefined)
+        throw new Error('a surface posted a message without its sender')
+      return once(principal, options, async (tx) => {
+        const message = await append(tx, principal.companyId, conversationId, sender, input)
+        return { conversationId, messageId: message.id, created: false }
+      })
+    },
+
+    /** One conversation its viewer can see, with the viewer's read state; not_found for anyone else. */
+    async getConversation(
+      principal: Principal,
+      id: number,
+      perspective: Perspective = 'personal',
+      options: { includeDeleted?: boolean } = {},
+    ): Promise<ConversationView> {
+      if (perspective === 'staff') requireStaff(principal)
+      const view =
+        perspective === 'staff'
+          ? await conversationsRepository.findCompanyView(
+              db,
+              principal.companyId,
+              id,
+              options.includeDeleted ?? false,
+            )
+          : await conversationsRepository.findPersonalView(db, principal.companyId, id, principal.userId)
+      if (!view) throw notFound()
+      return withViewerState(view, principal, perspective)
+    },
+
+    /** The user's conversations as a customer and as a member of its sellers, newest activity first. */
+    async listInbox(principal: Principal, page: Page): Promise<{ items: ConversationView[]; total: number }> {
+      const [views, total] = await Promise.all([
+        conversationsRepository.personalInbox(db, principal.companyId, principal.userId, page),
+        conversationsRepository.countPersonalInbox(db, principal.companyId, principal.userId),
+      ])
+      return { items: views.map((view) => withViewerState(view, principal, 'personal')), total }
+    },
+
+    /** The company's conversations for its staff, newest first. */
+    async listForCompany(principal: Principal, filters: CompanyFilters, page: Page) {
+      requireStaff(principal)
+      const { views, total } = await conversationsRepository.listForCompany(
+        db,
+        principal.companyId,
+        filters,
+        page,
+      )
+      return { items: views.map((view) => withViewerState(view, principal, 'staff')), total }
+    },
+
+    /** A page of a conversation's messages, oldest first (see messagesRepository.list). */
+    async listMessages(
+      principal: Principal,
+      conversationId: number,
+      page: { limit: number; beforeId?: number; afterId?: number },
+      perspective: Perspective = 'personal',
+    ): Promise<MessageView[]> {
+      await partyIn(principal, conversationId, perspective)
+      return messagesRepository.list(db, conversationId, page)
+    },
+
+    /** Records that the viewer's party has received messages up to `upToId` (default: the newest). */
+    async markDelivered(
+      principal: Principal,
+      conversationId: number,
+      upToId = NEWEST,
+      perspective: Perspective = 'personal',
+    ): Promise<ReadState | undefined> {
+      const party = await partyIn(principal, conversationId, perspective)
+      return markDelivered(db, conversationId, party, upToId)
+    },
+
+    /** Records that the viewer's party has read messages up to `upToId` (default: the newest). */
+    async markRead(
+      principal: Principal,
+      conversationId: number,
+      upToId = NEWEST,
+      perspective: Perspective = 'personal',
+    ): Promise<ReadState | undefined> {
+      const party = await partyIn(principal, conversationId, perspective)
+      return markRead(db, conversationId, party, upToId)
+    },
+
+    async setArchived(principal: Principal, conversationId: number, archived: boolean) {
+      requireStaff(principal)
+      if (!(await conversationsRepository.setArchived(db, principal.companyId, conversationId, archived))) {
+        throw notFound()
+      }
+    },
+
+    /** Hides a conversation from every party and surface; the shop's staff can still list it as deleted. */
+    async softDelete(principal: Principal, conversationId: number, reason: string | null = null) {
+      requireStaff(principal)
+      const deleted = await conversationsRepository.softDelete(db, principal.companyId, conversationId, {
+        userId: principal.userId,
+        reason,
+      })
+      if (!deleted) throw notFound()
+    },
+  }
+}
+
+export type ConversationsService = ReturnType<typeof createConversationsService>

@@ -1,0 +1,70 @@
+import { sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.ts'
+import { rowsOf } from '../../db/rows.ts'
+import type { Party } from '../events/party.ts'
+import type { ReadState } from './types.ts'
+
+type StateRow = {
+  party_type: string
+  party_id: number | string
+  last_delivered_message_id: number | string
+  last_read_message_id: number | string
+  unread_count: number
+}
+
+const toState = (row: StateRow): ReadState => ({
+  partyType: row.party_type as ReadState['partyType'],
+  partyId: Number(row.party_id),
+  lastDeliveredMessageId: Number(row.last_delivered_message_id),
+  lastReadMessageId: Number(row.last_read_message_id),
+  unreadCount: Number(row.unread_count),
+})
+
+export const readStateRepository = {
+  /**
+   * Moves a party's delivered mark forward to `upToId` (at most the newest message); never back. Undefined
+   * when it had already reached that far.
+   */
+  async markDelivered(db: Db, conversationId: number, party: Party, upToId: number) {
+    const result = await db.execute(sql`
+      update conversation_parties cp set
+        last_delivered_message_id = least(${upToId}::bigint, c.last_message_id)
+      from conversations c
+      where c.id = ${conversationId} and cp.conversation_id = c.id and cp.party_type = ${party.partyType}
+        and cp.last_delivered_message_id < least(${upToId}::bigint, c.last_message_id)
+      returning cp.party_type, cp.party_id, cp.last_delivered_message_id, cp.last_read_message_id, cp.unread_count`)
+    const [row] = rowsOf<StateRow>(result)
+    return row && toState(row)
+  },
+
+  /**
+   * Moves a party's read mark forward to `upToId` (at most the newest message) and sets its unread count in
+   * O(1): the other side's message count less the rank of the newest of its messages now read. The
+   * conversation row is share-locked first, so a reply committing meanwhile is either counted in full or
+   * not at all. Undefined when the party had already read that far.
+   */
+  async markRead(db: Db, conversationId: number, party: Party, upToId: number) {
+    const otherSide = party.partyType === 'customer' ? 'counterparty' : 'customer'
+    const otherCount =
+      otherSide === 'customer' ? sql`c.customer_message_count` : sql`c.counterparty_message_count`
+    const result = await db.execute(sql`
+      with c as (
+        select id, least(${upToId}::bigint, last_message_id) as up_to,
+          customer_message_count, counterparty_message_count
+        from conversations where id = ${conversationId} for share
+      ), seen as (
+        select coalesce((select m.side_seq from messages m, c
+          where m.conversation_id = c.id and m.side = ${otherSide} and m.id <= c.up_to
+          order by m.id desc limit 1), 0) as seq
+      )
+      update conversation_parties cp set
+        last_read_message_id = c.up_to,
+        last_delivered_message_id = greatest(cp.last_delivered_message_id, c.up_to),
+        unread_count = greatest(0, ${otherCount} - seen.seq)
+      from c, seen
+      where cp.conversation_id = c.id and cp.party_type = ${party.partyType} and cp.last_read_message_id < c.up_to
+      returning cp.party_type, cp.party_id, cp.last_delivered_message_id, cp.last_read_message_id, cp.unread_count`)
+    const [row] = rowsOf<StateRow>(result)
+    return row && toState(row)
+  },
+}

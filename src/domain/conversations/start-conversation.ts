@@ -1,0 +1,132 @@
+import type { Db } from '../../db/client.ts'
+import type { StoredAttachment } from '../../db/schema/contacts.ts'
+import { FieldErrors, messages } from '../errors.ts'
+import type { Principal } from '../principal.ts'
+import { catalogRepository } from './catalog-repository.ts'
+import type { NewConversation } from './conversations-repository.ts'
+import {
+  checkSenderClaim,
+  conversationMessages,
+  reviewRefusal,
+  type Sender,
+  sellerOfItem,
+} from './posting-rules.ts'
+import type { ConversationType, ItemType, SenderClaim, UserType } from './types.ts'
+
+/**
+ * A new conversation as a surface received it; fields the surface already found invalid are left out.
+ * Without `text` (and `image`) the conversation starts empty, as the shop's API opens one.
+ */
+export type StartConversationInput = {
+  sender?: SenderClaim
+  /** The customer; implied when the customer writes, required when a seller or the staff start it. */
+  customerId?: number
+  /** The seller to talk with; else the one the item implies; else the shop's staff. */
+  sellerId?: number
+  itemType?: ItemType
+  itemId?: number
+  subject?: string
+  type?: ConversationType
+  isPublic?: boolean
+  archived?: boolean
+  locationId?: number
+  text?: string
+  image?: StoredAttachment
+  userType?: UserType
+}
+
+/** A checked start: the conversation to insert and who writes its first message. */
+export type StartPlan = { conversation: NewConversation; sender: Sender }
+
+/** Checks a start against every rule, reporting all problems at once. */
+export async function planStart(
+  db: Db,
+  principal: Principal,
+  input: StartConversationInput,
+  priorErrors: Record<string, string[]>,
+): Promise<StartPlan> {
+  const errors = new FieldErrors(priorErrors)
+  const { companyId, userId } = principal
+  const claim = input.sender && (await checkSenderClaim(db, principal, input.sender, errors))
+
+  let customerId: number | undefined
+  if (claim?.as === 'user') {
+    if (input.customerId !== undefined && input.customerId !== userId) {
+      errors.add('customerId', conversationMessages.notYourself)
+    }
+    customerId = userId
+  } else if (claim && input.customerId === undefined) {
+    if (!errors.has('customerId')) errors.add('customerId', messages.required)
+  } else if (claim && input.customerId !== undefined) {
+    if (await catalogRepository.customerExists(db, companyId, input.customerId)) customerId = input.customerId
+    else errors.add('customerId', messages.doesNotExist(input.customerId))
+  }
+
+  if (input.itemType !== undefined && input.itemId === undefined && !errors.has('itemId')) {
+    errors.add('itemId', messages.required)
+  }
+  if (input.itemId !== undefined && input.itemType === undefined && !errors.has('itemType')) {
+    errors.add('itemType', messages.required)
+  }
+  const item =
+    input.itemType !== undefined && input.itemId !== undefined
+      ? { type: input.itemType, id: input.itemId }
+      : null
+  const itemSeller =
+    item && (item.type === 'product' || customerId !== undefined)
+      ? await sellerOfItem(db, companyId, customerId, item, errors)
+      : undefined
+
+  const namedSeller = input.sellerId
+  if (namedSeller !== undefined && !(await catalogRepository.sellerExists(db, companyId, namedSeller))) {
+    errors.add('sellerId', messages.doesNotExist(namedSeller))
+  }
+  let sellerId: number | null = null
+  if (claim?.as === 'seller') {
+    sellerId = claim.sellerId
+    if (namedSeller !== undefined && namedSeller !== sellerId)
+      errors.add('sellerId', conversationMessages.notMember)
+    if (input.type === 'review') reviewRefusal(errors)
+  } else if (claim?.as === 'staff') {
+    if (namedSeller !== undefined) errors.add('sellerId', conversationMessages.staffHasNoSeller)
+  } else if (claim?.as === 'user') {
+    sellerId = namedSeller ?? itemSeller?.sellerId ?? null
+    if (sellerId !== null && (await catalogRepository.isMember(db, sellerId, userId))) {
+      errors.add('sellerId', conversationMessages.ownSeller)
+    }
+  }
+  if (itemSeller && claim && itemSeller.sellerId !== sellerId && !errors.has('sellerId')) {
+    errors.add('itemId', conversationMessages.itemOfOtherSeller)
+  }
+  const { locationId } = input
+  if (locationId !== undefined && !(await catalogRepository.locationExists(db, companyId, locationId))) {
+    errors.add('locationId', messages.doesNotExist(locationId))
+  }
+  if (input.text !== undefined && input.text.trim() === '' && !input.image && !errors.has('text')) {
+    errors.add('text', messages.blank)
+  }
+  errors.throwIfAny()
+  if (!claim || customerId === undefined)
+    throw new Error('a surface started a conversation without its sender')
+
+  const sender: Sender =
+    claim.as === 'user'
+      ? { party: { partyType: 'customer', partyId: userId }, side: 'customer', userId, sellerId: null }
+      : claim.as === 'seller'
+        ? { party: { partyType: 'seller', partyId: claim.sellerId }, side: 'counterparty', userId, sellerId }
+        : { party: { partyType: 'staff', partyId: companyId }, side: 'counterparty', userId, sellerId: null }
+  return {
+    sender,
+    conversation: {
+      companyId,
+      locationId: input.locationId ?? null,
+      customerId,
+      sellerId,
+      subject: input.subject ?? '',
+      type: input.type ?? 'message',
+      item,
+      isPublic: input.isPublic ?? false,
+      archived: input.archived ?? false,
+    },
+  }
+}
