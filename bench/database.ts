@@ -1,0 +1,97 @@
+import { cp, mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { sql } from 'drizzle-orm'
+import pg from 'pg'
+import { openDatabase } from '../src/db/client.ts'
+import { loadDataset } from './dataset.ts'
+import type { Fixture, Shape } from './shape.ts'
+
+export const DEFAULT_ADMIN_URL = 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** A loaded database and how each server process reaches it. */
+export type BenchDatabase = {
+  fixture: Fixture
+  loadSeconds: number
+  parleyEnv: Record<string, string>
+  floorEnv: Record<string, string>
+  drop(): Promise<void>
+}
+
+/**
+ * Creates a fresh database for one dataset size — on the PostgreSQL server named by `adminUrl`, or, embedded,
+ * a PGlite data dir in a temp folder — migrates it with Parley's own migrations and loads the dataset.
+ */
+export async function createBenchDatabase(
+  shape: Shape,
+  target: { embedded: true } | { embedded: false; adminUrl: string },
+): Promise<BenchDatabase> {
+  return target.embedded ? createEmbedded(shape) : createOnServer(shape, target.adminUrl)
+}
+
+async function load(databaseUrl: string | undefined, dataDir: string, shape: Shape) {
+  const started = performance.now()
+  const database = await openDatabase({ databaseUrl, dataDir, poolSize: 2 })
+  try {
+    await database.migrate()
+    const fixture = await loadDataset(database.db, shape)
+    // A long-lived database has statistics and a visibility map; a freshly loaded one has neither.
+    await database.db.execute(sql`vacuum analyze`)
+    return { fixture, loadSeconds: (performance.now() - started) / 1000 }
+  } finally {
+    await database.close()
+  }
+}
+
+async function createOnServer(shape: Shape, adminUrl: string): Promise<BenchDatabase> {
+  const name = `parley_bench_${shape.size}_${process.pid}`
+  const admin = async (statement: string) => {
+    const client = new pg.Client({ connectionString: adminUrl })
+    await client.connect()
+    try {
+      await client.query(statement)
+    } finally {
+      await client.end()
+    }
+  }
+  await admin(`drop database if exists ${name} with (force)`)
+  await admin(`create database ${name}`)
+  const url = new URL(adminUrl)
+  url.pathname = `/${name}`
+  const drop = () => admin(`drop database if exists ${name} with (force)`)
+  try {
+    const { fixture, loadSeconds } = await load(url.toString(), '', shape)
+    return {
+      fixture,
+      loadSeconds,
+      parleyEnv: { DATABASE_URL: url.toString() },
+      floorEnv: { FLOOR_DATABASE_URL: url.toString() },
+      drop,
+    }
+  } catch (error) {
+    await drop()
+    throw error
+  }
+}
+
+async function createEmbedded(shape: Shape): Promise<BenchDatabase> {
+  const folder = await mkdtemp(join(tmpdir(), `parley-bench-${shape.size}-`))
+  const drop = () => rm(folder, { recursive: true, force: true })
+  try {
+    const parleyDir = join(folder, 'parley')
+    const { fixture, loadSeconds } = await load(undefined, parleyDir, shape)
+    // PGlite serves one process: the floor gets its own copy of the same data.
+    const floorDir = join(folder, 'floor')
+    await cp(join(parleyDir, 'db'), floorDir, { recursive: true })
+    return {
+      fixture,
+      loadSeconds,
+      parleyEnv: { PARLEY_DATA_DIR: parleyDir },
+      floorEnv: { FLOOR_PGLITE_DIR: floorDir },
+      drop,
+    }
+  } catch (error) {
+    await drop()
+    throw error
+  }
+}
