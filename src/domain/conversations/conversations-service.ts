@@ -153,6 +153,27 @@ export function createConversationsService(db: Db) {
     throw notFound()
   }
 
+  /** One conversation its viewer can see, with the viewer's read state; not_found for anyone else. */
+  async function getConversation(
+    principal: Principal,
+    id: number,
+    perspective: Perspective = 'personal',
+    options: { includeDeleted?: boolean } = {},
+  ): Promise<ConversationView> {
+    if (perspective === 'staff') requireStaff(principal)
+    const view =
+      perspective === 'staff'
+        ? await conversationsRepository.findCompanyView(
+            db,
+            principal.companyId,
+            id,
+            options.includeDeleted ?? false,
+          )
+        : await conversationsRepository.findPersonalView(db, principal.companyId, id, principal.userId)
+    if (!view) throw notFound()
+    return withViewerState(view, principal, perspective)
+  }
+
   return {
     /**
      * Opens a conversation (and writes its first message, if any). With `appendToExisting`, a customer who
@@ -225,25 +246,17 @@ export function createConversationsService(db: Db) {
       })
     },
 
-    /** One conversation its viewer can see, with the viewer's read state; not_found for anyone else. */
-    async getConversation(
+    getConversation,
+
+    /** One conversation with a page of its messages (see messagesRepository.list), for its viewer only. */
+    async getConversationWithMessages(
       principal: Principal,
       id: number,
+      page: { limit: number; beforeId?: number; afterId?: number },
       perspective: Perspective = 'personal',
-      options: { includeDeleted?: boolean } = {},
-    ): Promise<ConversationView> {
-      if (perspective === 'staff') requireStaff(principal)
-      const view =
-        perspective === 'staff'
-          ? await conversationsRepository.findCompanyView(
-              db,
-              principal.companyId,
-              id,
-              options.includeDeleted ?? false,
-            )
-          : await conversationsRepository.findPersonalView(db, principal.companyId, id, principal.userId)
-      if (!view) throw notFound()
-      return withViewerState(view, principal, perspective)
+    ): Promise<{ conversation: ConversationView; messages: MessageView[] }> {
+      const conversation = await getConversation(principal, id, perspective)
+      return { conversation, messages: await messagesRepository.list(db, id, page) }
     },
 
     /** The user's conversations as a customer and as a member of its sellers, newest activity first. */

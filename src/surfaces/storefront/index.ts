@@ -6,6 +6,7 @@ import { drfErrorHandler } from '../http/drf-errors.ts'
 import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 import { accountRoutes } from './account-routes.ts'
 import { contactRoutes } from './contact-routes.ts'
+import { conversationRoutes } from './conversation-routes.ts'
 import { type CsrfOptions, checkCsrf, setCsrfCookie } from './csrf.ts'
 import { eventRoutes } from './event-routes.ts'
 
@@ -45,5 +46,6 @@ export const storefrontSurface: FastifyPluginAsyncTypebox<{
 
   await app.register(accountRoutes, { domain, config, cookies, csrf })
   await app.register(contactRoutes, { domain, config })
+  await app.register(conversationRoutes, { domain })
   await app.register(eventRoutes, { domain, events })
 }

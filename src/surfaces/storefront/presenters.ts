@@ -1,6 +1,6 @@
 import type { User } from '../../domain/accounts/users-repository.ts'
 
-const genderLabels: Record<string, string> = { male: 'Male', female: 'Female', none: 'None' }
+export const genderLabels: Record<string, string> = { male: 'Male', female: 'Female', none: 'None' }
 
 export const presentEnum = (value: string | null, labels: Record<string, string>) =>
   value === null ? null : { value, label: labels[value] ?? value }
