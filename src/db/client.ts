@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
@@ -74,7 +75,8 @@ function openPostgres(connectionString: string, max: number): Database {
 
 async function openPglite(folder: string | undefined): Promise<Database> {
   if (folder !== undefined) mkdirSync(folder, { recursive: true })
-  const client = new PGlite(folder)
+  // pg_trgm backs the staff contact search index; a PostgreSQL server ships it in contrib.
+  const client = new PGlite({ dataDir: folder, extensions: { pg_trgm } })
   await client.waitReady
   const db = drizzlePglite(client, { schema }) as unknown as Db
   return {

@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core'
 import { users } from './accounts.ts'
 import { orders } from './catalog.ts'
@@ -21,6 +22,16 @@ export const contactSubjects = pgTable(
   },
   (t) => [index('contact_subjects_company_idx').on(t.companyId, t.position)],
 )
+
+/** The text staff search runs over: every searchable field, separated so a term cannot straddle two. */
+export const contactSearchText = (t: {
+  firstName: unknown
+  lastName: unknown
+  email: unknown
+  subject: unknown
+  message: unknown
+}) =>
+  sql`(${t.firstName} || ' ' || ${t.lastName} || ' ' || ${t.email} || ' ' || ${t.subject} || ' ' || ${t.message})`
 
 export type StoredAttachment = { key: string; filename: string; contentType: string; size: number }
 
@@ -53,5 +64,8 @@ export const contacts = pgTable(
   (t) => [
     index('contacts_company_created_idx').on(t.companyId, t.createdAt.desc(), t.id.desc()),
     index('contacts_company_viewed_idx').on(t.companyId, t.viewed, t.createdAt.desc()),
+    // Staff search is a case-insensitive substring match over these fields; trigrams let ILIKE '%term%' use
+    // an index instead of reading every contact. The expression must stay identical to `contactSearchText`.
+    index('contacts_search_trgm_idx').using('gin', sql`${contactSearchText(t)} gin_trgm_ops`),
   ],
 )
