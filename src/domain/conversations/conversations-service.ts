@@ -5,7 +5,7 @@ import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { appendMessage } from './append-message.ts'
 import { type CompanyFilters, conversationsRepository } from './conversations-repository.ts'
-import { idempotencyRepository } from './idempotency-repository.ts'
+import { idempotentWrite, type PostOutcome, replayOf, type WriteOptions } from './idempotent-write.ts'
 import { messagesRepository } from './messages-repository.ts'
 import { checkSenderClaim, reviewRefusal, type Sender, senderOfReply } from './posting-rules.ts'
 import { markDelivered, markRead } from './read-state.ts'
@@ -31,26 +31,9 @@ export type PostMessageInput = {
   userType?: UserType
 }
 
-export type WriteOptions = {
-  /** Problems the surface's own parsing found, reported together with the domain's (by domain field name). */
-  priorErrors?: Record<string, string[]>
-  /** A retry with the same key and fingerprint gets the first outcome; another fingerprint is refused. */
-  idempotency?: { key: string; fingerprint: string }
-}
-
-export type PostOutcome = {
-  conversationId: number
-  /** Null when a conversation was opened without a message. */
-  messageId: number | null
-  /** Whether a conversation was opened (else a message was added to one). */
-  created: boolean
-  /** Whether this is the stored outcome of an earlier request with the same idempotency key. */
-  replayed: boolean
-}
+export type { PostOutcome, WriteOptions } from './idempotent-write.ts'
 
 const NEWEST = Number.MAX_SAFE_INTEGER
-
-class KeyTaken extends Error {}
 
 const requireStaff = (principal: Principal) => {
   if (!principal.isStaff && !principal.isSuperuser) throw new DomainError('forbidden', 'Staff only.')
@@ -72,47 +55,6 @@ const withViewerState = (view: ConversationView, principal: Principal, perspecti
  * products and order items. Each operation checks access before any work and writes in one transaction.
  */
 export function createConversationsService(db: Db) {
-  /** Runs a write once per idempotency key: a retry gets the stored outcome, marked as replayed. */
-  async function once(
-    principal: Principal,
-    options: WriteOptions,
-    write: (tx: Db) => Promise<Omit<PostOutcome, 'replayed'>>,
-  ): Promise<PostOutcome> {
-    const { idempotency } = options
-    if (!idempotency) return { ...(await db.transaction(write)), replayed: false }
-    try {
-      const outcome = await db.transaction(async (tx) => {
-        if (
-          !(await idempotencyRepository.claim(tx, principal.userId, idempotency.key, idempotency.fingerprint))
-        ) {
-          throw new KeyTaken()
-        }
-        const result = await write(tx)
-        await idempotencyRepository.complete(tx, principal.userId, idempotency.key, result)
-        return result
-      })
-      return { ...outcome, replayed: false }
-    } catch (error) {
-      if (!(error instanceof KeyTaken)) throw error
-    }
-    const replay = await replayOf(principal, idempotency)
-    if (!replay) throw new Error('an idempotency key was taken but holds no outcome')
-    return replay
-  }
-
-  async function replayOf(principal: Principal, idempotency: WriteOptions['idempotency']) {
-    if (!idempotency) return undefined
-    const stored = await idempotencyRepository.find(db, principal.userId, idempotency.key)
-    if (!stored) return undefined
-    if (stored.fingerprint !== idempotency.fingerprint) {
-      throw new DomainError(
-        'idempotency_mismatch',
-        'This Idempotency-Key was already used with a different request.',
-      )
-    }
-    return { ...(stored.outcome as Omit<PostOutcome, 'replayed'>), replayed: true }
-  }
-
   const append = (
     tx: Db,
     companyId: number,
@@ -184,7 +126,7 @@ export function createConversationsService(db: Db) {
       input: StartConversationInput,
       options: WriteOptions & { appendToExisting?: boolean } = {},
     ): Promise<PostOutcome> {
-      const replay = await replayOf(principal, options.idempotency)
+      const replay = await replayOf(db, principal, options.idempotency)
       if (replay) return replay
       const { conversation, sender } = await planStart(db, principal, input, options.priorErrors ?? {})
       const existing =
@@ -197,7 +139,7 @@ export function createConversationsService(db: Db) {
               conversation.item,
             )
           : undefined
-      return once(principal, options, async (tx) => {
+      return idempotentWrite(db, principal, options, async (tx) => {
         if (existing !== undefined) {
           const message = await append(tx, principal.companyId, existing, sender, input)
           return { conversationId: existing, messageId: message.id, created: false }
@@ -215,7 +157,7 @@ export function createConversationsService(db: Db) {
       input: PostMessageInput,
       options: WriteOptions = {},
     ): Promise<PostOutcome> {
-      const replay = await replayOf(principal, options.idempotency)
+      const replay = await replayOf(db, principal, options.idempotency)
       if (replay) return replay
       const errors = new FieldErrors(options.priorErrors)
       const claim = input.sender && (await checkSenderClaim(db, principal, input.sender, errors))
@@ -240,7 +182,7 @@ export function createConversationsService(db: Db) {
       errors.throwIfAny()
       if (!sender || conversationId === undefined)
         throw new Error('a surface posted a message without its sender')
-      return once(principal, options, async (tx) => {
+      return idempotentWrite(db, principal, options, async (tx) => {
         const message = await append(tx, principal.companyId, conversationId, sender, input)
         return { conversationId, messageId: message.id, created: false }
       })
