@@ -15,6 +15,11 @@ export type BenchDatabase = {
   loadSeconds: number
   parleyEnv: Record<string, string>
   floorEnv: Record<string, string>
+  /**
+   * Waits, bounded, until no query of a finished run is still executing, then cancels any left, so a slow
+   * run cannot eat into the next one's measurement. Returns how many it cancelled.
+   */
+  quiesce(): Promise<number>
   drop(): Promise<void>
 }
 
@@ -45,11 +50,11 @@ async function load(databaseUrl: string | undefined, dataDir: string, shape: Sha
 
 async function createOnServer(shape: Shape, adminUrl: string): Promise<BenchDatabase> {
   const name = `parley_bench_${shape.size}_${process.pid}`
-  const admin = async (statement: string) => {
+  const admin = async (statement: string, params: unknown[] = []) => {
     const client = new pg.Client({ connectionString: adminUrl })
     await client.connect()
     try {
-      await client.query(statement)
+      return (await client.query(statement, params)).rows
     } finally {
       await client.end()
     }
@@ -58,7 +63,19 @@ async function createOnServer(shape: Shape, adminUrl: string): Promise<BenchData
   await admin(`create database ${name}`)
   const url = new URL(adminUrl)
   url.pathname = `/${name}`
-  const drop = () => admin(`drop database if exists ${name} with (force)`)
+  const drop = async () => {
+    await admin(`drop database if exists ${name} with (force)`)
+  }
+  const busy = `from pg_stat_activity where datname = $1 and state = 'active' and pid <> pg_backend_pid()`
+  const quiesce = async () => {
+    const deadline = Date.now() + 15_000
+    while (Date.now() < deadline) {
+      const [row] = await admin(`select count(*)::int as active ${busy}`, [name])
+      if (row?.active === 0) return 0
+      await new Promise((resolve) => setTimeout(resolve, 100))
+    }
+    return (await admin(`select pg_cancel_backend(pid) ${busy}`, [name])).length
+  }
   try {
     const { fixture, loadSeconds } = await load(url.toString(), '', shape)
     return {
@@ -66,6 +83,7 @@ async function createOnServer(shape: Shape, adminUrl: string): Promise<BenchData
       loadSeconds,
       parleyEnv: { DATABASE_URL: url.toString() },
       floorEnv: { FLOOR_DATABASE_URL: url.toString() },
+      quiesce,
       drop,
     }
   } catch (error) {
@@ -88,6 +106,8 @@ async function createEmbedded(shape: Shape): Promise<BenchDatabase> {
       loadSeconds,
       parleyEnv: { PARLEY_DATA_DIR: parleyDir },
       floorEnv: { FLOOR_PGLITE_DIR: floorDir },
+      // Each PGlite lives in its server's process: nothing of a run outlives it elsewhere.
+      quiesce: async () => 0,
       drop,
     }
   } catch (error) {

@@ -1,0 +1,79 @@
+/**
+ * The load generator, a process of its own so that it never shares an event loop with a server under test:
+ * runs one scenario against one server with autocannon for a fixed time and prints the result as JSON.
+ */
+import { readFileSync } from 'node:fs'
+import autocannon from 'autocannon'
+import { scenarioNamed } from './scenarios.ts'
+import type { Fixture } from './shape.ts'
+
+export type DriveJob = {
+  url: string
+  scenario: string
+  target: 'parley' | 'floor'
+  connections: number
+  durationSeconds: number
+  warmupSeconds: number
+  fixture: Fixture
+}
+
+export type DriveResult = {
+  requests: number
+  rps: number
+  p50: number
+  p99: number
+  /** Socket errors and timeouts. */
+  errors: number
+  non2xx: number
+  statusCodes: Record<string, number>
+  /** The first non-2xx answer, so a failing scenario says why. */
+  sample?: { status: number; body: string }
+}
+
+const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as DriveJob
+const scenario = scenarioNamed(job.scenario)
+const plan = job.target === 'parley' ? scenario.parley : scenario.floor
+if (!plan) throw new Error(`${job.scenario} has no ${job.target} plan`)
+
+let next = 0
+let sample: DriveResult['sample']
+const options = {
+  url: job.url,
+  connections: job.connections,
+  duration: job.durationSeconds,
+  timeout: 10,
+  requests: [
+    {
+      setupRequest: (request: autocannon.Request) => {
+        const built = plan(job.fixture, next++)
+        return {
+          ...request,
+          method: built.method,
+          path: built.path,
+          headers: built.headers,
+          body: built.body,
+        }
+      },
+      onResponse: (status: number, body: string) => {
+        if ((status < 200 || status > 299) && sample === undefined)
+          sample = { status, body: body.slice(0, 300) }
+      },
+    },
+  ],
+  ...(job.warmupSeconds > 0 ? { warmup: { connections: job.connections, duration: job.warmupSeconds } } : {}),
+} as autocannon.Options
+
+const result = await autocannon(options)
+const statusCodes: Record<string, number> = {}
+for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count ?? 0
+const output: DriveResult = {
+  requests: result.requests.total,
+  rps: result.requests.average,
+  p50: result.latency.p50,
+  p99: result.latency.p99,
+  errors: result.errors + result.timeouts,
+  non2xx: result.non2xx,
+  statusCodes,
+  sample,
+}
+process.stdout.write(`${JSON.stringify(output)}\n`)

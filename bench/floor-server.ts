@@ -1,0 +1,161 @@
+/**
+ * The floor: bare Fastify and `pg` (or PGlite when embedded), no Parley code, each route the one statement
+ * a hand-written endpoint needs to serve the same rows. No auth, no validation, no presenters: what this
+ * does per request is the least any implementation must do, so Parley ÷ floor is Parley's overhead.
+ */
+import Fastify from 'fastify'
+import pg from 'pg'
+
+type Query = (text: string, params: unknown[]) => Promise<{ rows: unknown[] }>
+
+async function connect(): Promise<Query> {
+  const pgliteDir = process.env.FLOOR_PGLITE_DIR
+  if (pgliteDir) {
+    const { PGlite } = await import('@electric-sql/pglite')
+    const client = new PGlite(pgliteDir)
+    await client.waitReady
+    return (text, params) => client.query(text, params)
+  }
+  const pool = new pg.Pool({
+    connectionString: process.env.FLOOR_DATABASE_URL,
+    max: Number(process.env.FLOOR_POOL_SIZE ?? 20),
+  })
+  return (text, params) => pool.query(text, params)
+}
+
+const INBOX = `
+  select c.id, c.subject, c.type, c.is_answered, c.last_message_at, p.unread_count,
+    m.id as last_message_id, m.side as last_message_side, m.text as last_message_text,
+    m.created_at as last_message_created_at
+  from conversation_parties p
+  join conversations c on c.id = p.conversation_id
+  left join messages m on m.id = c.last_message_id
+  where p.party_type = $1 and p.party_id = $2 and not c.deleted
+  order by p.last_message_at desc, p.conversation_id desc
+  limit $3`
+
+const MESSAGES = `
+  select id, conversation_id, sender_user_id, sender_seller_id, side, side_seq, text, created_at
+  from messages where conversation_id = $1 order by id limit $2`
+
+// One statement: the conversation row is locked first and hands out the message id and its side's rank, the
+// message goes in, and both parties' inbox rows move (the sender has read its own message).
+const POST_MESSAGE = `
+  with c as (
+    update conversations set
+      message_count = message_count + 1,
+      customer_message_count = customer_message_count + ($2 = 'customer')::int,
+      counterparty_message_count = counterparty_message_count + ($2 = 'counterparty')::int,
+      is_answered = $2 = 'counterparty',
+      last_message_id = nextval('messages_id_seq'), last_message_at = now(), updated_at = now()
+    where id = $1
+    returning id, last_message_id,
+      case when $2 = 'customer' then customer_message_count else counterparty_message_count end as side_seq
+  ), m as (
+    insert into messages (id, conversation_id, sender_user_id, sender_seller_id, side, side_seq, text)
+      overriding system value
+    select c.last_message_id, c.id, $3, $4, $2, c.side_seq, $5 from c
+    returning id, conversation_id, side, side_seq, text, created_at
+  ), p as (
+    update conversation_parties set last_message_at = m.created_at,
+      last_delivered_message_id = case when (party_type = 'customer') = ($2 = 'customer') then m.id else last_delivered_message_id end,
+      last_read_message_id = case when (party_type = 'customer') = ($2 = 'customer') then m.id else last_read_message_id end,
+      unread_count = case when (party_type = 'customer') = ($2 = 'customer') then 0 else unread_count + 1 end
+    from m where conversation_parties.conversation_id = m.conversation_id
+  )
+  select * from m`
+
+const READ = `
+  update conversation_parties p
+  set last_delivered_message_id = c.last_message_id, last_read_message_id = c.last_message_id, unread_count = 0
+  from conversations c
+  where c.id = $1 and p.conversation_id = c.id and p.party_type = $2
+  returning p.conversation_id, p.last_read_message_id, p.unread_count`
+
+const POST_CONTACT = `
+  insert into contacts (company_id, source, subject_id, subject, message, first_name, last_name, email,
+    mobile_number, operation)
+  select $1, 'contact_us', s.id, s.texts->>'en', $3, $4, $5, $6, $7, 'default'
+  from contact_subjects s where s.id = $2
+  returning id, subject, created_at`
+
+const CONTACTS = `
+  with f as (
+    select id, subject, message, first_name, last_name, email, mobile_number, viewed, viewed_at, created_at,
+      updated_at
+    from contacts
+    where company_id = $1 and viewed = $2
+      and (first_name ilike $3 or last_name ilike $3 or email ilike $3 or subject ilike $3 or message ilike $3)
+  )
+  select (select count(*) from f) as count,
+    coalesce((select json_agg(r) from (select * from f order by created_at desc, id desc limit $4) r), '[]') as results`
+
+type Id = { id: string }
+type Inbox = { partyType: string; partyId: string }
+type MessageBody = { side: string; sender_user_id: number; sender_seller_id: number | null; text: string }
+type ContactBody = {
+  company_id: number
+  subject: number
+  message: string
+  first_name: string
+  last_name: string
+  email: string
+  phone: string
+}
+
+const query = await connect()
+const app = Fastify({ logger: false })
+
+app.get<{ Params: Inbox }>('/inbox/:partyType/:partyId', async (request) => {
+  const { rows } = await query(INBOX, [request.params.partyType, request.params.partyId, 20])
+  return rows
+})
+app.get<{ Params: Id }>('/conversations/:id/messages', async (request) => {
+  const { rows } = await query(MESSAGES, [request.params.id, 100])
+  return rows
+})
+app.post<{ Params: Id; Body: MessageBody }>('/conversations/:id/messages', async (request, reply) => {
+  const { side, sender_user_id, sender_seller_id, text } = request.body
+  const { rows } = await query(POST_MESSAGE, [
+    request.params.id,
+    side,
+    sender_user_id,
+    sender_seller_id,
+    text,
+  ])
+  return reply.status(201).send(rows[0])
+})
+app.post<{ Params: Id; Body: { party_type: string } }>('/conversations/:id/read', async (request) => {
+  const { rows } = await query(READ, [request.params.id, request.body.party_type])
+  return rows[0]
+})
+app.post<{ Body: ContactBody }>('/contacts', async (request, reply) => {
+  const body = request.body
+  const { rows } = await query(POST_CONTACT, [
+    body.company_id,
+    body.subject,
+    body.message,
+    body.first_name,
+    body.last_name,
+    body.email,
+    body.phone,
+  ])
+  return reply.status(201).send(rows[0])
+})
+app.get<{ Querystring: { company_id: string; viewed: string; search: string } }>(
+  '/contacts',
+  async (request) => {
+    const { company_id, viewed, search } = request.query
+    const { rows } = await query(CONTACTS, [company_id, viewed === 'true', `%${search}%`, 20])
+    return rows[0]
+  },
+)
+app.get('/healthz', async () => ({ status: 'ok' }))
+
+await app.listen({ port: Number(process.env.FLOOR_PORT ?? 0), host: '127.0.0.1' })
+const stop = async () => {
+  await app.close()
+  process.exit(0)
+}
+process.on('SIGTERM', () => void stop())
+process.on('SIGINT', () => void stop())

@@ -1,0 +1,113 @@
+import { type ChildProcess, spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
+import { createServer } from 'node:net'
+
+const running = new Set<ChildProcess>()
+// Whatever happens to the bench, it leaves no server behind: each child is ended by its own pid.
+process.on('exit', () => {
+  for (const child of running) child.kill('SIGKILL')
+})
+
+export const freePort = () =>
+  new Promise<number>((resolve, reject) => {
+    const server = createServer()
+    server.once('error', reject)
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address()
+      server.close(() => resolve(typeof address === 'object' && address ? address.port : 0))
+    })
+  })
+
+export type ServerProcess = {
+  name: string
+  url: string
+  pid: number
+  /** The last lines the process wrote, for a report when it misbehaves. */
+  output(): string
+  exitCode(): number | null
+  stop(): Promise<void>
+}
+
+/** Starts `node <script>` with `env` on a free port and resolves once `healthPath` answers 200. */
+export async function startServer(options: {
+  name: string
+  script: string
+  env: Record<string, string>
+  portVariable: string
+  healthPath: string
+}): Promise<ServerProcess> {
+  const port = await freePort()
+  const child = spawn(process.execPath, [options.script], {
+    env: { ...process.env, ...options.env, [options.portVariable]: String(port) },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  running.add(child)
+  const lines: string[] = []
+  const keep = (chunk: Buffer) => {
+    lines.push(...chunk.toString('utf8').split('\n').filter(Boolean))
+    lines.splice(0, Math.max(0, lines.length - 40))
+  }
+  child.stdout?.on('data', keep)
+  child.stderr?.on('data', keep)
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()))
+  const server: ServerProcess = {
+    name: options.name,
+    url: `http://127.0.0.1:${port}`,
+    pid: child.pid ?? 0,
+    output: () => lines.join('\n'),
+    exitCode: () => child.exitCode,
+    async stop() {
+      if (child.exitCode === null && child.signalCode === null) {
+        child.kill('SIGTERM')
+        const forced = setTimeout(() => child.kill('SIGKILL'), 15_000)
+        await exited
+        clearTimeout(forced)
+      }
+      running.delete(child)
+    },
+  }
+  const deadline = Date.now() + 120_000
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null) {
+      throw new Error(`${options.name} exited with ${child.exitCode} while starting:\n${server.output()}`)
+    }
+    const healthy = await fetch(`${server.url}${options.healthPath}`)
+      .then((response) => response.ok)
+      .catch(() => false)
+    if (healthy) return server
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  await server.stop()
+  throw new Error(`${options.name} did not answer ${options.healthPath} within 120 s:\n${server.output()}`)
+}
+
+const statusKb = (pid: number, field: 'VmRSS' | 'VmHWM') => {
+  try {
+    const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(
+      new RegExp(`^${field}:\\s+(\\d+) kB`, 'm'),
+    )
+    return match ? Number(match[1]) : 0
+  } catch {
+    return 0
+  }
+}
+
+/** Samples a process's resident memory; the peak is the larger of the samples and the kernel's high-water mark. */
+export function watchMemory(pid: number, everyMs = 250) {
+  let peakKb = 0
+  const sample = () => {
+    peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS'), statusKb(pid, 'VmHWM'))
+  }
+  const timer = setInterval(sample, everyMs)
+  timer.unref()
+  return {
+    peakMb() {
+      sample()
+      return Math.round(peakKb / 1024)
+    },
+    stop() {
+      sample()
+      clearInterval(timer)
+    },
+  }
+}

@@ -1,0 +1,171 @@
+import type { DriveResult } from './drive.ts'
+import type { SizeName } from './shape.ts'
+
+export type Row = {
+  scenario: string
+  kind: 'read' | 'write'
+  connections: number
+  size: SizeName
+  parley: DriveResult
+  floor?: DriveResult
+  /** Parley's req/s ÷ the floor's, same scenario, size and connections. */
+  ratio?: number
+  /** This row's p99 ÷ the small set's p99, on large rows. */
+  largeOverSmallP99?: number
+  note?: string
+}
+
+export type Report = {
+  startedAt: string
+  mode: 'quick' | 'full'
+  engine: 'postgres' | 'pglite'
+  durationSeconds: number
+  loads: { size: SizeName; seconds: number; messages: number }[]
+  rows: Row[]
+  parleyPeakRssMb: number
+  targets: { target: string; met: boolean; detail: string }[]
+}
+
+export const TARGETS = { writeRatio: 0.6, readRatio: 0.7, largeOverSmall: 1.3, rssMb: 300, smtpP99: 1.3 }
+
+/** Fills in the large ÷ small column once both sizes have run. */
+export function compareSizes(rows: Row[]) {
+  for (const row of rows) {
+    if (row.size !== 'large') continue
+    const small = rows.find(
+      (other) =>
+        other.size === 'small' && other.scenario === row.scenario && other.connections === row.connections,
+    )
+    if (small && small.parley.p99 > 0 && row.parley.requests > 0)
+      row.largeOverSmallP99 = row.parley.p99 / small.parley.p99
+  }
+}
+
+const failures = (result: DriveResult) => result.non2xx + result.errors
+
+export function judge(rows: Row[], peakRssMb: number): Report['targets'] {
+  const targets: Report['targets'] = []
+  for (const row of rows) {
+    const where = `${row.scenario} @${row.connections} ${row.size}`
+    const floor = row.kind === 'write' ? TARGETS.writeRatio : TARGETS.readRatio
+    if (row.ratio !== undefined && !row.scenario.includes('SMTP')) {
+      targets.push({
+        target: `${where}: ≥ ${floor}× floor`,
+        met: row.ratio >= floor,
+        detail: `${row.ratio.toFixed(2)}×`,
+      })
+    }
+    if (row.largeOverSmallP99 !== undefined) {
+      targets.push({
+        target: `${where}: p99 ≤ ${TARGETS.largeOverSmall}× small`,
+        met: row.largeOverSmallP99 <= TARGETS.largeOverSmall,
+        detail: `${row.largeOverSmallP99.toFixed(2)}×`,
+      })
+    }
+    targets.push({
+      target: `${where}: no non-2xx`,
+      met: failures(row.parley) === 0 && row.parley.requests > 0,
+      detail:
+        row.parley.requests === 0
+          ? 'no request answered within the run'
+          : `${failures(row.parley)} of ${row.parley.requests}`,
+    })
+    if (row.scenario.includes('SMTP')) {
+      const normal = rows.find(
+        (other) =>
+          other.scenario === 'contact-us' && other.connections === row.connections && other.size === row.size,
+      )
+      if (normal && normal.parley.p99 > 0) {
+        const ratio = row.parley.p99 / normal.parley.p99
+        targets.push({
+          target: `${where}: p99 ≤ ${TARGETS.smtpP99}× contact-us with SMTP accepting`,
+          met: ratio <= TARGETS.smtpP99,
+          detail: `${row.parley.p99} ms vs ${normal.parley.p99} ms (${ratio.toFixed(2)}×)`,
+        })
+      }
+    }
+  }
+  targets.push({
+    target: `Parley peak RSS ≤ ${TARGETS.rssMb} MB`,
+    met: peakRssMb <= TARGETS.rssMb,
+    detail: `${peakRssMb} MB`,
+  })
+  return targets
+}
+
+const number = (value: number | undefined, digits = 0) => (value === undefined ? '-' : value.toFixed(digits))
+
+export function renderTable(report: Report): string {
+  const header = [
+    'scenario',
+    'conn',
+    'size',
+    'req/s',
+    'p50 ms',
+    'p99 ms',
+    'non-2xx/err',
+    'floor req/s',
+    '÷ floor',
+    'L÷S p99',
+  ]
+  const body = report.rows.map((row) => [
+    row.scenario,
+    String(row.connections),
+    row.size,
+    number(row.parley.rps),
+    number(row.parley.p50),
+    number(row.parley.p99),
+    row.parley.requests === 0
+      ? 'no answer'
+      : failures(row.parley) === 0
+        ? '0'
+        : `${failures(row.parley)}/${row.parley.requests}`,
+    number(row.floor?.rps),
+    number(row.ratio, 2),
+    number(row.largeOverSmallP99, 2),
+  ])
+  const widths = header.map((title, column) =>
+    Math.max(title.length, ...body.map((cells) => cells[column]?.length ?? 0)),
+  )
+  const line = (cells: string[]) =>
+    `| ${cells.map((cell, column) => (column < 3 ? cell.padEnd(widths[column] ?? 0) : cell.padStart(widths[column] ?? 0))).join(' | ')} |`
+  return [
+    line(header),
+    `|${widths.map((width) => '-'.repeat(width + 2)).join('|')}|`,
+    ...body.map(line),
+  ].join('\n')
+}
+
+export function renderReport(report: Report): string {
+  const out = [
+    `Parley benchmark, ${report.mode} run on ${report.engine}, ${report.durationSeconds} s per scenario (${report.startedAt})`,
+    ...report.loads.map(
+      (load) => `  loaded ${load.size}: ${load.messages} messages in ${load.seconds.toFixed(1)} s`,
+    ),
+    '',
+    renderTable(report),
+    '',
+  ]
+  const failing = report.rows.filter((row) => row.parley.sample)
+  if (failing.length > 0) {
+    out.push('Non-2xx answers (first of each scenario):')
+    for (const row of failing) {
+      const codes = Object.entries(row.parley.statusCodes)
+        .map(([code, count]) => `${code}×${count}`)
+        .join(' ')
+      out.push(
+        `  ${row.scenario} @${row.connections} ${row.size} [${codes}]: ${row.parley.sample?.status} ${row.parley.sample?.body}`,
+      )
+    }
+    out.push('')
+  }
+  for (const row of report.rows)
+    if (row.note) out.push(`  ${row.scenario} @${row.connections} ${row.size}: ${row.note}`)
+  out.push(`Parley peak RSS: ${report.parleyPeakRssMb} MB`, '')
+  const missed = report.targets.filter((target) => !target.met)
+  out.push(`Targets (issue 6): ${report.targets.length - missed.length} of ${report.targets.length} met`)
+  for (const target of missed) out.push(`  missed: ${target.target} (${target.detail})`)
+  if (report.mode === 'quick')
+    out.push('  (a quick run proves the script; its figures are not the measurement)')
+  return out.join('\n')
+}

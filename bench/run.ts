@@ -1,0 +1,239 @@
+/**
+ * `npm run bench [-- --quick] [-- --embedded]`: loads each dataset size into a fresh database, starts Parley and
+ * the floor server on it, drives every scenario against both from a separate process, prints the table and
+ * writes it as JSON under bench/results/.
+ */
+import { spawn } from 'node:child_process'
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { parseArgs } from 'node:util'
+import { type BenchDatabase, createBenchDatabase, DEFAULT_ADMIN_URL } from './database.ts'
+import type { DriveJob, DriveResult } from './drive.ts'
+import { startServer, watchMemory } from './processes.ts'
+import { compareSizes, judge, type Report, type Row, renderReport } from './report.ts'
+import { CONTACT_US_SMTP_REFUSING, SCENARIOS, type Scenario } from './scenarios.ts'
+import { type Fixture, messageCount, SHAPES, type SizeName } from './shape.ts'
+import { type SmtpSink, startSmtpSink } from './smtp-sink.ts'
+
+const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
+const root = here('..')
+
+const { values: flags } = parseArgs({
+  options: {
+    quick: { type: 'boolean', default: false },
+    embedded: { type: 'boolean', default: false },
+    /** Runs only the scenarios whose name contains this text (for working on one). */
+    only: { type: 'string' },
+  },
+})
+
+const plan = flags.quick
+  ? { sizes: ['small'] as SizeName[], connections: [10, 50], durationSeconds: 1, warmupSeconds: 0 }
+  : { sizes: ['small', 'large'] as SizeName[], connections: [10, 50], durationSeconds: 8, warmupSeconds: 1 }
+const selected = (scenario: Scenario) => flags.only === undefined || scenario.name.includes(flags.only)
+
+async function drive(
+  url: string,
+  scenario: Scenario,
+  target: DriveJob['target'],
+  connections: number,
+  fixture: Fixture,
+) {
+  const folder = await mkdtemp(join(tmpdir(), 'parley-bench-job-'))
+  const file = join(folder, 'job.json')
+  const job: DriveJob = {
+    url,
+    scenario: scenario.name,
+    target,
+    connections,
+    durationSeconds: plan.durationSeconds,
+    warmupSeconds: plan.warmupSeconds,
+    fixture,
+  }
+  await writeFile(file, JSON.stringify(job))
+  try {
+    return await new Promise<DriveResult>((resolve, reject) => {
+      const child = spawn(process.execPath, [here('./drive.ts'), file], { stdio: ['ignore', 'pipe', 'pipe'] })
+      let stdout = ''
+      let stderr = ''
+      child.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString('utf8')
+      })
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString('utf8')
+      })
+      // The run stops by itself after its duration; this only guards against a driver that hangs.
+      const limit = setTimeout(
+        () => child.kill('SIGKILL'),
+        (plan.durationSeconds + plan.warmupSeconds + 30) * 1000,
+      )
+      child.on('exit', (code) => {
+        clearTimeout(limit)
+        if (code === 0) resolve(JSON.parse(stdout) as DriveResult)
+        else reject(new Error(`the driver of ${scenario.name} (${target}) failed with ${code}:\n${stderr}`))
+      })
+    })
+  } finally {
+    await rm(folder, { recursive: true, force: true })
+  }
+}
+
+/** Waits, bounded, until the outbox has delivered `expected` emails to the sink. */
+async function awaitDelivery(sink: SmtpSink, expected: number, timeoutMs: number) {
+  const deadline = Date.now() + timeoutMs
+  while (sink.counts.accepted < expected && Date.now() < deadline) {
+    await new Promise((resolve) => setTimeout(resolve, 100))
+  }
+  return sink.counts.accepted
+}
+
+async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
+  const shape = SHAPES[size]
+  const target = flags.embedded
+    ? ({ embedded: true } as const)
+    : ({ embedded: false, adminUrl: process.env.DATABASE_URL ?? DEFAULT_ADMIN_URL } as const)
+  console.log(`loading the ${size} set (${messageCount(shape)} messages)…`)
+  const database: BenchDatabase = await createBenchDatabase(shape, target)
+  report.loads.push({ size, seconds: database.loadSeconds, messages: messageCount(shape) })
+  const dataDir = await mkdtemp(join(tmpdir(), 'parley-bench-data-'))
+  const servers: { stop(): Promise<void> }[] = []
+  try {
+    const parley = await startServer({
+      name: 'Parley',
+      script: join(root, 'src/main.ts'),
+      portVariable: 'PORT',
+      healthPath: '/healthz',
+      env: {
+        NODE_ENV: 'production',
+        LOG_LEVEL: 'warn',
+        PARLEY_DATA_DIR: dataDir,
+        SMTP_URL: sink.url,
+        CONTACT_US_RATE_PER_MINUTE: '1000000000',
+        CONTACT_US_EMAIL_TO: JSON.stringify({ default: ['support@bench.test'] }),
+        ...database.parleyEnv,
+      },
+    })
+    servers.push(parley)
+    const floor = await startServer({
+      name: 'floor',
+      script: here('./floor-server.ts'),
+      portVariable: 'FLOOR_PORT',
+      healthPath: '/healthz',
+      env: database.floorEnv,
+    })
+    servers.push(floor)
+    const memory = watchMemory(parley.pid)
+
+    const run = async (scenario: Scenario, connections: number) => {
+      const accepted = sink.counts.accepted
+      const notes: string[] = []
+      const settle = async (who: string) => {
+        const cancelled = await database.quiesce()
+        if (cancelled > 0) notes.push(`${cancelled} of ${who}'s queries outlived the run and were cancelled`)
+      }
+      const parleyResult = await drive(parley.url, scenario, 'parley', connections, database.fixture)
+      if (parley.exitCode() !== null) {
+        throw new Error(`Parley exited during ${scenario.name}:\n${parley.output()}`)
+      }
+      await settle('Parley')
+      const row: Row = {
+        scenario: scenario.name,
+        kind: scenario.kind,
+        connections,
+        size,
+        parley: parleyResult,
+      }
+      if (scenario.name === 'contact-us') {
+        const expected = accepted + (parleyResult.statusCodes['200'] ?? 0)
+        const delivered = await awaitDelivery(sink, expected, flags.quick ? 10_000 : 30_000)
+        notes.push(
+          `the outbox delivered ${delivered - accepted} emails for ${expected - accepted} accepted forms`,
+        )
+      }
+      if (scenario.floor) {
+        row.floor = await drive(floor.url, scenario, 'floor', connections, database.fixture)
+        await settle('the floor')
+      } else if (scenario.floorOf) {
+        row.floor = report.rows.find(
+          (other) =>
+            other.scenario === scenario.floorOf && other.connections === connections && other.size === size,
+        )?.floor
+      }
+      // A route that only answers errors has no throughput to compare.
+      const answered = row.parley.requests > row.parley.non2xx + row.parley.errors
+      if (row.floor && row.floor.rps > 0 && answered) row.ratio = row.parley.rps / row.floor.rps
+      if (notes.length > 0) row.note = notes.join('; ')
+      report.rows.push(row)
+      console.log(
+        `  ${scenario.name} @${connections} ${size}: ${Math.round(row.parley.rps)} req/s, p99 ${row.parley.p99} ms, ` +
+          `${row.parley.non2xx + row.parley.errors} non-2xx/errors` +
+          (row.floor ? `; floor ${Math.round(row.floor.rps)} req/s` : ''),
+      )
+    }
+
+    // Reads first, on the dataset as loaded: the writes add messages and contacts that the reads would page
+    // through, far more of them relative to the small set, which would skew large ÷ small.
+    for (const kind of ['read', 'write'] as const) {
+      for (const connections of plan.connections) {
+        for (const scenario of SCENARIOS.filter(
+          (candidate) => candidate.kind === kind && selected(candidate),
+        )) {
+          await run(scenario, connections)
+        }
+      }
+    }
+    // Last, so the emails it leaves to retry cannot slow the scenarios after it.
+    if (selected(CONTACT_US_SMTP_REFUSING)) {
+      sink.refuse(true)
+      try {
+        for (const connections of plan.connections) await run(CONTACT_US_SMTP_REFUSING, connections)
+      } finally {
+        sink.refuse(false)
+      }
+    }
+    memory.stop()
+    report.parleyPeakRssMb = Math.max(report.parleyPeakRssMb, memory.peakMb())
+  } finally {
+    for (const server of servers.reverse()) await server.stop()
+    await database.drop()
+    await rm(dataDir, { recursive: true, force: true })
+  }
+}
+
+const started = performance.now()
+const report: Report = {
+  startedAt: new Date().toISOString(),
+  mode: flags.quick ? 'quick' : 'full',
+  engine: flags.embedded ? 'pglite' : 'postgres',
+  durationSeconds: plan.durationSeconds,
+  loads: [],
+  rows: [],
+  parleyPeakRssMb: 0,
+  targets: [],
+}
+const sink = await startSmtpSink()
+try {
+  for (const size of plan.sizes) await benchSize(size, sink, report)
+} finally {
+  await sink.close()
+}
+const order = [...SCENARIOS, CONTACT_US_SMTP_REFUSING].map((scenario) => scenario.name)
+report.rows.sort(
+  (a, b) =>
+    order.indexOf(a.scenario) - order.indexOf(b.scenario) ||
+    a.connections - b.connections ||
+    plan.sizes.indexOf(a.size) - plan.sizes.indexOf(b.size),
+)
+compareSizes(report.rows)
+report.targets = judge(report.rows, report.parleyPeakRssMb)
+console.log(`\n${renderReport(report)}`)
+await mkdir(join(root, 'bench/results'), { recursive: true })
+const file = join(
+  root,
+  'bench/results',
+  `${report.startedAt.replaceAll(':', '-')}-${report.mode}-${report.engine}.json`,
+)
+await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
+console.log(`\nwritten to ${file} (${((performance.now() - started) / 1000).toFixed(0)} s in all)`)
