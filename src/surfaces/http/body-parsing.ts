@@ -18,15 +18,23 @@ export const bodyParsing = fp(async (app: FastifyInstance, options: { bodyLimit:
     if (!request.isMultipart()) return
     const fields: Record<string, string> = {}
     const uploads = new Map<string, Upload>()
-    for await (const part of request.parts()) {
-      if (part.type === 'file') {
-        const content = await part.toBuffer()
-        if (part.filename !== '' || content.length > 0) {
-          uploads.set(part.fieldname, { filename: part.filename, content })
+    try {
+      for await (const part of request.parts()) {
+        if (part.type === 'file') {
+          const content = await part.toBuffer()
+          if (part.filename !== '' || content.length > 0) {
+            uploads.set(part.fieldname, { filename: part.filename, content })
+          }
+        } else if (typeof part.value === 'string') {
+          fields[part.fieldname] = part.value
         }
-      } else if (typeof part.value === 'string') {
-        fields[part.fieldname] = part.value
       }
+    } catch (error) {
+      // The parser's own refusals carry a status (413 for the limits); a body it cannot read is the client's fault.
+      if ((error as { statusCode?: number }).statusCode !== undefined) throw error
+      throw Object.assign(new Error(`Multipart form parse error - ${(error as Error).message}`), {
+        statusCode: 400,
+      })
     }
     request.body = fields
     request.uploads = uploads

@@ -1,6 +1,16 @@
 import type { FastifySchemaValidationError } from 'fastify'
 import { messages } from '../../domain/errors.ts'
 
+/** Python's name for a JSON value's type, as Django REST framework puts it in its messages. */
+export function pythonTypeName(value: unknown): string {
+  if (value === null) return 'NoneType'
+  if (Array.isArray(value)) return 'list'
+  if (typeof value === 'boolean') return 'bool'
+  if (typeof value === 'number') return Number.isInteger(value) ? 'int' : 'float'
+  if (typeof value === 'string') return 'str'
+  return 'dict'
+}
+
 type SchemaError = FastifySchemaValidationError & { data?: unknown }
 
 const fieldOf = (error: SchemaError) => {
@@ -35,8 +45,8 @@ function messageOf(error: SchemaError): string {
       if (type.includes('number')) return messages.invalidNumber
       if (type.includes('boolean')) return messages.invalidBoolean
       if (type.includes('string')) return messages.invalidString
-      if (type.includes('array')) return messages.notAList(typeof error.data)
-      if (type.includes('object')) return messages.notAnObject(typeof error.data)
+      if (type.includes('array')) return messages.notAList(pythonTypeName(error.data))
+      if (type.includes('object')) return messages.notAnObject(pythonTypeName(error.data))
       return messages.invalid
     }
     default:

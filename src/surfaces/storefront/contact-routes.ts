@@ -3,9 +3,9 @@ import { Type } from 'typebox'
 import type { Config } from '../../config.ts'
 import { preferredLanguages } from '../../domain/contacts/language.ts'
 import type { Domain } from '../../domain/create-domain.ts'
+import { drfForm, formErrors } from '../http/drf-fields.ts'
 import { ThrottledError } from '../http/failures.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
-import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import { ContactUsRequest, ContactUsSubject, ErrorResponse } from './schemas.ts'
 import { actorOf } from './session-auth.ts'
 
@@ -54,6 +54,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: 
     '/contact-us/',
     {
       attachValidation: true,
+      preValidation: drfForm(ContactUsRequest, { relations: ['subject', 'order'] }),
       config: {
         rateLimit: {
           max: config.contactUsRatePerMinute,
@@ -77,26 +78,23 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: 
       },
     },
     async (request, reply) => {
-      // Schema problems and the domain's own checks are reported together, as one DRF validation error.
-      const schemaErrors = request.validationError?.validation
-        ? mapKeys(fieldErrorsFromSchema(request.validationError.validation), camelCase)
-        : {}
-      const body = (request.body ?? {}) as Partial<typeof request.body>
-      const valid = <K extends keyof typeof body>(field: K, domainName: string) =>
-        schemaErrors[domainName] ? undefined : body[field]
+      // Problems found reading the form and the domain's own checks are reported together, as DRF does.
+      const errors = formErrors(request)
+      const body = request.body as Partial<typeof request.body>
+      const valid = <K extends keyof typeof body>(field: K) => (errors[field] ? undefined : body[field])
       await domain.contacts.submit(
         await actorOf(request, domain),
         {
-          subject: valid('subject', 'subject'),
-          fullName: valid('full_name', 'fullName'),
-          email: valid('email', 'email'),
-          phone: valid('phone', 'phone'),
-          message: valid('message', 'message'),
-          order: valid('order', 'order'),
-          operation: valid('operation', 'operation'),
+          subject: valid('subject'),
+          fullName: valid('full_name'),
+          email: valid('email'),
+          phone: valid('phone'),
+          message: valid('message'),
+          order: valid('order'),
+          operation: valid('operation'),
           file: request.uploads?.get('file'),
         },
-        schemaErrors,
+        mapKeys(errors, camelCase),
       )
       return reply.status(200).send()
     },

@@ -34,6 +34,8 @@ export const storefrontSurface: FastifyPluginAsyncTypebox<{
     secure: config.cookies.secure,
   }
 
+  // The storefront reads JSON, urlencoded and multipart bodies only; any other is a 415, as DRF's parsers say.
+  app.removeContentTypeParser('text/plain')
   app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 403 }))
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
 

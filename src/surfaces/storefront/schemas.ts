@@ -1,9 +1,12 @@
 import { Type } from 'typebox'
 
-export const ErrorResponse = Type.Record(Type.String(), Type.Array(Type.String()), {
-  description: 'Standard DRF validation error response',
-})
 export const DetailResponse = Type.Object({ detail: Type.String() })
+
+/** A 400 as DRF sends it: messages per field, or a `detail` when the body could not be read at all. */
+export const ErrorResponse = Type.Union(
+  [Type.Record(Type.String(), Type.Array(Type.String())), DetailResponse],
+  { description: 'Standard DRF validation error response' },
+)
 
 export const EnumValue = Type.Object({ value: Type.String(), label: Type.String() })
 
@@ -27,7 +30,7 @@ export const ContactUsRequest = Type.Object({
     description: 'ID of the contact subject. Determines if an order reference is required.',
   }),
   full_name: Type.String({ minLength: 1, maxLength: 70 }),
-  email: Type.String({ format: 'email' }),
+  email: Type.String({ format: 'email', minLength: 1 }),
   phone: Type.Optional(Type.String({ maxLength: 70 })),
   message: Type.String({ minLength: 1 }),
   file: Type.Optional(
