@@ -41,7 +41,12 @@ const formats: Record<string, { contentType: string; matches: (content: Buffer) 
   },
 }
 
-const megabytes = (bytes: number) => `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+/** A size as Django's `filesizeformat` writes it ("512 bytes", "48.8 KB", "5.0 MB"). */
+function humanSize(bytes: number): string {
+  if (bytes < 1024) return bytes === 1 ? '1 byte' : `${bytes} bytes`
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
+  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+}
 
 /**
  * Checks an upload against the allowed extensions, its content against the extension, and the size limit.
@@ -60,7 +65,7 @@ export function checkAttachment(
   }
   if (upload.content.length === 0) return { problem: 'The submitted file is empty.' }
   if (upload.content.length > limits.CONTACT_US_MAX_FILE_SIZE) {
-    return { problem: `Ensure this file is no larger than ${megabytes(limits.CONTACT_US_MAX_FILE_SIZE)}.` }
+    return { problem: `Ensure this file is no larger than ${humanSize(limits.CONTACT_US_MAX_FILE_SIZE)}.` }
   }
   const format = formats[extension]
   if (format && !format.matches(upload.content)) {
