@@ -25,6 +25,11 @@ export function createAccountsService(db: Db, sessionTtlSeconds: number) {
       return companyId
     },
 
+    /** Where a request acts when it names no location: its company's first one. */
+    async defaultLocation(companyId: number): Promise<number | null> {
+      return companiesRepository.firstLocation(db, companyId)
+    },
+
     /** Checks the credentials and opens a session; the returned token is the cookie value. */
     async login(companyId: number, email: string, password: string) {
       const user = await usersRepository.findByEmail(db, companyId, email)

@@ -1,4 +1,4 @@
-import { asc, sql } from 'drizzle-orm'
+import { asc, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { companies, locations } from '../../db/schema/index.ts'
 
@@ -12,6 +12,17 @@ export const companiesRepository = {
       .orderBy(sql`${name} = any(${companies.hosts}) desc`, asc(companies.id))
       .limit(1)
     return row?.id
+  },
+
+  /** The company's first location, or null for a company without one. */
+  async firstLocation(db: Db, companyId: number): Promise<number | null> {
+    const [row] = await db
+      .select({ id: locations.id })
+      .from(locations)
+      .where(eq(locations.companyId, companyId))
+      .orderBy(asc(locations.id))
+      .limit(1)
+    return row?.id ?? null
   },
 
   /** Creates the default company and its first location unless a company exists. */

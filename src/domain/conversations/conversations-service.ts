@@ -4,6 +4,7 @@ import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
 import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { appendMessage } from './append-message.ts'
+import { catalogRepository } from './catalog-repository.ts'
 import { type CompanyFilters, conversationsRepository } from './conversations-repository.ts'
 import { idempotentWrite, type PostOutcome, replayOf, type WriteOptions } from './idempotent-write.ts'
 import { messagesRepository } from './messages-repository.ts'
@@ -128,6 +129,7 @@ export function createConversationsService(db: Db) {
     ): Promise<PostOutcome> {
       const replay = await replayOf(db, principal, options.idempotency)
       if (replay) return replay
+      if (input.deleted) requireStaff(principal)
       const { conversation, sender } = await planStart(db, principal, input, options.priorErrors ?? {})
       const existing =
         options.appendToExisting && conversation.item
@@ -145,6 +147,10 @@ export function createConversationsService(db: Db) {
           return { conversationId: existing, messageId: message.id, created: false }
         }
         const { id } = await conversationsRepository.insert(tx, conversation)
+        if (input.deleted) {
+          const deletion = { userId: principal.userId, reason: input.deletedReason ?? null }
+          await conversationsRepository.softDelete(tx, principal.companyId, id, deletion)
+        }
         const hasMessage = input.text !== undefined || input.image !== undefined
         const message = hasMessage ? await append(tx, principal.companyId, id, sender, input) : undefined
         return { conversationId: id, messageId: message?.id ?? null, created: true }
@@ -213,6 +219,16 @@ export function createConversationsService(db: Db) {
     /** The company's conversations for its staff, newest first. */
     async listForCompany(principal: Principal, filters: CompanyFilters, page: Page) {
       requireStaff(principal)
+      const { locationId } = filters
+      // Another company's location is an error, not an empty page: the caller named a row it cannot see.
+      if (
+        locationId !== undefined &&
+        !(await catalogRepository.locationExists(db, principal.companyId, locationId))
+      ) {
+        throw new DomainError('validation', 'Invalid input.', {
+          locationId: [messages.doesNotExist(locationId)],
+        })
+      }
       const { views, total } = await conversationsRepository.listForCompany(
         db,
         principal.companyId,

@@ -29,6 +29,9 @@ export type StartConversationInput = {
   type?: ConversationType
   isPublic?: boolean
   archived?: boolean
+  /** Opens it already soft-deleted by the principal (staff only), as the shop's API lets a client send it. */
+  deleted?: boolean
+  deletedReason?: string | null
   locationId?: number
   text?: string
   image?: StoredAttachment
