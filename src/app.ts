@@ -92,6 +92,11 @@ export async function buildApp(options: AppOptions) {
         securitySchemes: {
           cookieAuth: { type: 'apiKey', in: 'cookie', name: config.cookies.storefrontSession },
           tokenAuth: { type: 'apiKey', in: 'header', name: 'Authorization', description: '`Token <key>`' },
+          bearerAuth: {
+            type: 'http',
+            scheme: 'bearer',
+            description: 'A staff user’s API key (shop `/v3/`).',
+          },
         },
       },
     },

@@ -74,12 +74,10 @@ export function shopErrorHandler(error: FastifyError, request: FastifyRequest, r
 }
 
 export const shopNotFound = (_request: FastifyRequest, reply: FastifyReply) =>
-  reply
-    .status(404)
-    .send({
-      success: false,
-      code: 'not_found',
-      message: 'Not found.',
-      documentation_url: DOCUMENTATION_URL,
-      data: null,
-    })
+  reply.status(404).send({
+    success: false,
+    code: 'not_found',
+    message: 'Not found.',
+    documentation_url: DOCUMENTATION_URL,
+    data: null,
+  })

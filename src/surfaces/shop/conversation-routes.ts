@@ -1,0 +1,181 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Domain } from '../../domain/create-domain.ts'
+import { messages, notFound } from '../../domain/errors.ts'
+import type { Principal } from '../../domain/principal.ts'
+import { presentConversation } from './conversation-presenters.ts'
+import {
+  Conversation,
+  ConversationList,
+  ConversationParams,
+  CreateConversationBody,
+  DeleteConversationInput,
+  errorResponses,
+  ListConversationsQuery,
+  LocationQuery,
+  ShopError,
+  Success,
+  UpdateConversationBody,
+} from './conversation-schemas.ts'
+
+const DIGITS = /^[0-9]{1,15}$/
+
+/** A path id that is not a conversation's is simply not found, like any other unknown id. */
+export function conversationIdOf(raw: string): number {
+  if (!DIGITS.test(raw)) throw notFound()
+  return Number(raw)
+}
+
+const tags = ['Conversation']
+const security = [{ bearerAuth: [] }]
+const bodyErrors = { ...errorResponses, 413: ShopError, 415: ShopError }
+
+const createDescription = `Opens a conversation between a customer of the company and the shop's staff (no seller), empty until someone writes. It is in the customer's \`GET /users/conversations/\` at once.
+
+\`customerId\` is required and must be a user of the API key's company: missing, unknown or another company's is a 400 \`validation_error\` with \`data.fields.customerId\`. The location is \`locationId\` (body or query) when given, which must be one of the company's locations (else 400, \`data.fields.locationId\`), else the company's first location. \`deleted: true\` opens it soft-deleted by the key's user with \`deletedReason\`; \`deletedUserId\` is read-only and ignored. Answers 200 with the conversation, as the seed documents.`
+
+const listDescription = `The company's conversations, newest first, paged with \`limit\` (default 20, at most 100) and \`skip\`; \`meta.total\` counts every match. Filters: \`archived\`, \`customerId\`, \`locationId\` (one of the company's locations, else 400), \`deleted\` (default false; true lists the soft-deleted ones only).`
+
+export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (app, { domain }) => {
+  const engine = domain.conversations
+
+  /** The conversation as the shop sees it: a deleted one is still readable here, unlike anywhere else. */
+  const present = async (principal: Principal, id: number) => ({
+    success: true as const,
+    data: presentConversation(await engine.getConversation(principal, id, 'staff', { includeDeleted: true })),
+  })
+
+  app.post(
+    '/conversation',
+    {
+      schema: {
+        summary: 'Create Conversation',
+        description: createDescription,
+        operationId: 'createConversation',
+        tags,
+        security,
+        querystring: LocationQuery,
+        body: CreateConversationBody,
+        response: { 200: Success(Conversation), ...bodyErrors },
+      },
+    },
+    async (request) => {
+      const principal = request.shopUser
+      const { body, query } = request
+      const named = body.locationId ?? query.locationId
+      const locationId =
+        named === undefined ? await domain.accounts.defaultLocation(principal.companyId) : Number(named)
+      const customer = body.customerId?.trim() || undefined
+      const customerIsId = customer !== undefined && DIGITS.test(customer)
+      const priorErrors: Record<string, string[]> =
+        customer !== undefined && !customerIsId ? { customerId: [messages.doesNotExist(customer)] } : {}
+      const outcome = await engine.startConversation(
+        principal,
+        {
+          sender: { as: 'staff' },
+          customerId: customerIsId ? Number(customer) : undefined,
+          locationId: locationId ?? undefined,
+          archived: body.archived,
+          deleted: body.deleted,
+          deletedReason: body.deletedReason,
+        },
+        { priorErrors },
+      )
+      return present(principal, outcome.conversationId)
+    },
+  )
+
+  app.get(
+    '/conversation',
+    {
+      schema: {
+        summary: 'List Conversations',
+        description: listDescription,
+        operationId: 'listConversations',
+        tags,
+        security,
+        querystring: ListConversationsQuery,
+        response: { 200: ConversationList, ...errorResponses },
+      },
+    },
+    async (request) => {
+      const { archived, deleted, customerId, locationId, limit, skip } = request.query
+      const filters = {
+        archived,
+        deleted,
+        customerId: customerId === undefined ? undefined : Number(customerId),
+        locationId: locationId === undefined ? undefined : Number(locationId),
+      }
+      const { items, total } = await engine.listForCompany(request.shopUser, filters, { limit, offset: skip })
+      return { success: true as const, data: items.map(presentConversation), meta: { total, limit, skip } }
+    },
+  )
+
+  app.get(
+    '/conversation/:id',
+    {
+      schema: {
+        summary: 'Get Conversation',
+        description: "One of the company's conversations, also when it is soft-deleted; else 404.",
+        operationId: 'getConversation',
+        tags,
+        security,
+        params: ConversationParams,
+        response: { 200: Success(Conversation), ...errorResponses },
+      },
+    },
+    async (request) => present(request.shopUser, conversationIdOf(request.params.id)),
+  )
+
+  app.put(
+    '/conversation/:id',
+    {
+      schema: {
+        summary: 'Update Conversation',
+        description:
+          'Archives (`archived: true`) or unarchives a conversation; an archived one stays visible to the customer. Other fields are read-only here and ignored. A deleted conversation cannot be changed: 404.',
+        operationId: 'updateConversation',
+        tags,
+        security,
+        params: ConversationParams,
+        body: UpdateConversationBody,
+        response: { 200: Success(Conversation), ...bodyErrors },
+      },
+    },
+    async (request) => {
+      const principal = request.shopUser
+      const id = conversationIdOf(request.params.id)
+      const { archived } = request.body
+      if (archived !== undefined) await engine.setArchived(principal, id, archived)
+      // Read through the visible-only path, so that a deleted conversation is a 404 here as for archiving.
+      return {
+        success: true as const,
+        data: presentConversation(await engine.getConversation(principal, id, 'staff')),
+      }
+    },
+  )
+
+  app.delete(
+    '/conversation/:id',
+    {
+      schema: {
+        summary: 'Delete Conversation',
+        description:
+          "Soft-deletes a conversation: `deleted` becomes true, `deletedUserId` the API key's user, `deletedDate` now, and `deletedReason` comes from the body or the query. It disappears from every other surface (the customer's list and retrieval answer as if it never existed). Deleting it again is a 404.",
+        operationId: 'deleteConversation',
+        tags,
+        security,
+        params: ConversationParams,
+        querystring: DeleteConversationInput,
+        body: DeleteConversationInput,
+        response: { 200: Success(Conversation), ...bodyErrors },
+      },
+    },
+    async (request) => {
+      const principal = request.shopUser
+      const id = conversationIdOf(request.params.id)
+      const reason = request.body?.deletedReason ?? request.query.deletedReason ?? null
+      await engine.softDelete(principal, id, reason)
+      return present(principal, id)
+    },
+  )
+}
