@@ -2,7 +2,10 @@ import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
 import type { BlobStore } from '../infra/blobs/blob-store.ts'
 import { createAccountsService } from './accounts/accounts-service.ts'
+import { createCatalogSync } from './catalog/catalog-sync.ts'
 import { createContactsService } from './contacts/contacts-service.ts'
+import { createStaffContactsService } from './contacts/staff-contacts-service.ts'
+import { createSubjectsService } from './contacts/subjects-service.ts'
 import { createConversationsService } from './conversations/conversations-service.ts'
 import { createEventsService } from './events/events-service.ts'
 import { createSettingsService } from './settings/settings-service.ts'
@@ -19,6 +22,9 @@ export function createDomain(deps: { db: Db; config: Config; blobs: BlobStore })
     contacts: createContactsService({ db, settings, blobs, mailDomain }),
     conversations: createConversationsService(db),
     events: createEventsService(db),
+    staffContacts: createStaffContactsService({ db, blobs }),
+    subjects: createSubjectsService(db),
+    catalogSync: createCatalogSync(db),
   }
 }
 

@@ -25,6 +25,19 @@ export class DomainError extends Error {
   }
 }
 
+/**
+ * Problems with a batch, one entry per item in the order sent (empty for a good item), as Django REST
+ * framework reports a `many=True` serializer's errors.
+ */
+export class ItemErrors extends DomainError {
+  readonly items: ReadonlyArray<Readonly<Record<string, string[]>>>
+
+  constructor(items: Record<string, string[]>[]) {
+    super('validation', 'Invalid input.')
+    this.items = items
+  }
+}
+
 export const notFound = (what = 'Not found.') => new DomainError('not_found', what)
 
 /**

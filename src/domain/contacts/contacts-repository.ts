@@ -1,13 +1,137 @@
+import { and, asc, count, desc, eq, gte, ilike, lte, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
-import { contacts } from '../../db/schema/index.ts'
+import { contactSearchText, contacts, orders, users } from '../../db/schema/index.ts'
 
 export type Contact = typeof contacts.$inferSelect
 export type NewContact = typeof contacts.$inferInsert
+/** A contact with what staff see beside it: the order's number and the submitting user's email. */
+export type ContactRow = Contact & { orderNumber: string | null; userEmail: string | null }
+
+export const contactSortKeys = {
+  id: contacts.id,
+  createdAt: contacts.createdAt,
+  updatedAt: contacts.updatedAt,
+  viewed: contacts.viewed,
+  viewedAt: contacts.viewedAt,
+  subject: contacts.subject,
+  email: contacts.email,
+  firstName: contacts.firstName,
+  lastName: contacts.lastName,
+}
+export type ContactSortKey = keyof typeof contactSortKeys
+export type ContactOrdering = { key: ContactSortKey; descending: boolean }[]
+
+export type ContactQuery = {
+  viewed?: boolean
+  createdFrom?: Date
+  createdTo?: Date
+  /** Every term must occur, case-insensitively, in a name, the email, the subject or the message. */
+  searchTerms: string[]
+  ordering: ContactOrdering
+  offset: number
+  limit: number
+}
+
+// ILIKE treats these as wildcards; a searched-for "%" or "_" means itself.
+const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+
+function conditions(companyId: number, query: ContactQuery): SQL | undefined {
+  const where: (SQL | undefined)[] = [eq(contacts.companyId, companyId)]
+  if (query.viewed !== undefined) where.push(eq(contacts.viewed, query.viewed))
+  if (query.createdFrom) where.push(gte(contacts.createdAt, query.createdFrom))
+  if (query.createdTo) where.push(lte(contacts.createdAt, query.createdTo))
+  for (const term of query.searchTerms) where.push(ilike(contactSearchText(contacts), likePattern(term)))
+  return and(...where)
+}
+
+const withDetails = {
+  contact: contacts,
+  orderNumber: orders.number,
+  userEmail: users.email,
+}
+
+const flatten = (row: { contact: Contact; orderNumber: string | null; userEmail: string | null }) => ({
+  ...row.contact,
+  orderNumber: row.orderNumber,
+  userEmail: row.userEmail,
+})
 
 export const contactsRepository = {
   async insert(db: Db, contact: NewContact): Promise<Contact> {
     const [row] = await db.insert(contacts).values(contact).returning()
     if (!row) throw new Error('insert returned no row')
     return row
+  },
+
+  async count(db: Db, companyId: number, query: ContactQuery): Promise<number> {
+    const [row] = await db.select({ total: count() }).from(contacts).where(conditions(companyId, query))
+    return Number(row?.total ?? 0)
+  },
+
+  /** One page, newest first unless asked otherwise; `id` breaks ties so pages never overlap. */
+  async page(db: Db, companyId: number, query: ContactQuery): Promise<ContactRow[]> {
+    const order = query.ordering.map(({ key, descending }) =>
+      descending ? desc(contactSortKeys[key]) : asc(contactSortKeys[key]),
+    )
+    const lastDescending = query.ordering.at(-1)?.descending ?? true
+    const rows = await db
+      .select(withDetails)
+      .from(contacts)
+      .leftJoin(orders, eq(orders.id, contacts.orderId))
+      .leftJoin(users, eq(users.id, contacts.userId))
+      .where(conditions(companyId, query))
+      .orderBy(...order, lastDescending ? desc(contacts.id) : asc(contacts.id))
+      .limit(query.limit)
+      .offset(query.offset)
+    return rows.map(flatten)
+  },
+
+  async findById(db: Db, companyId: number, id: number): Promise<ContactRow | undefined> {
+    const [row] = await db
+      .select(withDetails)
+      .from(contacts)
+      .leftJoin(orders, eq(orders.id, contacts.orderId))
+      .leftJoin(users, eq(users.id, contacts.userId))
+      .where(and(eq(contacts.companyId, companyId), eq(contacts.id, id)))
+    return row && flatten(row)
+  },
+
+  /** Marks a contact viewed unless it already is, keeping the time of the first view. */
+  async markViewed(db: Db, companyId: number, id: number): Promise<void> {
+    await db
+      .update(contacts)
+      .set({ viewed: true, viewedAt: sql`now()` })
+      .where(and(eq(contacts.companyId, companyId), eq(contacts.id, id), eq(contacts.viewed, false)))
+  },
+
+  async update(
+    db: Db,
+    companyId: number,
+    id: number,
+    changes: Partial<
+      Pick<NewContact, 'subject' | 'message' | 'firstName' | 'lastName' | 'email' | 'mobileNumber'>
+    >,
+    viewed: boolean | undefined,
+  ): Promise<boolean> {
+    const viewing =
+      viewed === undefined
+        ? {}
+        : viewed
+          ? { viewed: true, viewedAt: sql`coalesce(${contacts.viewedAt}, now())` }
+          : { viewed: false, viewedAt: null }
+    const rows = await db
+      .update(contacts)
+      .set({ ...changes, ...viewing, updatedAt: sql`now()` })
+      .where(and(eq(contacts.companyId, companyId), eq(contacts.id, id)))
+      .returning({ id: contacts.id })
+    return rows.length > 0
+  },
+
+  async delete(db: Db, companyId: number, id: number): Promise<boolean> {
+    const rows = await db
+      .delete(contacts)
+      .where(and(eq(contacts.companyId, companyId), eq(contacts.id, id)))
+      .returning({ id: contacts.id })
+    return rows.length > 0
   },
 }

@@ -1,10 +1,22 @@
-import { eq, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { rowsOf } from '../../db/rows.ts'
 import { outbox } from '../../db/schema/index.ts'
 
 export type OutboxKind = 'email'
 export type ClaimedEntry = { id: number; kind: OutboxKind; payload: unknown; attempts: number }
+
+/** How one email of a contact is doing, as staff see it. */
+export type EmailDelivery = {
+  id: number
+  contactId: number
+  to: string[]
+  status: string
+  attempts: number
+  lastError: string | null
+  createdAt: Date
+  sentAt: Date | null
+}
 
 export const OUTBOX_CHANNEL = 'parley_outbox'
 
@@ -53,5 +65,25 @@ export const outboxRepository = {
           : { lastError: error, nextAttemptAt: sql`now() + ${retryInMs} * interval '1 millisecond'` },
       )
       .where(eq(outbox.id, id))
+  },
+
+  /** The emails of these contacts, oldest first: one query for a whole page of contacts. */
+  async deliveriesOf(db: Db, companyId: number, contactIds: number[]): Promise<EmailDelivery[]> {
+    if (contactIds.length === 0) return []
+    const rows = await db
+      .select({
+        id: outbox.id,
+        contactId: outbox.contactId,
+        to: sql<string[]>`coalesce(${outbox.payload}->'to', '[]'::jsonb)`,
+        status: outbox.status,
+        attempts: outbox.attempts,
+        lastError: outbox.lastError,
+        createdAt: outbox.createdAt,
+        sentAt: outbox.sentAt,
+      })
+      .from(outbox)
+      .where(and(eq(outbox.companyId, companyId), inArray(outbox.contactId, contactIds)))
+      .orderBy(asc(outbox.id))
+    return rows.flatMap((row) => (row.contactId === null ? [] : [{ ...row, contactId: row.contactId }]))
   },
 }

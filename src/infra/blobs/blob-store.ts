@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto'
+import { createReadStream } from 'node:fs'
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 
@@ -22,6 +23,8 @@ export function createBlobStore(folder: string) {
       return key
     },
     read: (key: string): Promise<Buffer> => readFile(pathOf(key)),
+    /** Streams a blob, so a large download never sits whole in memory. */
+    stream: (key: string) => createReadStream(pathOf(key)),
     pathOf,
   }
 }

@@ -1,5 +1,5 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
-import { type DomainErrorCode, NON_FIELD } from '../../domain/errors.ts'
+import { type DomainErrorCode, ItemErrors, NON_FIELD } from '../../domain/errors.ts'
 import { classify, type Failure } from './failures.ts'
 import { mapKeys, snakeCase } from './naming.ts'
 
@@ -20,6 +20,9 @@ function render(failure: Failure, unauthenticatedStatus: number): { status: numb
   switch (failure.kind) {
     case 'domain': {
       const { error } = failure
+      if (error instanceof ItemErrors) {
+        return { status: 400, body: error.items.map((item) => mapKeys(item, snakeCase)) }
+      }
       if (error.code === 'validation') {
         const fields = Object.keys(error.fields).length > 0 ? error.fields : { [NON_FIELD]: [error.message] }
         return { status: 400, body: mapKeys(fields, snakeCase) }

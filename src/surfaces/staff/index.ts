@@ -2,7 +2,10 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { Principal } from '../../domain/principal.ts'
 import { drfErrorHandler } from '../http/drf-errors.ts'
+import { contactRoutes } from './contact-routes.ts'
 import { settingsRoutes } from './settings-routes.ts'
+import { subjectRoutes } from './subject-routes.ts'
+import { syncRoutes } from './sync-routes.ts'
 import { authenticateStaff } from './token-auth.ts'
 
 declare module 'fastify' {
@@ -22,4 +25,7 @@ export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain }> = async
   })
 
   await app.register(settingsRoutes, { domain })
+  await app.register(contactRoutes, { domain })
+  await app.register(subjectRoutes, { domain })
+  await app.register(syncRoutes, { domain })
 }

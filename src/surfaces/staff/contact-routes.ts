@@ -1,0 +1,194 @@
+import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
+import { Type } from 'typebox'
+import { type ContactOrdering, contactSortKeys } from '../../domain/contacts/contacts-repository.ts'
+import type { Domain } from '../../domain/create-domain.ts'
+import { camelCase, mapKeys } from '../http/naming.ts'
+import { DetailResponse, ErrorResponse } from '../storefront/schemas.ts'
+import { presentContact } from './contact-presenter.ts'
+import {
+  type ContactBody,
+  ContactIdParams,
+  ContactListQuery,
+  ContactResponse,
+  CreateContactBody,
+  ReplaceContactBody,
+  UpdateContactBody,
+} from './contact-schemas.ts'
+import { Page, pageOf, requestedPage } from './pagination.ts'
+import { booleanFilter, dateTimeFilter, idOf, schemaErrorsOf, validFields } from './request-parsing.ts'
+
+const DEFAULT_ORDERING: ContactOrdering = [{ key: 'createdAt', descending: true }]
+
+/** DRF's OrderingFilter: known fields in the order given, unknown ones ignored. */
+function orderingOf(value: string | undefined): ContactOrdering {
+  const ordering = (value ?? '')
+    .split(',')
+    .map((field) => field.trim())
+    .map((field) => ({ key: camelCase(field.replace(/^-/, '')), descending: field.startsWith('-') }))
+    .filter((term): term is ContactOrdering[number] => term.key in contactSortKeys)
+  return ordering.length > 0 ? ordering : DEFAULT_ORDERING
+}
+
+/** The body's fields by domain name, and its schema problems for the domain to report with its own. */
+function contactInput(request: FastifyRequest) {
+  const errors = schemaErrorsOf(request)
+  const body = validFields<ContactBody>(request.body, errors)
+  const input = {
+    subject: body.subject,
+    message: body.message,
+    firstName: body.first_name,
+    lastName: body.last_name,
+    email: body.email,
+    mobileNumber: body.mobile_number,
+    viewed: body.viewed,
+  }
+  return { input, errors: mapKeys(errors, camelCase) }
+}
+
+const bodyTypes = ['application/json', 'multipart/form-data', 'application/x-www-form-urlencoded']
+
+export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (app, { domain }) => {
+  const contacts = domain.staffContacts
+  const present = (request: FastifyRequest) => {
+    const base = `${request.protocol}://${request.host}${app.prefix}`
+    return (contact: Parameters<typeof presentContact>[0]) => presentContact(contact, base)
+  }
+
+  app.post(
+    '/contacts/',
+    {
+      attachValidation: true,
+      schema: {
+        summary: 'Create Contact',
+        description: 'Create a new contact. JSON, form and multipart bodies are accepted.',
+        operationId: 'createContact',
+        tags: ['Contacts'],
+        consumes: bodyTypes,
+        body: CreateContactBody,
+        response: { 201: ContactResponse, 400: ErrorResponse },
+      },
+    },
+    async (request, reply) => {
+      const { input, errors } = contactInput(request)
+      const contact = await contacts.create(request.staff, input, errors)
+      return reply.status(201).send(present(request)(contact))
+    },
+  )
+
+  app.get(
+    '/contacts/',
+    {
+      schema: {
+        summary: 'List Contacts',
+        description: 'Contact-us submissions and staff-made contacts, newest first, a DRF page at a time.',
+        operationId: 'listContacts',
+        tags: ['Contacts'],
+        querystring: ContactListQuery,
+        response: { 200: Page(ContactResponse), 400: ErrorResponse, 404: DetailResponse },
+      },
+    },
+    async (request) => {
+      const query = request.query as Record<string, string | undefined>
+      const at = requestedPage(request.query)
+      const { total, contacts: found } = await contacts.list(request.staff, {
+        viewed: booleanFilter(request.query.viewed),
+        createdFrom: dateTimeFilter(query, ['created_at__gte', 'created_at_after']),
+        createdTo: dateTimeFilter(query, ['created_at__lte', 'created_at_before']),
+        searchTerms: (request.query.search ?? '').split(/[\s,]+/).filter((term) => term !== ''),
+        ordering: orderingOf(request.query.ordering),
+        offset: at.offset,
+        limit: at.limit,
+      })
+      return pageOf(request, at, total, found.map(present(request)))
+    },
+  )
+
+  app.get(
+    '/contacts/:id/',
+    {
+      schema: {
+        summary: 'Retrieve Contact',
+        description: 'The first retrieval by staff marks the contact viewed and sets `viewed_at`.',
+        operationId: 'retrieveContact',
+        tags: ['Contacts'],
+        params: ContactIdParams,
+        response: { 200: ContactResponse, 404: DetailResponse },
+      },
+    },
+    async (request) => present(request)(await contacts.open(request.staff, idOf(request.params.id))),
+  )
+
+  for (const method of ['PATCH', 'PUT'] as const) {
+    app.route({
+      method,
+      url: '/contacts/:id/',
+      attachValidation: true,
+      schema: {
+        summary: method === 'PATCH' ? 'Partially Update Contact' : 'Update Contact',
+        description:
+          'Changes the given fields. `viewed: false` marks the contact unread again and clears `viewed_at`.',
+        operationId: method === 'PATCH' ? 'partialUpdateContact' : 'updateContact',
+        tags: ['Contacts'],
+        consumes: bodyTypes,
+        params: ContactIdParams,
+        body: method === 'PATCH' ? UpdateContactBody : ReplaceContactBody,
+        response: { 200: ContactResponse, 400: ErrorResponse, 404: DetailResponse },
+      },
+      handler: async (request) => {
+        const { input, errors } = contactInput(request)
+        const id = idOf((request.params as { id: string }).id)
+        return present(request)(await contacts.update(request.staff, id, input, errors))
+      },
+    })
+  }
+
+  app.delete(
+    '/contacts/:id/',
+    {
+      schema: {
+        summary: 'Delete Contact',
+        operationId: 'deleteContact',
+        tags: ['Contacts'],
+        params: ContactIdParams,
+        response: { 204: Type.Null({ description: 'Deleted' }), 404: DetailResponse },
+      },
+    },
+    async (request, reply) => {
+      await contacts.remove(request.staff, idOf(request.params.id))
+      return reply.status(204).send(null)
+    },
+  )
+
+  app.get(
+    '/contacts/:id/attachment/',
+    {
+      schema: {
+        summary: 'Download Contact Attachment',
+        description: 'The file sent with a contact-us submission, as it was uploaded. Staff only.',
+        operationId: 'downloadContactAttachment',
+        tags: ['Contacts'],
+        params: ContactIdParams,
+        produces: ['application/octet-stream'],
+        response: { 200: Type.Unknown({ description: 'The file' }), 404: DetailResponse },
+      },
+    },
+    async (request, reply) => {
+      const file = await contacts.attachment(request.staff, idOf(request.params.id))
+      const asciiName = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')
+      return (
+        reply
+          .header('content-type', file.contentType)
+          .header('content-length', String(file.size))
+          .header(
+            'content-disposition',
+            `attachment; filename="${asciiName}"; filename*=UTF-8''${encodeURIComponent(file.filename)}`,
+          )
+          // The file came from a stranger: the browser must not guess it is a page and run it.
+          .header('x-content-type-options', 'nosniff')
+          .header('cache-control', 'private, no-store')
+          .send(file.open())
+      )
+    },
+  )
+}

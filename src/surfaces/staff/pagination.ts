@@ -1,0 +1,59 @@
+import type { FastifyRequest } from 'fastify'
+import { type TSchema, Type } from 'typebox'
+import { DomainError } from '../../domain/errors.ts'
+
+const DEFAULT_PAGE_SIZE = 20
+const MAX_PAGE_SIZE = 100
+
+export const PageQuery = {
+  page: Type.Optional(Type.String({ description: 'A 1-based page number.' })),
+  page_size: Type.Optional(
+    Type.String({
+      description: `Results per page (default ${DEFAULT_PAGE_SIZE}, at most ${MAX_PAGE_SIZE}).`,
+    }),
+  ),
+}
+
+/** Django REST framework's `PageNumberPagination` page of results. */
+export const Page = <T extends TSchema>(item: T) =>
+  Type.Object({
+    count: Type.Integer(),
+    next: Type.Union([Type.String({ format: 'uri' }), Type.Null()]),
+    previous: Type.Union([Type.String({ format: 'uri' }), Type.Null()]),
+    results: Type.Array(item),
+  })
+
+const invalidPage = () => new DomainError('not_found', 'Invalid page.')
+
+/** The page asked for; a page that is not a positive number is refused as DRF refuses it. */
+export function requestedPage(query: { page?: string; page_size?: string }) {
+  const page = query.page === undefined ? 1 : Number(query.page)
+  if (!Number.isSafeInteger(page) || page < 1) throw invalidPage()
+  const asked = Number(query.page_size)
+  // DRF ignores a page size it cannot read and caps one that is too large.
+  const size = Number.isSafeInteger(asked) && asked > 0 ? Math.min(asked, MAX_PAGE_SIZE) : DEFAULT_PAGE_SIZE
+  return { page, size, offset: (page - 1) * size, limit: size }
+}
+
+/** The page as DRF writes it, with absolute links to its neighbours; a page past the last one is a 404. */
+export function pageOf<T>(
+  request: FastifyRequest,
+  at: { page: number; size: number },
+  total: number,
+  results: T[],
+) {
+  const pages = Math.max(1, Math.ceil(total / at.size))
+  if (at.page > pages) throw invalidPage()
+  const link = (page: number) => {
+    const url = new URL(request.url, `${request.protocol}://${request.host}`)
+    if (page === 1) url.searchParams.delete('page')
+    else url.searchParams.set('page', String(page))
+    return url.toString()
+  }
+  return {
+    count: total,
+    next: at.page < pages ? link(at.page + 1) : null,
+    previous: at.page > 1 ? link(at.page - 1) : null,
+    results,
+  }
+}

@@ -1,0 +1,46 @@
+import type { FastifyRequest } from 'fastify'
+import { DomainError, messages, notFound } from '../../domain/errors.ts'
+import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
+
+/** A path id; anything that is not one names no object, so it is a 404 as for a missing one. */
+export function idOf(raw: string): number {
+  if (!/^\d{1,15}$/.test(raw)) throw notFound()
+  return Number(raw)
+}
+
+/** The body's schema problems, kept for the domain to report together with its own checks. */
+export const schemaErrorsOf = (request: FastifyRequest): Record<string, string[]> =>
+  request.validationError?.validation ? fieldErrorsFromSchema(request.validationError.validation) : {}
+
+/** Only the body fields that passed the schema, so the domain never sees a value of the wrong type. */
+export function validFields<T extends object>(body: unknown, errors: Record<string, string[]>): Partial<T> {
+  const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
+  return Object.fromEntries(Object.entries(fields).filter(([name]) => !(name in errors))) as Partial<T>
+}
+
+/** django-filter's reading of a boolean: `true`/`false`/`1`/`0`; anything else filters nothing. */
+export function booleanFilter(value: string | undefined): boolean | undefined {
+  return ({ true: true, '1': true, false: false, '0': false } as Record<string, boolean>)[
+    value?.toLowerCase() ?? ''
+  ]
+}
+
+const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
+
+/** An ISO 8601 date or date-time filter value; one without a zone is UTC. */
+export function dateTimeFilter(
+  filters: Record<string, string | undefined>,
+  names: string[],
+): Date | undefined {
+  for (const name of names) {
+    const value = filters[name]
+    if (value === undefined || value === '') continue
+    const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(value) || !value.includes(':') ? value : `${value}Z`
+    const date = ISO_DATE_TIME.test(value) ? new Date(zoned.replace(' ', 'T')) : new Date(Number.NaN)
+    if (Number.isNaN(date.getTime())) {
+      throw new DomainError('validation', messages.invalidDatetime, { [name]: ['Enter a valid date/time.'] })
+    }
+    return date
+  }
+  return undefined
+}
