@@ -1,0 +1,88 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { guestBrowser, validForm } from '../../helpers/contact-us.ts'
+import { HttpClient } from '../../helpers/http-client.ts'
+import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
+
+const TRUSTED = 'https://shop.example.com'
+let parley: TestApp
+
+before(async () => {
+  parley = await startTestApp({ env: { CONTACT_US_RATE_PER_MINUTE: '1000', TRUSTED_ORIGINS: TRUSTED } })
+})
+after(() => parley.close())
+
+const contactUs = (client: HttpClient, options: Parameters<HttpClient['request']>[2] = {}) =>
+  client.request('POST', '/users/contact-us/', { body: { json: validForm(parley) }, ...options })
+
+const csrfFailed = (reason: string) => ({ detail: `CSRF Failed: ${reason}` })
+
+test('every storefront response hands out a csrftoken cookie to a client without one', async () => {
+  const client = new HttpClient(parley.baseUrl)
+  const subjects = await client.get('/users/contact-us-subjects/')
+  const cookie = subjects.headers.getSetCookie().find((line) => line.startsWith('csrftoken='))
+  assert.ok(cookie, 'the first response sets csrftoken')
+  assert.match(cookie, /SameSite=Lax/)
+  assert.doesNotMatch(cookie, /HttpOnly/, 'the page script must be able to read it')
+  const refused = await new HttpClient(parley.baseUrl).post('/users/contact-us/', { json: {} })
+  assert.ok(
+    refused.headers.getSetCookie().some((line) => line.startsWith('csrftoken=')),
+    'a 403 sets it too',
+  )
+  const again = await client.get('/users/contact-us-subjects/')
+  assert.equal(again.headers.getSetCookie().length, 0, 'a client that has the cookie keeps it')
+})
+
+test('a write without the CSRF cookie is refused', async () => {
+  const response = await contactUs(new HttpClient(parley.baseUrl))
+  assert.equal(response.status, 403)
+  assert.deepEqual(response.body, csrfFailed('CSRF cookie not set.'))
+})
+
+test('a write with the cookie but without the header is refused', async () => {
+  const response = await contactUs(await guestBrowser(parley), { csrf: false })
+  assert.equal(response.status, 403)
+  assert.deepEqual(response.body, csrfFailed('CSRF token missing.'))
+})
+
+test('a write whose header differs from the cookie is refused', async () => {
+  const response = await contactUs(await guestBrowser(parley), { headers: { 'X-CSRFToken': 'forged' } })
+  assert.equal(response.status, 403)
+  assert.deepEqual(response.body, csrfFailed("CSRF token from the 'X-Csrftoken' HTTP header incorrect."))
+})
+
+test('a foreign Origin is refused even with a good token; a trusted or own one is not', async () => {
+  const browser = await guestBrowser(parley)
+  const foreign = await contactUs(browser, { headers: { origin: 'https://evil.example' } })
+  assert.equal(foreign.status, 403)
+  assert.deepEqual(
+    foreign.body,
+    csrfFailed('Origin checking failed - https://evil.example does not match any trusted origins.'),
+  )
+  assert.equal((await contactUs(browser, { headers: { origin: TRUSTED } })).status, 200)
+  assert.equal((await contactUs(browser, { headers: { origin: parley.baseUrl } })).status, 200)
+})
+
+test('login is refused from a foreign Origin', async () => {
+  const browser = await guestBrowser(parley)
+  const { email, password } = parley.demo.users.alice
+  const response = await browser.request('POST', '/users/login/', {
+    body: { json: { email, password } },
+    headers: { origin: 'https://evil.example' },
+  })
+  assert.equal(response.status, 403)
+  assert.equal(browser.cookies.has('sessionid'), false)
+})
+
+test('a request carrying an Authorization header needs no CSRF token', async () => {
+  const client = new HttpClient(parley.baseUrl)
+  const response = await contactUs(client, {
+    headers: { authorization: `Token ${parley.demo.users.alice.token}` },
+  })
+  assert.equal(response.status, 200)
+})
+
+test('safe methods need no token', async () => {
+  const response = await new HttpClient(parley.baseUrl).get('/users/contact-us-subjects/')
+  assert.equal(response.status, 200)
+})
