@@ -171,13 +171,19 @@ export const conversationsRepository = {
     return { views, total: Number(total?.total ?? 0) }
   },
 
-  async setArchived(db: Db, companyId: number, id: number, archived: boolean): Promise<boolean> {
-    const rows = await db
+  /** The archived conversation's parties, for its event; undefined when there is no such conversation. */
+  async setArchived(db: Db, companyId: number, id: number, archived: boolean) {
+    const [row] = await db
       .update(conversations)
       .set({ archived, updatedAt: sql`now()` })
       .where(and(visible(companyId), eq(conversations.id, id)))
-      .returning({ id: conversations.id })
-    return rows.length > 0
+      .returning({
+        id: conversations.id,
+        companyId: conversations.companyId,
+        customerId: conversations.customerId,
+        sellerId: conversations.sellerId,
+      })
+    return row
   },
 
   async softDelete(

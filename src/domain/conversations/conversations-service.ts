@@ -5,6 +5,7 @@ import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { appendMessage } from './append-message.ts'
 import { catalogRepository } from './catalog-repository.ts'
+import { recordArchived } from './conversation-events.ts'
 import { type CompanyFilters, conversationsRepository } from './conversations-repository.ts'
 import { idempotentWrite, type PostOutcome, replayOf, type WriteOptions } from './idempotent-write.ts'
 import { messagesRepository } from './messages-repository.ts'
@@ -257,7 +258,7 @@ export function createConversationsService(db: Db) {
       perspective: Perspective = 'personal',
     ): Promise<ReadState | undefined> {
       const party = await partyIn(principal, conversationId, perspective)
-      return markDelivered(db, conversationId, party, upToId)
+      return db.transaction((tx) => markDelivered(tx, conversationId, party, upToId))
     },
 
     /** Records that the viewer's party has read messages up to `upToId` (default: the newest). */
@@ -268,14 +269,17 @@ export function createConversationsService(db: Db) {
       perspective: Perspective = 'personal',
     ): Promise<ReadState | undefined> {
       const party = await partyIn(principal, conversationId, perspective)
-      return markRead(db, conversationId, party, upToId)
+      return db.transaction((tx) => markRead(tx, conversationId, party, upToId))
     },
 
     async setArchived(principal: Principal, conversationId: number, archived: boolean) {
       requireStaff(principal)
-      if (!(await conversationsRepository.setArchived(db, principal.companyId, conversationId, archived))) {
-        throw notFound()
-      }
+      await db.transaction(async (tx) => {
+        const { companyId } = principal
+        const changed = await conversationsRepository.setArchived(tx, companyId, conversationId, archived)
+        if (!changed) throw notFound()
+        await recordArchived(tx, changed, archived)
+      })
     },
 
     /** Hides a conversation from every party and surface; the shop's staff can still list it as deleted. */

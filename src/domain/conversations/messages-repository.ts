@@ -26,9 +26,18 @@ export type AppendedMessage = {
   side: Side
   sideSeq: number
   createdAt: Date
+  /** Both parties after the append, for the events that tell them (each with its own unread count). */
+  parties: PartyCount[]
 }
 
-type AppendRow = { id: number | string; side_seq: number; created_at: Date | string }
+export type PartyCount = { partyType: PartyType; partyId: number; unreadCount: number }
+
+type AppendRow = {
+  id: number | string
+  side_seq: number
+  created_at: Date | string
+  parties: PartyCount[]
+}
 
 export const messagesRepository = {
   /**
@@ -75,8 +84,11 @@ export const messagesRepository = {
             then c.last_message_id else cp.last_delivered_message_id end
         from c
         where cp.conversation_id = c.id
+        returning cp.party_type, cp.party_id, cp.unread_count
       )
-      select id, side_seq, created_at from m`)
+      select id, side_seq, created_at, (select json_agg(json_build_object('partyType', party_type,
+          'partyId', party_id, 'unreadCount', unread_count)) from p) as parties
+      from m`)
     const [row] = rowsOf<AppendRow>(result)
     if (!row) return undefined
     return {
@@ -85,6 +97,7 @@ export const messagesRepository = {
       side: message.side,
       sideSeq: Number(row.side_seq),
       createdAt: new Date(row.created_at),
+      parties: row.parties,
     }
   },
 

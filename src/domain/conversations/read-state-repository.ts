@@ -20,6 +20,20 @@ const toState = (row: StateRow): ReadState => ({
   unreadCount: Number(row.unread_count),
 })
 
+/** A party's moved read state, with what its receipt event needs: the company and the other party. */
+export type MovedState = { state: ReadState; companyId: number; other: Party }
+
+type MovedRow = StateRow & { company_id: number | string; other_type: string; other_id: number | string }
+
+const returned = sql.raw(`cp.party_type, cp.party_id, cp.last_delivered_message_id, cp.last_read_message_id,
+  cp.unread_count, c.company_id, other.party_type as other_type, other.party_id as other_id`)
+
+const toMoved = (row: MovedRow): MovedState => ({
+  state: toState(row),
+  companyId: Number(row.company_id),
+  other: { partyType: row.other_type as Party['partyType'], partyId: Number(row.other_id) },
+})
+
 export const readStateRepository = {
   /**
    * Moves a party's delivered mark forward to `upToId` (at most the newest message); never back. Undefined
@@ -29,12 +43,13 @@ export const readStateRepository = {
     const result = await db.execute(sql`
       update conversation_parties cp set
         last_delivered_message_id = least(${upToId}::bigint, c.last_message_id)
-      from conversations c
+      from conversations c, conversation_parties other
       where c.id = ${conversationId} and cp.conversation_id = c.id and cp.party_type = ${party.partyType}
         and cp.last_delivered_message_id < least(${upToId}::bigint, c.last_message_id)
-      returning cp.party_type, cp.party_id, cp.last_delivered_message_id, cp.last_read_message_id, cp.unread_count`)
-    const [row] = rowsOf<StateRow>(result)
-    return row && toState(row)
+        and other.conversation_id = c.id and other.party_type <> cp.party_type
+      returning ${returned}`)
+    const [row] = rowsOf<MovedRow>(result)
+    return row && toMoved(row)
   },
 
   /**
@@ -49,7 +64,7 @@ export const readStateRepository = {
       otherSide === 'customer' ? sql`c.customer_message_count` : sql`c.counterparty_message_count`
     const result = await db.execute(sql`
       with c as (
-        select id, least(${upToId}::bigint, last_message_id) as up_to,
+        select id, company_id, least(${upToId}::bigint, last_message_id) as up_to,
           customer_message_count, counterparty_message_count
         from conversations where id = ${conversationId} for share
       ), seen as (
@@ -61,10 +76,11 @@ export const readStateRepository = {
         last_read_message_id = c.up_to,
         last_delivered_message_id = greatest(cp.last_delivered_message_id, c.up_to),
         unread_count = greatest(0, ${otherCount} - seen.seq)
-      from c, seen
+      from c, seen, conversation_parties other
       where cp.conversation_id = c.id and cp.party_type = ${party.partyType} and cp.last_read_message_id < c.up_to
-      returning cp.party_type, cp.party_id, cp.last_delivered_message_id, cp.last_read_message_id, cp.unread_count`)
-    const [row] = rowsOf<StateRow>(result)
-    return row && toState(row)
+        and other.conversation_id = c.id and other.party_type <> cp.party_type
+      returning ${returned}`)
+    const [row] = rowsOf<MovedRow>(result)
+    return row && toMoved(row)
   },
 }

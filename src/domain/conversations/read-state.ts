@@ -1,26 +1,35 @@
 import type { Db } from '../../db/client.ts'
 import type { Party } from '../events/party.ts'
-import { readStateRepository } from './read-state-repository.ts'
+import { recordReceipt } from './conversation-events.ts'
+import { type MovedState, readStateRepository } from './read-state-repository.ts'
 import type { ReadState } from './types.ts'
 
 /**
- * The one path by which a party's receipts move: what must follow a delivery or a read (and later its
- * realtime event) happens here. Each returns the party's new state, or undefined when nothing moved.
+ * The one path by which a party's receipts move: what must follow a delivery or a read (its receipt event
+ * for the other party) happens here, in the caller's transaction. Each returns the party's new state, or
+ * undefined when nothing moved.
  */
 export async function markDelivered(
-  db: Db,
+  tx: Db,
   conversationId: number,
   party: Party,
   upToId: number,
 ): Promise<ReadState | undefined> {
-  return readStateRepository.markDelivered(db, conversationId, party, upToId)
+  const moved = await readStateRepository.markDelivered(tx, conversationId, party, upToId)
+  return moved && receipt(tx, conversationId, 'delivered', moved)
 }
 
 export async function markRead(
-  db: Db,
+  tx: Db,
   conversationId: number,
   party: Party,
   upToId: number,
 ): Promise<ReadState | undefined> {
-  return readStateRepository.markRead(db, conversationId, party, upToId)
+  const moved = await readStateRepository.markRead(tx, conversationId, party, upToId)
+  return moved && receipt(tx, conversationId, 'read', moved)
+}
+
+async function receipt(tx: Db, conversationId: number, kind: 'delivered' | 'read', moved: MovedState) {
+  await recordReceipt(tx, { conversationId, kind, ...moved })
+  return moved.state
 }

@@ -7,15 +7,40 @@ export const EVENTS_CHANNEL = 'parley_events'
 
 export type StoredEvent = { id: number; type: string; payload: unknown; createdAt: Date }
 
+/** One event for one party. */
+export type PartyEvent = { party: Party; type: string; payload: unknown }
+
 export const eventsRepository = {
   /**
    * Records an event for each party in the caller's transaction; the notification naming the parties is
    * delivered when it commits, so no stream sees an event of a change that rolled back.
    */
   async record(db: Db, companyId: number, parties: Party[], type: string, payload: unknown) {
-    if (parties.length === 0) return
-    await db.insert(events).values(parties.map((party) => ({ companyId, ...party, type, payload })))
-    await db.execute(sql`select pg_notify(${EVENTS_CHANNEL}, ${parties.map(partyKey).join(' ')})`)
+    await eventsRepository.recordEach(
+      db,
+      companyId,
+      parties.map((party) => ({ party, type, payload })),
+    )
+  },
+
+  /**
+   * Records events that differ per party (as a conversation's unread count does) like `record`: the rows and
+   * the notification in one statement, so a message's events cost its transaction one round trip.
+   */
+  async recordEach(db: Db, companyId: number, list: PartyEvent[]) {
+    if (list.length === 0) return
+    const rows = list.map(
+      ({ party, type, payload }) =>
+        sql`(${companyId}::bigint, ${party.partyType}::text, ${party.partyId}::bigint, ${type}::text, ${JSON.stringify(payload)}::jsonb)`,
+    )
+    const keys = [...new Set(list.map(({ party }) => partyKey(party)))].join(' ')
+    await db.execute(sql`
+      with inserted as (
+        insert into ${events} (company_id, party_type, party_id, type, payload)
+        values ${sql.join(rows, sql`, `)}
+        returning 1
+      )
+      select pg_notify(${EVENTS_CHANNEL}, ${keys}) from (select count(*) from inserted) as written`)
   },
 
   /** The parties' events after `afterId`, oldest first. */
