@@ -1,0 +1,124 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { eq } from 'drizzle-orm'
+import { outbox } from '../../src/db/schema/index.ts'
+import type { MailMessage } from '../../src/infra/mail/mail-transport.ts'
+import { guestBrowser, validForm } from '../helpers/contact-us.ts'
+import type { HttpClient } from '../helpers/http-client.ts'
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts'
+import { startTestApp, type TestApp } from '../helpers/test-app.ts'
+
+let smtp: SmtpSink
+let parley: TestApp
+
+before(async () => {
+  smtp = await startSmtpSink()
+  parley = await startTestApp({ env: { SMTP_URL: smtp.url, CONTACT_US_RATE_PER_MINUTE: '1000' } })
+})
+after(async () => {
+  await parley.close()
+  await smtp.close()
+})
+
+async function submitMany(browser: HttpClient, count: number) {
+  for (let index = 0; index < count; index += 1) {
+    const response = await browser.post('/users/contact-us/', { json: validForm(parley) })
+    assert.equal(response.status, 200)
+  }
+}
+
+/** How many times each Message-ID arrived. */
+const arrivals = () => {
+  const counts = new Map<string, number>()
+  for (const mail of smtp.received) {
+    const id = mail.headers.get('message-id') ?? ''
+    counts.set(id, (counts.get(id) ?? 0) + 1)
+  }
+  return counts
+}
+
+async function pendingCount() {
+  return (await parley.db.select().from(outbox).where(eq(outbox.status, 'pending'))).length
+}
+
+test('an SMTP server that refuses for a while delays mail and loses none', async () => {
+  smtp.refuse(4)
+  await submitMany(await guestBrowser(parley), 3)
+  await smtp.waitFor(3)
+  assert.equal(smtp.refusedCount, 4, 'the server did refuse')
+  const counts = arrivals()
+  assert.equal(counts.size, 3)
+  assert.ok(
+    [...counts.values()].every((count) => count === 1),
+    'each email arrived exactly once',
+  )
+  const rows = await parley.db.select().from(outbox)
+  assert.ok(
+    rows.some((row) => row.attempts > 1),
+    'a refused email was retried',
+  )
+  assert.ok(rows.filter((row) => row.attempts > 1).every((row) => row.lastError === null))
+})
+
+test('a second instance on the same database shares the outbox without sending anything twice', async () => {
+  const second = await startTestApp({
+    env: { SMTP_URL: smtp.url, CONTACT_US_RATE_PER_MINUTE: '1000' },
+    shared: { database: parley.database, dataDir: parley.dataDir },
+  })
+  const before = smtp.received.length
+  try {
+    await Promise.all([
+      submitMany(await guestBrowser(parley), 10),
+      submitMany(await guestBrowser(second), 10),
+    ])
+    await smtp.waitFor(before + 20)
+  } finally {
+    // Closing waits for every send under way, so a duplicate would have arrived by now.
+    await second.close()
+  }
+  assert.equal(await pendingCount(), 0)
+  const counts = arrivals()
+  assert.equal(smtp.received.length, counts.size, 'no Message-ID arrived twice')
+  assert.equal(counts.size, before + 20)
+})
+
+test('a graceful close finishes the send under way', async () => {
+  let release!: () => void
+  const gate = new Promise<void>((resolve) => {
+    release = resolve
+  })
+  let started!: () => void
+  const sending = new Promise<void>((resolve) => {
+    started = resolve
+  })
+  const delivered: MailMessage[] = []
+  const slow = await startTestApp({
+    env: { CONTACT_US_RATE_PER_MINUTE: '1000' },
+    mailTransport: {
+      async send(message) {
+        started()
+        await gate
+        delivered.push(message)
+      },
+      close() {},
+    },
+  })
+  try {
+    const browser = await guestBrowser(slow)
+    const response = await browser.post('/users/contact-us/', { json: validForm(slow) })
+    assert.equal(response.status, 200)
+    await sending
+    const closing = slow.app.close()
+    release()
+    await closing
+    assert.equal(delivered.length, 1)
+    const rows = await slow.db.select().from(outbox)
+    assert.deepEqual(
+      rows.map((row) => row.status),
+      ['sent'],
+      'the send was recorded before the app finished closing',
+    )
+  } finally {
+    await slow.close()
+  }
+})
