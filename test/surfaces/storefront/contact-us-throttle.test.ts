@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { guestBrowser, validForm } from '../../helpers/contact-us.ts'
+import { HttpClient } from '../../helpers/http-client.ts'
+import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
+
+// The default limit, 10 a minute, is what this file proves; no env override.
+let parley: TestApp
+
+before(async () => {
+  parley = await startTestApp()
+})
+after(() => parley.close())
+
+const THROTTLED = /^Request was throttled\. Expected available in (\d+) seconds?\.$/
+
+test('the 11th submission in a minute from one client is throttled in DRF words', async () => {
+  const browser = await guestBrowser(parley)
+  for (let index = 1; index <= 10; index += 1) {
+    // Invalid forms count too: the throttle runs before validation, as DRF's does.
+    const body = index % 2 === 0 ? { json: validForm(parley) } : { json: {} }
+    const response = await browser.post('/users/contact-us/', body)
+    assert.notEqual(response.status, 429, `submission ${index} is within the limit`)
+  }
+  const eleventh = await browser.post('/users/contact-us/', { json: validForm(parley) })
+  assert.equal(eleventh.status, 429)
+  const [, seconds] = THROTTLED.exec(eleventh.body.detail) ?? []
+  assert.ok(seconds, `unexpected detail: ${eleventh.body.detail}`)
+  assert.ok(Number(seconds) >= 1 && Number(seconds) <= 60)
+  assert.equal(eleventh.headers.get('retry-after'), seconds)
+})
+
+test('a logged-in customer is throttled by account, apart from the anonymous clients at the same address', async () => {
+  const alice = new HttpClient(parley.baseUrl)
+  const login = await alice.login(parley.demo.users.alice.email, parley.demo.users.alice.password)
+  assert.equal(login.status, 200)
+  const response = await alice.post('/users/contact-us/', { json: validForm(parley) })
+  assert.equal(response.status, 200)
+})
+
+test('while the address is throttled for the form, reading the subjects still works', async () => {
+  const response = await new HttpClient(parley.baseUrl).get('/users/contact-us-subjects/')
+  assert.equal(response.status, 200)
+})
