@@ -38,7 +38,7 @@ const visible = (companyId: number) =>
   and(eq(conversations.companyId, companyId), eq(conversations.deleted, false))
 
 /** The party rows a user's personal inbox is made of: its own as a customer, and its sellers'. */
-const personalParties = (userId: number) =>
+export const personalParties = (userId: number) =>
   sql`((${conversationParties.partyType} = 'customer' and ${conversationParties.partyId} = ${userId})
     or (${conversationParties.partyType} = 'seller' and ${conversationParties.partyId} in
       (select ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId})))`
@@ -86,7 +86,10 @@ export const conversationsRepository = {
         customerId: conversations.customerId,
         sellerId: conversations.sellerId,
         type: conversations.type,
-        isSellerMember: sql<boolean>`exists (select 1 from ${sellerMembers} where ${sellerMembers.sellerId} = ${conversations.sellerId} and ${sellerMembers.userId} = ${userId})`,
+        // Spelled out: Drizzle leaves columns unqualified in a one-table select, and an unqualified
+        // "seller_id" here would name seller_members' own column, making every seller's member a member.
+        isSellerMember: sql<boolean>`exists (select 1 from seller_members sm
+          where sm.seller_id = conversations.seller_id and sm.user_id = ${userId})`,
       })
       .from(conversations)
       .where(and(visible(companyId), eq(conversations.id, id)))
