@@ -7,6 +7,7 @@ import { createContactsService } from './contacts/contacts-service.ts'
 import { createStaffContactsService } from './contacts/staff-contacts-service.ts'
 import { createSubjectsService } from './contacts/subjects-service.ts'
 import { createConversationsService } from './conversations/conversations-service.ts'
+import { createDialogsService } from './conversations/dialogs-service.ts'
 import { createEventsService } from './events/events-service.ts'
 import { createSettingsService } from './settings/settings-service.ts'
 
@@ -15,12 +16,14 @@ export function createDomain(deps: { db: Db; config: Config; blobs: BlobStore })
   const { db, config, blobs } = deps
   const settings = createSettingsService(db, config.settingDefaults, config.bodyLimit)
   const accounts = createAccountsService(db, config.sessionTtlSeconds)
+  const conversations = createConversationsService(db)
   const mailDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'parley.local'
   return {
     accounts,
     settings,
     contacts: createContactsService({ db, settings, blobs, mailDomain }),
-    conversations: createConversationsService(db),
+    conversations,
+    dialogs: createDialogsService({ db, blobs, engine: conversations }),
     events: createEventsService(db),
     staffContacts: createStaffContactsService({ db, blobs }),
     subjects: createSubjectsService(db),

@@ -48,6 +48,7 @@ const customerColumns = {
   displayName: customer.displayName,
   avatarUrl: customer.avatarUrl,
   cityId: customer.cityId,
+  createdAt: customer.createdAt,
 }
 
 /** A message's author, for every query that shows messages. */
@@ -61,6 +62,7 @@ export const senderUserColumns = {
   displayName: senderUser.displayName,
   avatarUrl: senderUser.avatarUrl,
   cityId: senderUser.cityId,
+  createdAt: senderUser.createdAt,
 }
 
 export const senderSellerColumns = { id: senderSeller.id, name: senderSeller.name }
@@ -94,6 +96,7 @@ const viewColumns = {
     images: product.images,
     attributes: product.attributes,
     isPublished: product.isPublished,
+    publishedAt: product.publishedAt,
     locationId: product.locationId,
   },
   productSeller: { id: productSeller.id, name: productSeller.name },

@@ -39,6 +39,7 @@ export type UserSummary = {
   displayName: string
   avatarUrl: string | null
   cityId: number | null
+  createdAt: Date
 }
 
 export type SellerSummary = {
@@ -60,6 +61,7 @@ export type ProductSummary = {
   images: ProductImage[]
   attributes: ProductAttributes
   isPublished: boolean
+  publishedAt: Date | null
   locationId: number | null
   seller: { id: number; name: string } | null
 }

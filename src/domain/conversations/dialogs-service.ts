@@ -1,0 +1,212 @@
+import type { Db } from '../../db/client.ts'
+import type { StoredAttachment } from '../../db/schema/contacts.ts'
+import type { BlobStore } from '../../infra/blobs/blob-store.ts'
+import type { Upload } from '../contacts/attachment-check.ts'
+import { FieldErrors, messages, notFound } from '../errors.ts'
+import type { Party } from '../events/party.ts'
+import type { Principal } from '../principal.ts'
+import { appendMessage } from './append-message.ts'
+import { conversationsRepository } from './conversations-repository.ts'
+import type { ConversationsService } from './conversations-service.ts'
+import {
+  type DialogMessage,
+  type DialogView,
+  statesOf,
+  toDialogMessage,
+  toDialogView,
+  viewerStateOf,
+} from './dialog-views.ts'
+import { type DialogCursor, dialogsRepository } from './dialogs-repository.ts'
+import { checkMessageImage } from './message-image.ts'
+import { messagesRepository } from './messages-repository.ts'
+import { reviewRefusal, senderOfReply } from './posting-rules.ts'
+import { markDelivered, markRead } from './read-state.ts'
+import type { ReadState } from './types.ts'
+
+export type { DialogCursor } from './dialogs-repository.ts'
+
+export const dialogMessages = {
+  unpublished: 'This product is not published.',
+  noSeller: 'This product has no seller to talk with.',
+  notInDialog: 'This message is not in this conversation.',
+}
+
+const NEWEST = Number.MAX_SAFE_INTEGER
+
+/**
+ * Marketplace dialogs: a buyer and a seller talking about a product, with receipts and unread counts. The
+ * same conversations as the engine's, seen by their two parties only; a conversation with the shop's own
+ * staff is not a dialog.
+ */
+export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: ConversationsService }) {
+  const { db, blobs, engine } = deps
+
+  /** The dialog's view for a party of it; not_found for anyone else and for conversations without a seller. */
+  async function viewOf(principal: Principal, id: number) {
+    const view = await engine.getConversation(principal, id)
+    if (view.seller === null) throw notFound()
+    return view
+  }
+
+  /** The party the user is in a dialog, with what posting needs to know of it. */
+  async function accessOf(principal: Principal, id: number) {
+    const access = await conversationsRepository.findAccess(db, principal.companyId, id, principal.userId)
+    if (!access || access.sellerId === null) throw notFound()
+    const claim =
+      access.customerId === principal.userId
+        ? ({ as: 'user', userId: principal.userId } as const)
+        : ({ as: 'seller', sellerId: access.sellerId } as const)
+    const sender = senderOfReply(principal, claim, access)
+    if (!sender) throw notFound()
+    return { access, sender }
+  }
+
+  async function getDialog(principal: Principal, id: number): Promise<DialogView> {
+    return toDialogView(await viewOf(principal, id), principal.userId)
+  }
+
+  async function storeImage(upload: Upload, contentType: string): Promise<StoredAttachment> {
+    const key = await blobs.put(upload.content)
+    return { key, filename: upload.filename, contentType, size: upload.content.length }
+  }
+
+  return {
+    /**
+     * A buyer opens a dialog with a product's seller, or adds to the one it already has about that product.
+     * The product must be published and sold by a seller the buyer does not act for.
+     */
+    async openDialog(
+      principal: Principal,
+      input: { productId?: number; text?: string },
+      priorErrors: Record<string, string[]> = {},
+    ) {
+      const prior = { ...priorErrors }
+      let productId = input.productId
+      if (productId !== undefined) {
+        const product = await dialogsRepository.findProduct(db, principal.companyId, productId)
+        const problem = !product
+          ? messages.doesNotExist(productId)
+          : !product.isPublished
+            ? dialogMessages.unpublished
+            : product.sellerId === null
+              ? dialogMessages.noSeller
+              : undefined
+        if (problem) {
+          // Reported with the engine's own findings, so the client learns of every problem at once.
+          prior.itemId = [...(prior.itemId ?? []), problem]
+          productId = undefined
+        }
+      }
+      const item = productId === undefined ? {} : { itemType: 'product' as const, itemId: productId }
+      const outcome = await engine.startConversation(
+        principal,
+        { sender: { as: 'user', userId: principal.userId }, ...item, text: input.text },
+        { appendToExisting: true, priorErrors: prior },
+      )
+      return { created: outcome.created, dialog: await getDialog(principal, outcome.conversationId) }
+    },
+
+    getDialog,
+
+    /** The user's dialogs, newest activity first, with its unread messages over all of them. */
+    async listDialogs(principal: Principal, page: { limit: number; after?: DialogCursor }) {
+      const { companyId, userId } = principal
+      const [{ views, next }, totalUnread] = await Promise.all([
+        dialogsRepository.page(db, companyId, userId, page),
+        dialogsRepository.totalUnread(db, companyId, userId),
+      ])
+      return { items: views.map((view) => toDialogView(view, userId)), next, totalUnread }
+    },
+
+    /**
+     * A page of a dialog's messages, oldest first: the newest `limit` before `beforeId`. Fetching them is
+     * receiving them: the viewer's delivered mark moves up to the newest of the other side's on the page.
+     */
+    async listMessages(principal: Principal, id: number, page: { limit: number; beforeId?: number }) {
+      const [view, list] = await Promise.all([viewOf(principal, id), messagesRepository.list(db, id, page)])
+      const states = statesOf(view)
+      const mine = viewerStateOf(view, principal.userId)
+      const mySide = mine?.partyType === 'customer' ? 'customer' : 'counterparty'
+      const received = list.filter((message) => message.side !== mySide).at(-1)?.id ?? 0
+      if (mine && received > mine.lastDeliveredMessageId) {
+        const party: Party = { partyType: mine.partyType, partyId: mine.partyId }
+        const moved = await db.transaction((tx) => markDelivered(tx, id, party, received))
+        if (moved) states[mySide] = moved
+      }
+      return {
+        messages: list.map((message) => toDialogMessage(message, states)),
+        nextBeforeId: list.length === page.limit ? (list[0]?.id ?? null) : null,
+      }
+    },
+
+    /** Adds a message (text, an image, or both) to a dialog the user is a party of. */
+    async postMessage(
+      principal: Principal,
+      id: number,
+      input: { text?: string; image?: Upload },
+      priorErrors: Record<string, string[]> = {},
+    ): Promise<DialogMessage> {
+      const { access, sender } = await accessOf(principal, id)
+      const errors = new FieldErrors(priorErrors)
+      if (sender.party.partyType === 'seller' && access.type === 'review') reviewRefusal(errors)
+      const checked = input.image && checkMessageImage(input.image)
+      if (checked && 'problem' in checked) errors.add('image', checked.problem)
+      const text = input.text ?? ''
+      if (text.trim() === '' && !input.image && !errors.has('text')) {
+        errors.add('text', input.text === undefined ? messages.required : messages.blank)
+      }
+      errors.throwIfAny()
+      const image =
+        input.image && checked && 'contentType' in checked
+          ? await storeImage(input.image, checked.contentType)
+          : null
+      const appended = await db.transaction((tx) =>
+        appendMessage(tx, {
+          companyId: principal.companyId,
+          conversationId: id,
+          side: sender.side,
+          senderParty: sender.party.partyType,
+          senderUserId: sender.userId,
+          senderSellerId: sender.sellerId,
+          userType: 'registered',
+          text,
+          image,
+        }),
+      )
+      return {
+        id: appended.id,
+        conversationId: id,
+        side: sender.side,
+        senderId: sender.sellerId ?? sender.userId,
+        text,
+        image,
+        createdAt: appended.createdAt,
+        // A message just written cannot have reached its recipient yet.
+        isDelivered: false,
+        isRead: false,
+      }
+    },
+
+    /** Marks the dialog read by the user's party up to a message of it (default: the newest). */
+    async markRead(principal: Principal, id: number, messageId?: number): Promise<ReadState> {
+      const { sender } = await accessOf(principal, id)
+      if (messageId !== undefined && !(await dialogsRepository.findMessage(db, id, messageId))) {
+        new FieldErrors({ messageId: [dialogMessages.notInDialog] }).throwIfAny()
+      }
+      const moved = await db.transaction((tx) => markRead(tx, id, sender.party, messageId ?? NEWEST))
+      const state = moved ?? (await dialogsRepository.findState(db, id, sender.party))
+      if (!state) throw notFound()
+      return state
+    },
+
+    /** A message's image with its content, for the dialog's parties only. */
+    async messageImage(principal: Principal, id: number, messageId: number) {
+      await accessOf(principal, id)
+      const message = await dialogsRepository.findMessage(db, id, messageId)
+      if (!message?.image) throw notFound()
+      return { image: message.image, content: await blobs.read(message.image.key) }
+    },
+  }
+}
+
+export type DialogsService = ReturnType<typeof createDialogsService>

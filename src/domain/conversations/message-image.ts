@@ -1,0 +1,32 @@
+import type { Upload } from '../contacts/attachment-check.ts'
+
+/** The largest image a message may carry; chat photos are resized by clients well below this. */
+export const MESSAGE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
+
+const startsWith = (content: Buffer, bytes: number[], offset = 0) =>
+  bytes.every((byte, index) => content[offset + index] === byte)
+const ascii = (text: string) => [...text].map((char) => char.charCodeAt(0))
+
+// Checked by content, never by name or declared type: a client's labels are not evidence of what it sent.
+const signatures = [
+  { contentType: 'image/jpeg', matches: (c: Buffer) => startsWith(c, [0xff, 0xd8, 0xff]) },
+  {
+    contentType: 'image/png',
+    matches: (c: Buffer) => startsWith(c, [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+  },
+  {
+    contentType: 'image/webp',
+    matches: (c: Buffer) => startsWith(c, ascii('RIFF')) && startsWith(c, ascii('WEBP'), 8),
+  },
+]
+
+/** A message image's type, or the problem with it: only JPEG, PNG and WebP, and at most the size limit. */
+export function checkMessageImage(upload: Upload): { problem: string } | { contentType: string } {
+  if (upload.content.length === 0) return { problem: 'The submitted file is empty.' }
+  if (upload.content.length > MESSAGE_IMAGE_MAX_BYTES) {
+    return { problem: `Ensure this image is no larger than ${MESSAGE_IMAGE_MAX_BYTES / (1024 * 1024)} MB.` }
+  }
+  const signature = signatures.find((candidate) => candidate.matches(upload.content))
+  if (!signature) return { problem: 'Upload a JPEG, PNG or WebP image.' }
+  return { contentType: signature.contentType }
+}
