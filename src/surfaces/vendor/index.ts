@@ -5,8 +5,10 @@ import type { EventHub } from '../../infra/events/event-hub.ts'
 import { type CsrfOptions, setCsrfCookie } from '../http/double-submit.ts'
 import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 import { authRoutes } from './auth-routes.ts'
+import { conversationRoutes } from './conversation-routes.ts'
 import { vendorErrorHandler, vendorNotFound } from './errors.ts'
 import { eventRoutes } from './event-routes.ts'
+import { messageRoutes } from './message-routes.ts'
 import { checkVendorCsrf } from './session.ts'
 
 /** The vendor surface (`/vendor/`, seed 003): PARTIZAP_SESSION cookie, CSRF_TOKEN double submit, `{"data": …}`. */
@@ -40,4 +42,6 @@ export const vendorSurface: FastifyPluginAsyncTypebox<{
 
   await app.register(authRoutes, { domain, config, cookies, csrf })
   await app.register(eventRoutes, { domain, events })
+  await app.register(conversationRoutes, { domain })
+  await app.register(messageRoutes, { domain })
 }
