@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest, FastifySchemaValidationError } from 'fastify'
-import type { TSchema } from 'typebox'
+import { type TSchema, Type } from 'typebox'
 import type { SyncResult } from '../../domain/catalog/catalog-sync.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError, ItemErrors } from '../../domain/errors.ts'
@@ -145,7 +145,13 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (
           description,
           tags: ['Sync'],
           body: Batch(item),
-          response: { 200: response, 400: ErrorResponse },
+          response: {
+            200: response,
+            400: Type.Union([
+              Type.Array(ErrorResponse, { description: 'One error object per item' }),
+              ErrorResponse,
+            ]),
+          },
         },
       },
       async (request) => {
