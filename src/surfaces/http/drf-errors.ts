@@ -42,7 +42,8 @@ function render(failure: Failure, unauthenticatedStatus: number): { status: numb
       return {
         status: 429,
         body: {
-          detail: `Request was throttled. Expected available in ${failure.retryAfterSeconds} seconds.`,
+          // DRF's own ngettext: "1 second", "2 seconds".
+          detail: `Request was throttled. Expected available in ${failure.retryAfterSeconds} second${failure.retryAfterSeconds === 1 ? '' : 's'}.`,
         },
       }
     case 'not_found':
