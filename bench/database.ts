@@ -67,14 +67,20 @@ async function createOnServer(shape: Shape, adminUrl: string): Promise<BenchData
     await admin(`drop database if exists ${name} with (force)`)
   }
   const busy = `from pg_stat_activity where datname = $1 and state = 'active' and pid <> pg_backend_pid()`
+  // Cancelling the running queries is not enough: a server keeps serving the requests it had queued after
+  // the clients left, so cancel until the database stays idle.
   const quiesce = async () => {
-    const deadline = Date.now() + 15_000
-    while (Date.now() < deadline) {
+    const waitUntil = Date.now() + 15_000
+    const giveUpAt = waitUntil + 30_000
+    let cancelled = 0
+    while (Date.now() < giveUpAt) {
       const [row] = await admin(`select count(*)::int as active ${busy}`, [name])
-      if (row?.active === 0) return 0
+      if (row?.active === 0) return cancelled
+      if (Date.now() > waitUntil)
+        cancelled += (await admin(`select pg_cancel_backend(pid) ${busy}`, [name])).length
       await new Promise((resolve) => setTimeout(resolve, 100))
     }
-    return (await admin(`select pg_cancel_backend(pid) ${busy}`, [name])).length
+    return cancelled
   }
   try {
     const { fixture, loadSeconds } = await load(url.toString(), '', shape)

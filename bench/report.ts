@@ -12,6 +12,8 @@ export type Row = {
   ratio?: number
   /** This row's p99 ÷ the small set's p99, on large rows. */
   largeOverSmallP99?: number
+  /** The machine's 1-minute load average when the Parley run started (2 cores here: above 2 is contention). */
+  loadAverage: number
   note?: string
 }
 
@@ -28,6 +30,10 @@ export type Report = {
 
 export const TARGETS = { writeRatio: 0.6, readRatio: 0.7, largeOverSmall: 1.3, rssMb: 300, smtpP99: 1.3 }
 
+const failures = (result: DriveResult) => result.non2xx + result.errors
+/** Whether some of a run's requests succeeded: a route answering only errors has no latency to compare. */
+const answered = (result: DriveResult) => result.requests > failures(result)
+
 /** Fills in the large ÷ small column once both sizes have run. */
 export function compareSizes(rows: Row[]) {
   for (const row of rows) {
@@ -36,12 +42,11 @@ export function compareSizes(rows: Row[]) {
       (other) =>
         other.size === 'small' && other.scenario === row.scenario && other.connections === row.connections,
     )
-    if (small && small.parley.p99 > 0 && row.parley.requests > 0)
+    if (small && small.parley.p99 > 0 && answered(small.parley) && answered(row.parley)) {
       row.largeOverSmallP99 = row.parley.p99 / small.parley.p99
+    }
   }
 }
-
-const failures = (result: DriveResult) => result.non2xx + result.errors
 
 export function judge(rows: Row[], peakRssMb: number): Report['targets'] {
   const targets: Report['targets'] = []
@@ -107,6 +112,7 @@ export function renderTable(report: Report): string {
     'floor req/s',
     '÷ floor',
     'L÷S p99',
+    'load',
   ]
   const body = report.rows.map((row) => [
     row.scenario,
@@ -123,6 +129,7 @@ export function renderTable(report: Report): string {
     number(row.floor?.rps),
     number(row.ratio, 2),
     number(row.largeOverSmallP99, 2),
+    number(row.loadAverage, 1),
   ])
   const widths = header.map((title, column) =>
     Math.max(title.length, ...body.map((cells) => cells[column]?.length ?? 0)),

@@ -5,7 +5,7 @@
  */
 import { spawn } from 'node:child_process'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
@@ -131,8 +131,11 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       const notes: string[] = []
       const settle = async (who: string) => {
         const cancelled = await database.quiesce()
-        if (cancelled > 0) notes.push(`${cancelled} of ${who}'s queries outlived the run and were cancelled`)
+        if (cancelled > 0)
+          notes.push(`${cancelled} queries still ran 15 s after ${who}'s run and were cancelled`)
       }
+      // The machine is shared: its load when the run starts says how far to trust the figures.
+      const loadAverage = loadavg()[0] ?? 0
       const parleyResult = await drive(parley.url, scenario, 'parley', connections, database.fixture)
       if (parley.exitCode() !== null) {
         throw new Error(`Parley exited during ${scenario.name}:\n${parley.output()}`)
@@ -144,6 +147,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
         connections,
         size,
         parley: parleyResult,
+        loadAverage,
       }
       if (scenario.name === 'contact-us') {
         const expected = accepted + (parleyResult.statusCodes['200'] ?? 0)
