@@ -109,16 +109,19 @@ test('a new dialog answers 201 with every field of the seed, field by field', as
   assert.match(sellerCreated, ISO)
   const [buyerProfile, sellerParticipant] = data.participants
   assert.equal(data.participants.length, 2)
-  assert.deepEqual({ ...buyerProfile, created_at: undefined }, {
-    id: buyer.id,
-    display_name: 'Bob B.',
-    avatar_url: null,
-    city_id: 8,
-    rating: '0.00',
-    reviews_count: 0,
-    products_count: 0,
-    created_at: undefined,
-  })
+  assert.deepEqual(
+    { ...buyerProfile, created_at: undefined },
+    {
+      id: buyer.id,
+      display_name: 'Bob B.',
+      avatar_url: null,
+      city_id: 8,
+      rating: '0.00',
+      reviews_count: 0,
+      products_count: 0,
+      created_at: undefined,
+    },
+  )
   assert.match(buyerProfile.created_at, ISO)
   assert.deepEqual(sellerParticipant, seller)
   const { created_at: messageCreated, id: messageId, ...message } = data.last_message
@@ -142,7 +145,9 @@ test('a buyer writing again about the same product gets the message appended, wi
   const alice = await vendorLogin(parley, 'alice')
   const first = await alice.post('/vendor/conversations', { json: { product_id: productId, message: 'One' } })
   assert.equal(first.status, 201)
-  const second = await alice.post('/vendor/conversations', { json: { product_id: productId, message: 'Two' } })
+  const second = await alice.post('/vendor/conversations', {
+    json: { product_id: productId, message: 'Two' },
+  })
   assert.equal(second.status, 200)
   assert.equal(second.body.data.id, first.body.data.id)
   assert.equal(second.body.data.last_message.text, 'Two')
@@ -178,7 +183,9 @@ test('an unknown, unpublished or malformed product is a 422 on product_id', asyn
     fields: { product_id: ['Invalid pk "999999" - object does not exist.'] },
   })
   const hidden = await addProduct(parley, 'Draft listing', { isPublished: false })
-  const unpublished = await alice.post('/vendor/conversations', { json: { product_id: hidden, message: 'Hi' } })
+  const unpublished = await alice.post('/vendor/conversations', {
+    json: { product_id: hidden, message: 'Hi' },
+  })
   assert.equal(unpublished.status, 422)
   assert.deepEqual(unpublished.body.error.fields, { product_id: ['This product is not published.'] })
   const malformed = await alice.post('/vendor/conversations', { json: { product_id: 'abc', message: '' } })
