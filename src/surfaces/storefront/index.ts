@@ -1,8 +1,10 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
+import { principalOf } from '../../domain/accounts/accounts-service.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import { drfErrorHandler } from '../http/drf-errors.ts'
+import { userOfTokenHeader } from '../http/drf-token-auth.ts'
 import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 import { accountRoutes } from './account-routes.ts'
 import { contactRoutes } from './contact-routes.ts'
@@ -42,6 +44,12 @@ export const storefrontSurface: FastifyPluginAsyncTypebox<{
   app.addHook('onRequest', async (request, reply) => {
     // Every response hands out a CSRF cookie to a client that has none, as Django's middleware does.
     if (!request.cookies[csrf.cookie]) setCsrfCookie(reply, csrf)
+    if (request.headers.authorization !== undefined) {
+      // Authenticated by the header alone, never by a cookie riding along: such a request is not forgeable
+      // cross-site, so it needs no CSRF token.
+      request.principal = principalOf(await userOfTokenHeader(request, domain))
+      return
+    }
     await authenticateSession(request, domain, cookies)
     if (!request.routeOptions.config.csrfExempt) checkCsrf(request, csrf)
   })

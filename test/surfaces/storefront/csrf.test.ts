@@ -82,6 +82,14 @@ test('a request carrying an Authorization header needs no CSRF token', async () 
   assert.equal(response.status, 200)
 })
 
+test('an invalid Authorization header is refused, not a way around CSRF for a session cookie', async () => {
+  const browser = new HttpClient(parley.baseUrl)
+  await browser.login(parley.demo.users.alice.email, parley.demo.users.alice.password)
+  const response = await contactUs(browser, { csrf: false, headers: { authorization: 'Token not-a-key' } })
+  assert.equal(response.status, 403)
+  assert.deepEqual(response.body, { detail: 'Invalid token.' })
+})
+
 test('safe methods need no token', async () => {
   const response = await new HttpClient(parley.baseUrl).get('/users/contact-us-subjects/')
   assert.equal(response.status, 200)
