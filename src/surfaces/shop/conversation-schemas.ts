@@ -132,6 +132,14 @@ export const DeleteConversationInput = Type.Object({
   ),
 })
 
+export type DeleteConversationInput = Static<typeof DeleteConversationInput>
+
+/** DELETE usually comes without a body, which reaches validation as null. */
+export const DeleteConversationBody = Type.Unsafe<DeleteConversationInput | null>({
+  ...DeleteConversationInput,
+  type: ['object', 'null'],
+})
+
 export const ListConversationsQuery = Type.Object({
   archived: Type.Optional(Type.Boolean()),
   deleted: Type.Optional(Type.Boolean({ default: false, description: 'true lists the deleted ones only.' })),
