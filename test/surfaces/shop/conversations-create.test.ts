@@ -90,7 +90,9 @@ test('a conversation opened here is a staff conversation in the customer’s sto
   })
   const storefront = await customerSession(parley, 'bob')
   const list = await storefront.get('/users/conversations/?limit=100')
-  const listed = list.body.find((conversation: any) => String(conversation.id) === opened.body.data.id)
+  const listed = list.body.find(
+    (conversation: { id: number }) => String(conversation.id) === opened.body.data.id,
+  )
   assert.ok(listed, 'listed for the customer')
   assert.equal(listed.datasource, undefined, 'no seller: it is with the shop')
   assert.equal(listed.user.id, parley.demo.users.bob.id)

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomUUID } from 'node:crypto'
 import { companies, locations } from '../../../src/db/schema/index.ts'
-import { HttpClient, withToken } from '../../helpers/http-client.ts'
+import { HttpClient, type Response, withToken } from '../../helpers/http-client.ts'
 import type { TestApp } from '../../helpers/test-app.ts'
 
 /** A shop client with a demo user's bearer key. */
@@ -9,7 +9,7 @@ export const shop = (parley: TestApp, name: 'staff' | 'admin' | 'alice' = 'staff
   withToken(parley.baseUrl, parley.demo.users[name].token, 'Bearer')
 
 /** Asserts the shop's error envelope, exactly its five fields. */
-export function assertShopError(response: { status: number; body: any }, status: number, code: string) {
+export function assertShopError(response: Pick<Response, 'status' | 'body'>, status: number, code: string) {
   assert.equal(response.status, status, JSON.stringify(response.body))
   assert.deepEqual(Object.keys(response.body).sort(), [
     'code',
@@ -35,7 +35,7 @@ export async function openConversation(
     json: { customerId: String(parley.demo.users[customer].id), ...fields },
   })
   assert.equal(response.status, 200, JSON.stringify(response.body))
-  return response.body.data as Record<string, any>
+  return response.body.data as Record<string, string | boolean | null>
 }
 
 /** A storefront client logged in as a demo customer. */

@@ -1,0 +1,89 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { HttpClient, withToken } from '../../helpers/http-client.ts'
+import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
+import { assertShopError, openConversation, shop } from './shop-fixtures.ts'
+
+let parley: TestApp
+
+before(async () => {
+  parley = await startTestApp()
+})
+after(() => parley.close())
+
+test('400: malformed JSON and invalid fields, each in the envelope', async () => {
+  const malformed = await shop(parley).post('/v3/conversation', {
+    raw: '{"customerId": ',
+    contentType: 'application/json',
+  })
+  assertShopError(malformed, 400, 'bad_request')
+  assert.equal(malformed.body.data, null)
+
+  const invalid = await shop(parley).post('/v3/conversation', {
+    json: {
+      customerId: String(parley.demo.users.alice.id),
+      deleted: 'no idea',
+      deletedReason: 'x'.repeat(1001),
+    },
+  })
+  assertShopError(invalid, 400, 'validation_error')
+  assert.deepEqual(Object.keys(invalid.body.data.fields).sort(), ['deleted', 'deletedReason'])
+  assert.match(invalid.body.message, /deleted/)
+})
+
+test('401: no key, another scheme, an unknown key, on reads and writes alike', async () => {
+  const anonymous = new HttpClient(parley.baseUrl)
+  assertShopError(await anonymous.post('/v3/conversation', { json: {} }), 401, 'unauthorized')
+  const tokenScheme = withToken(parley.baseUrl, parley.demo.users.staff.token, 'Token')
+  assertShopError(await tokenScheme.get('/v3/conversation'), 401, 'unauthorized')
+  const unknown = withToken(parley.baseUrl, 'prl_unknown', 'Bearer')
+  assertShopError(await unknown.delete('/v3/conversation/1'), 401, 'unauthorized')
+})
+
+test('403: a customer’s key, on every kind of route', async () => {
+  const opened = await openConversation(parley)
+  const customer = shop(parley, 'alice')
+  assertShopError(await customer.get('/v3/conversation'), 403, 'forbidden')
+  assertShopError(await customer.get(`/v3/conversation/${opened.id}`), 403, 'forbidden')
+  assertShopError(await customer.post('/v3/conversation', { json: {} }), 403, 'forbidden')
+  assertShopError(
+    await customer.post(`/v3/conversation/${opened.id}/message`, { json: { text: 'hi' } }),
+    403,
+    'forbidden',
+  )
+})
+
+test('an admin’s key works like a staff key', async () => {
+  const response = await shop(parley, 'admin').get('/v3/conversation')
+  assert.equal(response.status, 200)
+  assert.equal(response.body.success, true)
+})
+
+test('404: an unknown route or method under /v3', async () => {
+  assertShopError(await shop(parley).get('/v3/conversations'), 404, 'not_found')
+  assertShopError(await shop(parley).patch('/v3/conversation', { json: {} }), 404, 'not_found')
+})
+
+test('413: a body over the limit', async () => {
+  const huge = JSON.stringify({ customerId: '1', deletedReason: 'x'.repeat(parley.config.bodyLimit) })
+  const response = await shop(parley).post('/v3/conversation', { raw: huge, contentType: 'application/json' })
+  assertShopError(response, 413, 'payload_too_large')
+})
+
+test('415: the seed requires application/json; forms and other types are refused unread', async () => {
+  const customerId = String(parley.demo.users.bob.id)
+  const form = await shop(parley).post('/v3/conversation', { form: { customerId } })
+  assertShopError(form, 415, 'unsupported_media_type')
+  const multipart = await shop(parley).post('/v3/conversation', { multipart: { customerId } })
+  assertShopError(multipart, 415, 'unsupported_media_type')
+  const text = await shop(parley).post('/v3/conversation', { raw: 'hello', contentType: 'text/plain' })
+  assertShopError(text, 415, 'unsupported_media_type')
+  const listed = await shop(parley).get(`/v3/conversation?customerId=${customerId}`)
+  assert.equal(listed.body.meta.total, 0, 'nothing was created')
+
+  const charset = await shop(parley).post('/v3/conversation', {
+    raw: JSON.stringify({ customerId }),
+    contentType: 'application/json; charset=utf-8',
+  })
+  assert.equal(charset.status, 200, 'JSON with a charset is JSON')
+})
