@@ -117,6 +117,12 @@ export async function buildApp(options: AppOptions) {
   if (options.runWorkers ?? true) {
     app.addHook('onReady', () => outbox.start())
     app.addHook('onClose', () => outbox.stop())
+    // Events are kept only as long as a reconnecting stream may ask for them.
+    const purge = setInterval(() => {
+      domain.events.purgeExpired().catch((error) => app.log.warn({ err: error }, 'could not purge old events'))
+    }, 3_600_000)
+    purge.unref()
+    app.addHook('onClose', () => clearInterval(purge))
   }
   app.addHook('onReady', () => events.start())
   // Open event streams would hold the server's close forever: end them first.
