@@ -13,7 +13,11 @@ import { companiesRepository } from '../../src/domain/accounts/companies-reposit
  * A database for one test file: a fresh database on the PostgreSQL server named by `DATABASE_URL` (dropped
  * afterwards), or an in-memory PGlite when it is unset.
  */
-export async function openTestDatabase(): Promise<{ database: Database; url: string; drop(): Promise<void> }> {
+export async function openTestDatabase(): Promise<{
+  database: Database
+  url: string
+  drop(): Promise<void>
+}> {
   const serverUrl = process.env.DATABASE_URL
   if (!serverUrl?.startsWith('postgres')) {
     const database = await openDatabase({ databaseUrl: 'memory://', dataDir: '', poolSize: 1 })
