@@ -1,5 +1,6 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
+import { prepared } from '../../db/prepared.ts'
 import { apiKeys, sessions, users } from '../../db/schema/index.ts'
 
 export type NewUser = typeof users.$inferInsert
@@ -43,13 +44,22 @@ export const usersRepository = {
   },
 
   async userOfSession(db: Db, tokenHash: string): Promise<User | undefined> {
-    const [row] = await db
-      .select({ user: users })
-      .from(sessions)
-      .innerJoin(users, eq(users.id, sessions.userId))
-      .where(
-        and(eq(sessions.tokenHash, tokenHash), sql`${sessions.expiresAt} > now()`, eq(users.isActive, true)),
-      )
+    // Runs on every authenticated request: a primary-key lookup, prepared once.
+    const query = prepared(db, 'user_of_session', (db) =>
+      db
+        .select({ user: users })
+        .from(sessions)
+        .innerJoin(users, eq(users.id, sessions.userId))
+        .where(
+          and(
+            eq(sessions.tokenHash, sql.placeholder('tokenHash')),
+            sql`${sessions.expiresAt} > now()`,
+            eq(users.isActive, true),
+          ),
+        )
+        .prepare('user_of_session'),
+    )
+    const [row] = await query.execute({ tokenHash })
     return row?.user
   },
 
@@ -63,11 +73,21 @@ export const usersRepository = {
   },
 
   async userOfApiKey(db: Db, keyHash: string): Promise<User | undefined> {
-    const [row] = await db
-      .select({ user: users })
-      .from(apiKeys)
-      .innerJoin(users, eq(users.id, apiKeys.userId))
-      .where(and(eq(apiKeys.keyHash, keyHash), sql`${apiKeys.revokedAt} is null`, eq(users.isActive, true)))
+    const query = prepared(db, 'user_of_api_key', (db) =>
+      db
+        .select({ user: users })
+        .from(apiKeys)
+        .innerJoin(users, eq(users.id, apiKeys.userId))
+        .where(
+          and(
+            eq(apiKeys.keyHash, sql.placeholder('keyHash')),
+            sql`${apiKeys.revokedAt} is null`,
+            eq(users.isActive, true),
+          ),
+        )
+        .prepare('user_of_api_key'),
+    )
+    const [row] = await query.execute({ keyHash })
     return row?.user
   },
 }

@@ -1,4 +1,4 @@
-import { and, eq, or, type SQL, sql } from 'drizzle-orm'
+import { and, eq, or, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
 import {
@@ -130,13 +130,13 @@ const viewColumns = {
 }
 
 /** Conversations the user takes part in: as their customer, or as a member of their seller. */
-export const personalAccess = (userId: number): SQL | undefined =>
+export const personalAccess = (userId: number | Placeholder): SQL | undefined =>
   or(
     eq(conversations.customerId, userId),
     sql`${conversations.sellerId} in (select ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId})`,
   )
 
-const viewQuery = (db: Db) =>
+export const viewQuery = (db: Db) =>
   db
     .select(viewColumns)
     .from(conversations)
@@ -172,15 +172,18 @@ const viewQuery = (db: Db) =>
 
 type ViewRow = Awaited<ReturnType<typeof viewQuery>>[number]
 
+/** Newest activity first, the order every list of views is shown in. */
+export const byActivity = [sql`${conversations.lastMessageAt} desc`, sql`${conversations.id} desc`]
+
 /** The views matching `where`, newest activity first. */
 export async function selectViews(db: Db, where: SQL | undefined): Promise<ConversationView[]> {
   const rows = await viewQuery(db)
     .where(where)
-    .orderBy(sql`${conversations.lastMessageAt} desc`, sql`${conversations.id} desc`)
+    .orderBy(...byActivity)
   return rows.map(toView)
 }
 
-function toView(row: ViewRow): ConversationView {
+export function toView(row: ViewRow): ConversationView {
   const c = row.conversation
   const productSummary: ProductSummary | null = row.product && { ...row.product, seller: row.productSeller }
   let item: ConversationItem | null = null

@@ -2,8 +2,9 @@ import { and, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-or
 import type { Db } from '../../db/client.ts'
 import { conversationParties, conversations, sellerMembers } from '../../db/schema/index.ts'
 import type { Party } from '../events/party.ts'
-import { personalAccess, selectViews } from './conversation-views.ts'
-import type { ConversationType, ConversationView, ItemType, Page } from './types.ts'
+import { selectViews } from './conversation-views.ts'
+import { personalViewsRepository } from './personal-views-repository.ts'
+import type { ConversationType, ItemType, Page } from './types.ts'
 
 export type NewConversation = {
   companyId: number
@@ -42,13 +43,6 @@ export const personalParties = (userId: number) =>
   sql`((${conversationParties.partyType} = 'customer' and ${conversationParties.partyId} = ${userId})
     or (${conversationParties.partyType} = 'seller' and ${conversationParties.partyId} in
       (select ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId})))`
-
-const inboxWhere = (companyId: number, userId: number) =>
-  and(
-    personalParties(userId),
-    sql`exists (select 1 from ${conversations} where ${conversations.id} = ${conversationParties.conversationId}
-      and ${conversations.companyId} = ${companyId} and not ${conversations.deleted})`,
-  )
 
 export const conversationsRepository = {
   /** Inserts a conversation and the inbox rows of both its parties. */
@@ -122,13 +116,7 @@ export const conversationsRepository = {
   },
 
   /** One conversation as a party sees it; undefined when the user takes no part in it. */
-  async findPersonalView(db: Db, companyId: number, id: number, userId: number) {
-    const [view] = await selectViews(
-      db,
-      and(visible(companyId), eq(conversations.id, id), personalAccess(userId)),
-    )
-    return view
-  },
+  findPersonalView: personalViewsRepository.find,
 
   async findCompanyView(db: Db, companyId: number, id: number, includeDeleted: boolean) {
     const where = includeDeleted ? eq(conversations.companyId, companyId) : visible(companyId)
@@ -136,25 +124,10 @@ export const conversationsRepository = {
     return view
   },
 
-  /** A page of the user's personal inbox, newest activity first: an index walk over its party rows. */
-  async personalInbox(db: Db, companyId: number, userId: number, page: Page): Promise<ConversationView[]> {
-    const ids = db
-      .select({ id: conversationParties.conversationId })
-      .from(conversationParties)
-      .where(inboxWhere(companyId, userId))
-      .orderBy(desc(conversationParties.lastMessageAt), desc(conversationParties.conversationId))
-      .limit(page.limit)
-      .offset(page.offset)
-    return selectViews(db, inArray(conversations.id, ids))
-  },
+  /** A page of the user's personal inbox, newest activity first: an index walk over each of its parties. */
+  personalInbox: personalViewsRepository.inbox,
 
-  async countPersonalInbox(db: Db, companyId: number, userId: number): Promise<number> {
-    const [row] = await db
-      .select({ total: count() })
-      .from(conversationParties)
-      .where(inboxWhere(companyId, userId))
-    return Number(row?.total ?? 0)
-  },
+  countPersonalInbox: personalViewsRepository.count,
 
   /** The company's conversations for its staff, newest first, with the number matching the filters. */
   async listForCompany(db: Db, companyId: number, filters: CompanyFilters, page: Page) {

@@ -1,5 +1,6 @@
 import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
+import { prepared } from '../../db/prepared.ts'
 import { rowsOf } from '../../db/rows.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
 import { messages } from '../../db/schema/index.ts'
@@ -111,33 +112,43 @@ export const messagesRepository = {
     page: { limit: number; beforeId?: number; afterId?: number },
   ): Promise<MessageView[]> {
     const forward = page.afterId !== undefined
-    const rows = await db
-      .select({
-        message: {
-          id: messages.id,
-          conversationId: messages.conversationId,
-          side: messages.side,
-          sideSeq: messages.sideSeq,
-          userType: messages.userType,
-          text: messages.text,
-          image: messages.image,
-          createdAt: messages.createdAt,
-        },
-        senderUser: senderUserColumns,
-        senderSeller: senderSellerColumns,
-      })
-      .from(messages)
-      .leftJoin(senderUser, eq(senderUser.id, messages.senderUserId))
-      .leftJoin(senderSeller, eq(senderSeller.id, messages.senderSellerId))
-      .where(
-        and(
-          eq(messages.conversationId, conversationId),
-          page.afterId === undefined ? undefined : gt(messages.id, page.afterId),
-          page.beforeId === undefined ? undefined : lt(messages.id, page.beforeId),
-        ),
-      )
-      .orderBy(forward ? asc(messages.id) : desc(messages.id))
-      .limit(page.limit)
+    const variant = forward ? 'after' : page.beforeId === undefined ? 'newest' : 'before'
+    const query = prepared(db, `messages_${variant}`, (db) =>
+      db
+        .select({
+          message: {
+            id: messages.id,
+            conversationId: messages.conversationId,
+            side: messages.side,
+            sideSeq: messages.sideSeq,
+            userType: messages.userType,
+            text: messages.text,
+            image: messages.image,
+            createdAt: messages.createdAt,
+          },
+          senderUser: senderUserColumns,
+          senderSeller: senderSellerColumns,
+        })
+        .from(messages)
+        .leftJoin(senderUser, eq(senderUser.id, messages.senderUserId))
+        .leftJoin(senderSeller, eq(senderSeller.id, messages.senderSellerId))
+        .where(
+          and(
+            eq(messages.conversationId, sql.placeholder('conversationId')),
+            variant === 'after' ? gt(messages.id, sql.placeholder('afterId')) : undefined,
+            variant === 'before' ? lt(messages.id, sql.placeholder('beforeId')) : undefined,
+          ),
+        )
+        .orderBy(forward ? asc(messages.id) : desc(messages.id))
+        .limit(sql.placeholder('limit'))
+        .prepare(`messages_${variant}`),
+    )
+    const rows = await query.execute({
+      conversationId,
+      limit: page.limit,
+      afterId: page.afterId,
+      beforeId: page.beforeId,
+    })
     const views = rows.map(({ message, ...sender }) => ({
       ...message,
       side: message.side as Side,

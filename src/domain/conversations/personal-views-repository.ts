@@ -1,0 +1,81 @@
+import { and, eq, sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.ts'
+import { prepared } from '../../db/prepared.ts'
+import { conversations } from '../../db/schema/index.ts'
+import { byActivity, personalAccess, toView, viewQuery } from './conversation-views.ts'
+import type { ConversationView, Page } from './types.ts'
+
+const companyId = sql.placeholder('companyId')
+const userId = sql.placeholder('userId')
+
+/**
+ * The party rows a user's personal inbox is made of — its own as a customer, and each of its sellers' — as
+ * one row per party, so that each is walked on the inbox index (party, last message desc) on its own. An
+ * `or` of the two kinds made PostgreSQL scan every seller party row instead.
+ */
+const partiesOfUser = sql`(select 'customer'::text as party_type, ${userId}::bigint as party_id
+  union all select 'seller', sm.seller_id from seller_members sm where sm.user_id = ${userId}) parties`
+
+const visibleParty = sql`join conversations c on c.id = cp.conversation_id
+  and c.company_id = ${companyId}::bigint and not c.deleted`
+
+/**
+ * The page's conversation ids: each party's newest `end` rows, merged, then the page cut from them, so a
+ * page costs the same however many conversations the user has. `= any(array(…))` makes the ids one value
+ * computed first, then fetched by primary key; an `in (subquery)` was planned as a hash join over the view.
+ */
+const inboxPageIds = sql`${conversations.id} = any(array(
+  select p.conversation_id from ${partiesOfUser} cross join lateral (
+    select cp.conversation_id, cp.last_message_at from conversation_parties cp ${visibleParty}
+    where cp.party_type = parties.party_type and cp.party_id = parties.party_id
+    order by cp.last_message_at desc, cp.conversation_id desc
+    limit ${sql.placeholder('end')}::bigint
+  ) p
+  order by p.last_message_at desc, p.conversation_id desc
+  limit ${sql.placeholder('limit')}::bigint offset ${sql.placeholder('offset')}::bigint))`
+
+export const personalViewsRepository = {
+  /** One conversation as a party sees it; undefined when the user takes no part in it. */
+  async find(db: Db, company: number, id: number, user: number): Promise<ConversationView | undefined> {
+    const query = prepared(db, 'personal_view', (db) =>
+      viewQuery(db)
+        .where(
+          and(
+            eq(conversations.companyId, companyId),
+            eq(conversations.deleted, false),
+            eq(conversations.id, sql.placeholder('id')),
+            personalAccess(userId),
+          ),
+        )
+        .prepare('personal_view'),
+    )
+    const [row] = await query.execute({ companyId: company, id, userId: user })
+    return row && toView(row)
+  },
+
+  /** A page of the user's personal inbox, newest activity first. */
+  async inbox(db: Db, company: number, user: number, page: Page): Promise<ConversationView[]> {
+    const query = prepared(db, 'personal_inbox', (db) =>
+      viewQuery(db)
+        .where(inboxPageIds)
+        .orderBy(...byActivity)
+        .prepare('personal_inbox'),
+    )
+    const { limit, offset } = page
+    const rows = await query.execute({ companyId: company, userId: user, limit, offset, end: offset + limit })
+    return rows.map(toView)
+  },
+
+  /** How many party rows the inbox holds: a count over the same per-party index ranges. */
+  async count(db: Db, company: number, user: number): Promise<number> {
+    const query = prepared(db, 'personal_inbox_count', (db) =>
+      db
+        .select({ total: sql<number>`count(*)::int` })
+        .from(sql`${partiesOfUser} join conversation_parties cp
+          on cp.party_type = parties.party_type and cp.party_id = parties.party_id ${visibleParty}`)
+        .prepare('personal_inbox_count'),
+    )
+    const [row] = await query.execute({ companyId: company, userId: user })
+    return Number(row?.total ?? 0)
+  },
+}
