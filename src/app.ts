@@ -97,6 +97,18 @@ export async function buildApp(options: AppOptions) {
             scheme: 'bearer',
             description: 'A staff user’s API key (shop `/v3/`).',
           },
+          sessionCookie: {
+            type: 'apiKey',
+            in: 'cookie',
+            name: config.cookies.vendorSession,
+            description: 'Vendor session cookie (HttpOnly, SameSite=Lax), set by `POST /vendor/auth/login`.',
+          },
+          csrfToken: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-CSRF-TOKEN',
+            description: 'The `CSRF_TOKEN` cookie’s value; required on vendor POST/PUT/PATCH/DELETE.',
+          },
         },
       },
     },
@@ -119,7 +131,9 @@ export async function buildApp(options: AppOptions) {
     app.addHook('onClose', () => outbox.stop())
     // Events are kept only as long as a reconnecting stream may ask for them.
     const purge = setInterval(() => {
-      domain.events.purgeExpired().catch((error) => app.log.warn({ err: error }, 'could not purge old events'))
+      domain.events
+        .purgeExpired()
+        .catch((error) => app.log.warn({ err: error }, 'could not purge old events'))
     }, 3_600_000)
     purge.unref()
     app.addHook('onClose', () => clearInterval(purge))

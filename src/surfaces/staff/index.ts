@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { Principal } from '../../domain/principal.ts'
 import { drfErrorHandler } from '../http/drf-errors.ts'
+import { declareSecurity } from '../http/openapi-security.ts'
 import { contactRoutes } from './contact-routes.ts'
 import { settingsRoutes } from './settings-routes.ts'
 import { subjectRoutes } from './subject-routes.ts'
@@ -19,6 +20,7 @@ declare module 'fastify' {
 export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (app, { domain }) => {
   app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 401, challenge: 'Token' }))
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
+  declareSecurity(app, () => [{ tokenAuth: [] }])
   app.decorateRequest('staff', null as unknown as Principal)
   app.addHook('onRequest', async (request) => {
     request.staff = await authenticateStaff(request, domain)

@@ -23,6 +23,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
       config: { csrfExempt: true },
       schema: {
         summary: 'Log in',
+        security: [],
         description:
           'Opens a session: sets `sessionid` and `osessionid` (HttpOnly) and a fresh `csrftoken`. Exempt from the CSRF token check, as a session-establishing request, but not from the Origin check.',
         tags: ['Account'],

@@ -5,6 +5,7 @@ import type { Domain } from '../../domain/create-domain.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import { drfErrorHandler } from '../http/drf-errors.ts'
 import { userOfTokenHeader } from '../http/drf-token-auth.ts'
+import { declareSecurity } from '../http/openapi-security.ts'
 import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 import { accountRoutes } from './account-routes.ts'
 import { contactRoutes } from './contact-routes.ts'
@@ -40,6 +41,7 @@ export const storefrontSurface: FastifyPluginAsyncTypebox<{
   app.removeContentTypeParser('text/plain')
   app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 403 }))
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
+  declareSecurity(app, () => [{ cookieAuth: [] }])
 
   app.addHook('onRequest', async (request, reply) => {
     // Every response hands out a CSRF cookie to a client that has none, as Django's middleware does.

@@ -3,6 +3,7 @@ import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import { type CsrfOptions, setCsrfCookie } from '../http/double-submit.ts'
+import { declareSecurity } from '../http/openapi-security.ts'
 import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 import { authRoutes } from './auth-routes.ts'
 import { conversationRoutes } from './conversation-routes.ts'
@@ -34,6 +35,8 @@ export const vendorSurface: FastifyPluginAsyncTypebox<{
 
   app.setErrorHandler(vendorErrorHandler)
   app.setNotFoundHandler(vendorNotFound)
+  const session: Record<string, string[]> = { sessionCookie: [] }
+  declareSecurity(app, (unsafe) => [unsafe ? { ...session, csrfToken: [] } : session])
   app.addHook('onRequest', async (request, reply) => {
     if (!request.cookies[csrf.cookie]) setCsrfCookie(reply, csrf)
     await authenticateSession(request, domain, cookies)
