@@ -1,36 +1,5 @@
-import { buildApp } from './app.ts'
-import { loadConfig } from './config.ts'
-import { openDatabase } from './db/client.ts'
-import { companiesRepository } from './domain/accounts/companies-repository.ts'
+// Process entry. The server's modules are imported only after the resolution hook is in place: static
+// imports would all be resolved before any of this file's code ran.
+import './infra/drizzle-module-resolution.ts'
 
-let config: ReturnType<typeof loadConfig>
-try {
-  config = loadConfig()
-} catch (error) {
-  console.error((error as Error).message)
-  process.exit(1)
-}
-
-const database = await openDatabase({
-  databaseUrl: config.databaseUrl,
-  dataDir: config.dataDir,
-  poolSize: config.databasePoolSize,
-})
-await database.migrate()
-await companiesRepository.ensureDefault(database.db)
-
-const app = await buildApp({ config, database })
-await app.listen({ port: config.port, host: config.host })
-
-let closing = false
-async function shutdown(signal: string) {
-  if (closing) return
-  closing = true
-  app.log.info({ signal }, 'shutting down: finishing requests and outbox sends')
-  // Fastify stops accepting connections and waits for requests in flight; the outbox worker finishes its sends.
-  await app.close()
-  await database.close()
-  process.exit(0)
-}
-process.on('SIGINT', () => void shutdown('SIGINT'))
-process.on('SIGTERM', () => void shutdown('SIGTERM'))
+await import('./server.ts')

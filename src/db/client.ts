@@ -1,13 +1,9 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { PGlite } from '@electric-sql/pglite'
-import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
-import { drizzle as drizzlePglite } from 'drizzle-orm/pglite'
-import { migrate as migratePglite } from 'drizzle-orm/pglite/migrator'
 import pg from 'pg'
 import * as schema from './schema/index.ts'
 
@@ -74,6 +70,15 @@ function openPostgres(connectionString: string, max: number): Database {
 }
 
 async function openPglite(folder: string | undefined): Promise<Database> {
+  // Loaded only when embedded: PGlite's modules alone added tens of MB to a server on PostgreSQL.
+  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all(
+    [
+      import('@electric-sql/pglite'),
+      import('@electric-sql/pglite/contrib/pg_trgm'),
+      import('drizzle-orm/pglite'),
+      import('drizzle-orm/pglite/migrator'),
+    ],
+  )
   if (folder !== undefined) mkdirSync(folder, { recursive: true })
   // pg_trgm backs the staff contact search index; a PostgreSQL server ships it in contrib.
   const client = new PGlite({ dataDir: folder, extensions: { pg_trgm } })
