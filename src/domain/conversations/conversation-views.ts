@@ -1,6 +1,7 @@
 import { and, eq, or, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
+import { prepared } from '../../db/prepared.ts'
 import {
   conversationParties,
   conversations,
@@ -180,6 +181,22 @@ export async function selectViews(db: Db, where: SQL | undefined): Promise<Conve
   const rows = await viewQuery(db)
     .where(where)
     .orderBy(...byActivity)
+  return rows.map(toView)
+}
+
+/**
+ * The views of a page of known ids, newest activity first: prepared once, the ids passed as one text value
+ * (an array literal both drivers send alike) so the statement's text never depends on the page's size.
+ */
+export async function selectViewsByIds(db: Db, ids: number[]): Promise<ConversationView[]> {
+  if (ids.length === 0) return []
+  const query = prepared(db, 'views_by_ids', (db) =>
+    viewQuery(db)
+      .where(sql`${conversations.id} = any(string_to_array(${sql.placeholder('ids')}, ',')::bigint[])`)
+      .orderBy(...byActivity)
+      .prepare('views_by_ids'),
+  )
+  const rows = await query.execute({ ids: ids.join(',') })
   return rows.map(toView)
 }
 

@@ -1,9 +1,9 @@
-import { and, eq, inArray, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { rowsOf } from '../../db/rows.ts'
 import { conversationParties, conversations, messages, products } from '../../db/schema/index.ts'
 import type { Party } from '../events/party.ts'
-import { selectViews } from './conversation-views.ts'
+import { selectViewsByIds } from './conversation-views.ts'
 import { personalParties } from './conversations-repository.ts'
 import type { ConversationView, ReadState } from './types.ts'
 
@@ -53,8 +53,7 @@ export const dialogsRepository = {
     const next: DialogCursor | null =
       rows.length > page.limit && last ? { at: last.at, conversationId: Number(last.conversation_id) } : null
     const ids = shown.map((row) => Number(row.conversation_id))
-    const views: ConversationView[] =
-      ids.length === 0 ? [] : await selectViews(db, inArray(conversations.id, ids))
+    const views: ConversationView[] = await selectViewsByIds(db, ids)
     return { views, next }
   },
 
