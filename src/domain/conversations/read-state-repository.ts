@@ -54,19 +54,23 @@ export const readStateRepository = {
 
   /**
    * Moves a party's read mark forward to `upToId` (at most the newest message) and sets its unread count in
-   * O(1): the other side's message count less the rank of the newest of its messages now read. The
-   * conversation row is share-locked first, so a reply committing meanwhile is either counted in full or
-   * not at all. Undefined when the party had already read that far.
+   * O(1): the other side's message count less the rank of the newest of its messages now read. Runs in the
+   * caller's transaction. Undefined when the party had already read that far.
    */
-  async markRead(db: Db, conversationId: number, party: Party, upToId: number) {
+  async markRead(tx: Db, conversationId: number, party: Party, upToId: number) {
+    // The conversation is share-locked by a statement of its own: the update below then reads, in one
+    // snapshot, every reply committed before the lock (counts and messages alike), and no reply can commit
+    // until this transaction ends. Locking inside the update itself would pair the newest counts with an
+    // older snapshot of the messages.
+    await tx.execute(sql`select 1 from conversations where id = ${conversationId} for share`)
     const otherSide = party.partyType === 'customer' ? 'counterparty' : 'customer'
     const otherCount =
       otherSide === 'customer' ? sql`c.customer_message_count` : sql`c.counterparty_message_count`
-    const result = await db.execute(sql`
+    const result = await tx.execute(sql`
       with c as (
         select id, company_id, least(${upToId}::bigint, last_message_id) as up_to,
           customer_message_count, counterparty_message_count
-        from conversations where id = ${conversationId} for share
+        from conversations where id = ${conversationId}
       ), seen as (
         select coalesce((select m.side_seq from messages m, c
           where m.conversation_id = c.id and m.side = ${otherSide} and m.id <= c.up_to
