@@ -189,10 +189,13 @@ export function createConversationsService(db: Db) {
       errors.throwIfAny()
       if (!sender || conversationId === undefined)
         throw new Error('a surface posted a message without its sender')
-      return idempotentWrite(db, principal, options, async (tx) => {
+      const write = async (tx: Db) => {
         const message = await append(tx, principal.companyId, conversationId, sender, input)
         return { conversationId, messageId: message.id, created: false }
-      })
+      }
+      // The append is one statement, atomic on its own: only a key to claim needs a transaction around it.
+      if (!options.idempotency) return { ...(await write(db)), replayed: false }
+      return idempotentWrite(db, principal, options, write)
     },
 
     getConversation,

@@ -4,7 +4,9 @@ import { prepared } from '../../db/prepared.ts'
 import { rowsOf } from '../../db/rows.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
 import { messages } from '../../db/schema/index.ts'
+import { EVENTS_CHANNEL } from '../events/events-repository.ts'
 import type { PartyType } from '../events/party.ts'
+import { messageEventTemplates } from './conversation-events.ts'
 import { senderSeller, senderSellerColumns, senderUser, senderUserColumns } from './conversation-views.ts'
 import type { MessageView, Side } from './types.ts'
 
@@ -40,16 +42,25 @@ type AppendRow = {
   parties: PartyCount[]
 }
 
+/** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds truncated as a Date keeps them). */
+const isoOf = (column: string) =>
+  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
+
 export const messagesRepository = {
   /**
    * Adds a message and moves everything that depends on it in one statement: the conversation's counters,
    * last message and `is_answered`, and both parties' inbox position and unread count. The conversation row
    * is locked first, and the message's id and time are taken under that lock, so concurrent replies get
-   * distinct per-side ranks and ids in the order they commit. Undefined when the conversation is gone.
+   * distinct per-side ranks and ids in the order they commit. The message's realtime events (see
+   * messageEventTemplates) are recorded, and their parties notified on commit, by the same statement, so a
+   * reply is one round trip and needs no transaction of its own. Undefined when the conversation is gone.
    */
   async append(db: Db, message: NewMessage): Promise<AppendedMessage | undefined> {
     const fromCustomer = message.side === 'customer'
     const image = message.image === null ? null : JSON.stringify(message.image)
+    const templates = messageEventTemplates(message)
+    const created = JSON.stringify(templates.created)
+    const updated = JSON.stringify(templates.updated)
     const result = await db.execute(sql`
       with c as (
         update conversations set
@@ -86,9 +97,20 @@ export const messagesRepository = {
         from c
         where cp.conversation_id = c.id
         returning cp.party_type, cp.party_id, cp.unread_count
+      ), e as (
+        insert into events (company_id, party_type, party_id, type, payload)
+        select ${message.companyId}::bigint, p.party_type, p.party_id, k.type, case k.type
+          when 'message.created' then jsonb_set(${created}::jsonb, '{message}',
+            (${created}::jsonb -> 'message') || jsonb_build_object('id', m.id, 'createdAt', ${isoOf('m.created_at')}))
+          else ${updated}::jsonb || jsonb_build_object('lastMessageId', m.id,
+            'lastMessageAt', ${isoOf('m.created_at')}, 'unreadCount', p.unread_count) end
+        from m, p, (values (1, 'message.created'), (2, 'conversation.updated')) as k(rank, type)
+        order by k.rank
+        returning party_type, party_id
       )
       select id, side_seq, created_at, (select json_agg(json_build_object('partyType', party_type,
-          'partyId', party_id, 'unreadCount', unread_count)) from p) as parties
+          'partyId', party_id, 'unreadCount', unread_count)) from p) as parties,
+        (select pg_notify(${EVENTS_CHANNEL}, string_agg(distinct party_type || ':' || party_id, ' ')) from e)
       from m`)
     const [row] = rowsOf<AppendRow>(result)
     if (!row) return undefined
