@@ -6,6 +6,7 @@ import { join } from 'node:path'
 import { after, before, test } from 'node:test'
 import { promisify } from 'node:util'
 import pg from 'pg'
+import type { DemoData } from '../../src/cli/seed-demo.ts'
 
 const run = promisify(execFile)
 const cli = new URL('../../src/cli/parley.ts', import.meta.url).pathname
@@ -47,8 +48,8 @@ after(() => cleanup())
 const parley = async (...args: string[]) => (await run(process.execPath, [cli, ...args], { env })).stdout
 
 test('seed-demo prints the demo shop as one JSON object, and a second run keeps every id with fresh keys', async () => {
-  const first = JSON.parse(await parley('seed-demo'))
-  for (const name of ['admin', 'staff', 'alice', 'bob', 'seller']) {
+  const first: DemoData = JSON.parse(await parley('seed-demo'))
+  for (const name of ['admin', 'staff', 'alice', 'bob', 'seller'] as const) {
     const user = first.users[name]
     assert.equal(typeof user.id, 'number', name)
     assert.equal(user.email, `${name}@parley.test`)
@@ -60,16 +61,16 @@ test('seed-demo prints the demo shop as one JSON object, and a second run keeps 
   assert.equal(typeof first.sellers.bmw.id, 'number')
   assert.equal(typeof first.products.brakes.id, 'number')
   assert.equal(typeof first.products.mirror.id, 'number')
-  assert.equal(first.orders.alice.items[0].product_id, first.products.brakes.id)
-  assert.equal(typeof first.orders.bob.items[0].id, 'number')
+  assert.equal(first.orders.alice.items[0]?.product_id, first.products.brakes.id)
+  assert.equal(typeof first.orders.bob.items[0]?.id, 'number')
   assert.equal(typeof first.subjects.general.id, 'number')
   assert.equal(typeof first.subjects.order.id, 'number')
 
-  const second = JSON.parse(await parley('seed-demo'))
-  const withoutTokens = (demo: any) => ({
+  const second: DemoData = JSON.parse(await parley('seed-demo'))
+  const withoutTokens = (demo: DemoData) => ({
     ...demo,
     users: Object.fromEntries(
-      Object.entries(demo.users).map(([name, user]: [string, any]) => [name, { ...user, token: '' }]),
+      Object.entries(demo.users).map(([name, user]) => [name, { ...user, token: '' }]),
     ),
   })
   assert.deepEqual(withoutTokens(second), withoutTokens(first))
