@@ -68,22 +68,46 @@ export const contactsRepository = {
     return Number(row?.total ?? 0)
   },
 
-  /** One page, newest first unless asked otherwise; `id` breaks ties so pages never overlap. */
-  async page(db: Db, companyId: number, query: ContactQuery): Promise<ContactRow[]> {
-    const order = query.ordering.map(({ key, descending }) =>
-      descending ? desc(contactSortKeys[key]) : asc(contactSortKeys[key]),
-    )
+  /**
+   * One page, newest first unless asked otherwise (`id` breaks ties so pages never overlap), with the number
+   * of matching contacts. Matching (an ILIKE over each candidate's text) is the whole cost of a search, so
+   * it is done once: the page's ids and the total (a window count taken before the limit) come from one
+   * pass, and only the page's rows are joined to their order and user. A page past the end has no row to
+   * carry the total, so only then is it counted apart.
+   */
+  async pageWithTotal(
+    db: Db,
+    companyId: number,
+    query: ContactQuery,
+  ): Promise<{ rows: ContactRow[]; total: number }> {
     const lastDescending = query.ordering.at(-1)?.descending ?? true
-    const rows = await db
-      .select(withDetails)
+    const order = [
+      ...query.ordering.map(({ key, descending }) =>
+        descending ? desc(contactSortKeys[key]) : asc(contactSortKeys[key]),
+      ),
+      lastDescending ? desc(contacts.id) : asc(contacts.id),
+    ]
+    // The subquery's "contacts" is its own scan; the outer one is joined by id for the page's rows only.
+    const page = db
+      .select({ id: contacts.id, total: sql<number>`count(*) over ()`.as('total') })
       .from(contacts)
-      .leftJoin(orders, eq(orders.id, contacts.orderId))
-      .leftJoin(users, eq(users.id, contacts.userId))
       .where(conditions(companyId, query))
-      .orderBy(...order, lastDescending ? desc(contacts.id) : asc(contacts.id))
+      .orderBy(...order)
       .limit(query.limit)
       .offset(query.offset)
-    return rows.map(flatten)
+      .as('page')
+    const rows = await db
+      .select({ ...withDetails, total: page.total })
+      .from(page)
+      .innerJoin(contacts, eq(contacts.id, page.id))
+      .leftJoin(orders, eq(orders.id, contacts.orderId))
+      .leftJoin(users, eq(users.id, contacts.userId))
+      .orderBy(...order)
+    const total =
+      rows.length > 0 || query.offset === 0
+        ? Number(rows[0]?.total ?? 0)
+        : await contactsRepository.count(db, companyId, query)
+    return { rows: rows.map(flatten), total }
   },
 
   async findById(db: Db, companyId: number, id: number): Promise<ContactRow | undefined> {

@@ -60,10 +60,7 @@ export function createStaffContactsService(deps: { db: Db; blobs: BlobStore }) {
 
     async list(principal: Principal, query: ContactQuery) {
       requireStaff(principal)
-      const [total, rows] = await Promise.all([
-        contactsRepository.count(db, principal.companyId, query),
-        contactsRepository.page(db, principal.companyId, query),
-      ])
+      const { rows, total } = await contactsRepository.pageWithTotal(db, principal.companyId, query)
       return { total, contacts: await withEmails(principal.companyId, rows) }
     },
 
