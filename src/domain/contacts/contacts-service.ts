@@ -56,13 +56,14 @@ export function createContactsService(deps: {
       priorErrors: Record<string, string[]> = {},
     ): Promise<Contact> {
       const errors = new FieldErrors(priorErrors)
-      const settings = await deps.settings.current(actor.companyId)
       const customerId = actor.principal?.userId
-
-      const subject =
+      // Independent reads, taken together rather than one round trip after the other.
+      const [settings, subject] = await Promise.all([
+        deps.settings.current(actor.companyId),
         input.subject === undefined
           ? undefined
-          : await subjectsRepository.findById(db, actor.companyId, input.subject)
+          : subjectsRepository.findById(db, actor.companyId, input.subject),
+      ])
       if (input.subject !== undefined && !subject) errors.add('subject', messages.doesNotExist(input.subject))
 
       const order =

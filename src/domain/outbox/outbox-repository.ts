@@ -27,8 +27,17 @@ export const outboxRepository = {
     entries: { companyId: number; kind: OutboxKind; payload: unknown; contactId?: number }[],
   ) {
     if (entries.length === 0) return
-    await db.insert(outbox).values(entries)
-    await db.execute(sql`select pg_notify(${OUTBOX_CHANNEL}, '')`)
+    // The rows and the wake-up in one statement: a contact-us submission's transaction is one round trip shorter.
+    const rows = entries.map(
+      ({ companyId, kind, payload, contactId }) =>
+        sql`(${companyId}::bigint, ${kind}::text, ${JSON.stringify(payload)}::jsonb, ${contactId ?? null}::bigint)`,
+    )
+    await db.execute(sql`
+      with inserted as (
+        insert into ${outbox} (company_id, kind, payload, contact_id) values ${sql.join(rows, sql`, `)}
+        returning 1
+      )
+      select pg_notify(${OUTBOX_CHANNEL}, '') from (select count(*) from inserted) as written`)
   },
 
   /**
