@@ -137,9 +137,10 @@ export const personalAccess = (userId: number | Placeholder): SQL | undefined =>
     sql`${conversations.sellerId} in (select ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId})`,
   )
 
-export const viewQuery = (db: Db) =>
+/** The view's select; `total` rides along on every row for a list that also needs its size. */
+export const viewQuery = (db: Db, total: SQL = sql`null`) =>
   db
-    .select(viewColumns)
+    .select({ ...viewColumns, total: sql<number | null>`${total}` })
     .from(conversations)
     .innerJoin(customer, eq(customer.id, conversations.customerId))
     .leftJoin(seller, eq(seller.id, conversations.sellerId))

@@ -128,10 +128,8 @@ export const conversationsRepository = {
     return view
   },
 
-  /** A page of the user's personal inbox, newest activity first: an index walk over each of its parties. */
+  /** A page of the user's personal inbox, newest activity first, with its size. */
   personalInbox: personalViewsRepository.inbox,
-
-  countPersonalInbox: personalViewsRepository.count,
 
   /** The company's conversations for its staff, newest first, with the number matching the filters. */
   async listForCompany(db: Db, companyId: number, filters: CompanyFilters, page: Page) {

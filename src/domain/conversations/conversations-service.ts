@@ -213,10 +213,12 @@ export function createConversationsService(db: Db) {
 
     /** The user's conversations as a customer and as a member of its sellers, newest activity first. */
     async listInbox(principal: Principal, page: Page): Promise<{ items: ConversationView[]; total: number }> {
-      const [views, total] = await Promise.all([
-        conversationsRepository.personalInbox(db, principal.companyId, principal.userId, page),
-        conversationsRepository.countPersonalInbox(db, principal.companyId, principal.userId),
-      ])
+      const { views, total } = await conversationsRepository.personalInbox(
+        db,
+        principal.companyId,
+        principal.userId,
+        page,
+      )
       return { items: views.map((view) => withViewerState(view, principal, 'personal')), total }
     },
 

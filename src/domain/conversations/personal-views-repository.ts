@@ -34,6 +34,10 @@ const inboxPageIds = sql`${conversations.id} = any(array(
   order by p.last_message_at desc, p.conversation_id desc
   limit ${sql.placeholder('limit')}::bigint offset ${sql.placeholder('offset')}::bigint))`
 
+/** The inbox's size: a count over the same per-party index ranges. */
+const inboxTotal = sql<number>`(select count(*)::int from ${partiesOfUser} join conversation_parties cp
+  on cp.party_type = parties.party_type and cp.party_id = parties.party_id ${visibleParty})`
+
 export const personalViewsRepository = {
   /** One conversation as a party sees it; undefined when the user takes no part in it. */
   async find(db: Db, company: number, id: number, user: number): Promise<ConversationView | undefined> {
@@ -53,27 +57,35 @@ export const personalViewsRepository = {
     return row && toView(row)
   },
 
-  /** A page of the user's personal inbox, newest activity first. */
-  async inbox(db: Db, company: number, user: number, page: Page): Promise<ConversationView[]> {
+  /**
+   * A page of the user's personal inbox, newest activity first, and how many party rows the inbox holds: one
+   * statement, the count riding on the page's rows; a page past the end has none, so only then is it apart.
+   */
+  async inbox(
+    db: Db,
+    company: number,
+    user: number,
+    page: Page,
+  ): Promise<{ views: ConversationView[]; total: number }> {
     const query = prepared(db, 'personal_inbox', (db) =>
-      viewQuery(db)
+      viewQuery(db, inboxTotal)
         .where(inboxPageIds)
         .orderBy(...byActivity)
         .prepare('personal_inbox'),
     )
     const { limit, offset } = page
     const rows = await query.execute({ companyId: company, userId: user, limit, offset, end: offset + limit })
-    return rows.map(toView)
+    const total =
+      rows.length > 0 || offset === 0
+        ? Number(rows[0]?.total ?? 0)
+        : await personalViewsRepository.count(db, company, user)
+    return { views: rows.map(toView), total }
   },
 
-  /** How many party rows the inbox holds: a count over the same per-party index ranges. */
+  /** How many party rows the inbox holds. */
   async count(db: Db, company: number, user: number): Promise<number> {
     const query = prepared(db, 'personal_inbox_count', (db) =>
-      db
-        .select({ total: sql<number>`count(*)::int` })
-        .from(sql`${partiesOfUser} join conversation_parties cp
-          on cp.party_type = parties.party_type and cp.party_id = parties.party_id ${visibleParty}`)
-        .prepare('personal_inbox_count'),
+      db.select({ total: inboxTotal }).from(sql`(select 1) as one`).prepare('personal_inbox_count'),
     )
     const [row] = await query.execute({ companyId: company, userId: user })
     return Number(row?.total ?? 0)
