@@ -54,7 +54,11 @@ const config = (() => {
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 })
 await database.migrate()
 await companiesRepository.ensureDefault(database.db)
-const domain = createDomain({ db: database.db, config, blobs: createBlobStore(join(config.dataDir, 'blobs')) })
+const domain = createDomain({
+  db: database.db,
+  config,
+  blobs: createBlobStore(join(config.dataDir, 'blobs')),
+})
 const companyId = await domain.accounts.companyForHost(undefined)
 
 try {
@@ -80,7 +84,9 @@ try {
       if (!values.email) fail('create-token needs --email')
       const user = await usersRepository.findByEmail(database.db, companyId, values.email)
       if (!user) fail(`no user with email ${values.email}`)
-      console.log(JSON.stringify({ user_id: user.id, token: await domain.accounts.createApiKey(user.id, values.name) }))
+      console.log(
+        JSON.stringify({ user_id: user.id, token: await domain.accounts.createApiKey(user.id, values.name) }),
+      )
       break
     }
     case 'seed-demo':

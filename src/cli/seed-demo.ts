@@ -11,8 +11,8 @@ import {
   sellers,
   users,
 } from '../db/schema/index.ts'
-import type { Domain } from '../domain/create-domain.ts'
 import { hashPassword } from '../domain/accounts/secrets.ts'
+import type { Domain } from '../domain/create-domain.ts'
 import { settingsRepository } from '../domain/settings/settings-repository.ts'
 
 type DemoUser = { id: number; email: string; password: string; token: string }
@@ -27,7 +27,11 @@ const people = {
 
 const subjects = {
   general: { texts: { en: 'General question', tr: 'Genel soru' }, isOrderNeeded: false, position: 1 },
-  order: { texts: { en: 'Problem with my order', tr: 'Siparişimle ilgili sorun' }, isOrderNeeded: true, position: 2 },
+  order: {
+    texts: { en: 'Problem with my order', tr: 'Siparişimle ilgili sorun' },
+    isOrderNeeded: true,
+    position: 2,
+  },
 } as const
 
 const demoId = (name: string) => `demo-${name}`
@@ -37,7 +41,13 @@ async function upsertUser(db: Db, companyId: number, name: keyof typeof people) 
   const password = `${name}-password`
   const [row] = await db
     .insert(users)
-    .values({ companyId, externalId: demoId(name), email, passwordHash: await hashPassword(password), ...people[name] })
+    .values({
+      companyId,
+      externalId: demoId(name),
+      email,
+      passwordHash: await hashPassword(password),
+      ...people[name],
+    })
     .onConflictDoUpdate({
       target: [users.companyId, users.externalId],
       set: { email, passwordHash: sql`excluded.password_hash`, isActive: true },
@@ -47,7 +57,14 @@ async function upsertUser(db: Db, companyId: number, name: keyof typeof people) 
   return { id: row.id, email, password }
 }
 
-async function upsertProduct(db: Db, companyId: number, sellerId: number, name: string, title: string, price: string) {
+async function upsertProduct(
+  db: Db,
+  companyId: number,
+  sellerId: number,
+  name: string,
+  title: string,
+  price: string,
+) {
   const [row] = await db
     .insert(products)
     .values({ companyId, sellerId, externalId: demoId(name), name: title, price, publishedAt: new Date() })
@@ -57,7 +74,13 @@ async function upsertProduct(db: Db, companyId: number, sellerId: number, name: 
   return row.id
 }
 
-async function upsertOrder(db: Db, companyId: number, customerId: number, name: string, productIds: number[]) {
+async function upsertOrder(
+  db: Db,
+  companyId: number,
+  customerId: number,
+  name: string,
+  productIds: number[],
+) {
   const [order] = await db
     .insert(orders)
     .values({ companyId, customerId, externalId: demoId(name), number: `DEMO-${name.toUpperCase()}` })
@@ -81,11 +104,21 @@ async function upsertSubject(db: Db, companyId: number, name: keyof typeof subje
   const [existing] = await db
     .select({ id: contactSubjects.id })
     .from(contactSubjects)
-    .where(and(eq(contactSubjects.companyId, companyId), sql`${contactSubjects.texts}->>'en' = ${subject.texts.en}`))
+    .where(
+      and(
+        eq(contactSubjects.companyId, companyId),
+        sql`${contactSubjects.texts}->>'en' = ${subject.texts.en}`,
+      ),
+    )
   if (existing) return existing.id
   const [row] = await db
     .insert(contactSubjects)
-    .values({ companyId, texts: subject.texts, isOrderNeeded: subject.isOrderNeeded, position: subject.position })
+    .values({
+      companyId,
+      texts: subject.texts,
+      isOrderNeeded: subject.isOrderNeeded,
+      position: subject.position,
+    })
     .returning({ id: contactSubjects.id })
   if (!row) throw new Error(`could not insert subject ${name}`)
   return row.id
@@ -98,7 +131,10 @@ async function upsertSubject(db: Db, companyId: number, name: keyof typeof subje
 export async function seedDemo(db: Db, domain: Domain) {
   const [company] = await db.select({ id: companies.id }).from(companies).where(eq(companies.slug, 'default'))
   if (!company) throw new Error('the default company is missing: run migrate first')
-  const [location] = await db.select({ id: locations.id }).from(locations).where(eq(locations.companyId, company.id))
+  const [location] = await db
+    .select({ id: locations.id })
+    .from(locations)
+    .where(eq(locations.companyId, company.id))
   if (!location) throw new Error('the default company has no location')
   const companyId = company.id
 
@@ -116,7 +152,13 @@ export async function seedDemo(db: Db, domain: Domain) {
   const sellerUser = demoUsers.seller
   const [seller] = await db
     .insert(sellers)
-    .values({ companyId, externalId: demoId('bmw'), name: 'BMW Parts Store', rating: '4.85', reviewsCount: 127 })
+    .values({
+      companyId,
+      externalId: demoId('bmw'),
+      name: 'BMW Parts Store',
+      rating: '4.85',
+      reviewsCount: 127,
+    })
     .onConflictDoUpdate({ target: [sellers.companyId, sellers.externalId], set: { name: 'BMW Parts Store' } })
     .returning({ id: sellers.id })
   if (!seller) throw new Error('could not upsert the seller')
