@@ -9,7 +9,13 @@ import { recordArchived } from './conversation-events.ts'
 import { type CompanyFilters, conversationsRepository } from './conversations-repository.ts'
 import { idempotentWrite, type PostOutcome, replayOf, type WriteOptions } from './idempotent-write.ts'
 import { messagesRepository } from './messages-repository.ts'
-import { checkSenderClaim, reviewRefusal, type Sender, senderOfReply } from './posting-rules.ts'
+import {
+  checkSenderClaim,
+  requireContent,
+  reviewRefusal,
+  type Sender,
+  senderOfReply,
+} from './posting-rules.ts'
 import { markDelivered, markRead } from './read-state.ts'
 import { planStart, type StartConversationInput } from './start-conversation.ts'
 import type {
@@ -183,9 +189,7 @@ export function createConversationsService(db: Db) {
         errors.add('conversationId', messages.doesNotExist(conversationId))
       }
       if (sender?.party.partyType === 'seller' && access?.type === 'review') reviewRefusal(errors)
-      if ((input.text ?? '').trim() === '' && !input.image && !errors.has('text')) {
-        errors.add('text', input.text === undefined ? messages.required : messages.blank)
-      }
+      requireContent(errors, input)
       errors.throwIfAny()
       if (!sender || conversationId === undefined)
         throw new Error('a surface posted a message without its sender')

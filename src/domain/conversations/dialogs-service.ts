@@ -19,7 +19,7 @@ import {
 import { type DialogCursor, dialogsRepository } from './dialogs-repository.ts'
 import { checkMessageImage } from './message-image.ts'
 import { messagesRepository } from './messages-repository.ts'
-import { reviewRefusal, senderOfReply } from './posting-rules.ts'
+import { requireContent, reviewRefusal, senderOfReply } from './posting-rules.ts'
 import { markDelivered, markRead } from './read-state.ts'
 import type { ReadState } from './types.ts'
 
@@ -151,11 +151,9 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
       if (sender.party.partyType === 'seller' && access.type === 'review') reviewRefusal(errors)
       const checked = input.image && checkMessageImage(input.image)
       if (checked && 'problem' in checked) errors.add('image', checked.problem)
-      const text = input.text ?? ''
-      if (text.trim() === '' && !input.image && !errors.has('text')) {
-        errors.add('text', input.text === undefined ? messages.required : messages.blank)
-      }
+      requireContent(errors, input)
       errors.throwIfAny()
+      const text = input.text ?? ''
       const image =
         input.image && checked && 'contentType' in checked
           ? await storeImage(input.image, checked.contentType)

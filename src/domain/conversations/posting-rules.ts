@@ -86,3 +86,9 @@ export async function sellerOfItem(
 
 export const reviewRefusal = (errors: FieldErrors) =>
   errors.add(NON_FIELD, conversationMessages.sellerCannotReplyToReview)
+
+/** A message needs text or an image; missing text is required, whitespace alone is blank. */
+export function requireContent(errors: FieldErrors, input: { text?: string; image?: unknown }) {
+  if ((input.text ?? '').trim() !== '' || input.image || errors.has('text')) return
+  errors.add('text', input.text === undefined ? messages.required : messages.blank)
+}
