@@ -1,15 +1,13 @@
 import type { Db } from '../../db/client.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
-import { ordersRepository } from '../catalog/orders-repository.ts'
 import { FieldErrors, messages } from '../errors.ts'
-import { outboxRepository } from '../outbox/outbox-repository.ts'
 import type { Actor } from '../principal.ts'
 import type { SettingsService } from '../settings/settings-service.ts'
 import { checkAttachment, type Upload } from './attachment-check.ts'
 import { composeContactEmails } from './contact-emails.ts'
-import { type Contact, contactsRepository } from './contacts-repository.ts'
 import { localize } from './language.ts'
 import { subjectsRepository } from './subjects-repository.ts'
+import { submissionRepository } from './submission-repository.ts'
 
 /** A contact-us form as a client sent it; fields a surface already found invalid are left out. */
 export type ContactUsInput = {
@@ -47,29 +45,23 @@ export function createContactsService(deps: {
     },
 
     /**
-     * Stores a contact-us submission and queues its emails in the same transaction, so an accepted form is
+     * Stores a contact-us submission and queues its emails in the same statement, so an accepted form is
      * never lost nor mailed twice. Every problem with the form is reported at once.
      */
-    async submit(
-      actor: Actor,
-      input: ContactUsInput,
-      priorErrors: Record<string, string[]> = {},
-    ): Promise<Contact> {
+    async submit(actor: Actor, input: ContactUsInput, priorErrors: Record<string, string[]> = {}) {
       const errors = new FieldErrors(priorErrors)
       const customerId = actor.principal?.userId
-      // Independent reads, taken together rather than one round trip after the other.
-      const [settings, subject] = await Promise.all([
-        deps.settings.current(actor.companyId),
-        input.subject === undefined
-          ? undefined
-          : subjectsRepository.findById(db, actor.companyId, input.subject),
-      ])
-      if (input.subject !== undefined && !subject) errors.add('subject', messages.doesNotExist(input.subject))
-
-      const order =
+      const context = await submissionRepository.context(
+        db,
+        actor.companyId,
+        input.subject,
         input.order === undefined || customerId === undefined
           ? undefined
-          : await ordersRepository.findOfCustomer(db, actor.companyId, customerId, input.order)
+          : { customerId, orderId: input.order },
+      )
+      const { subject, order } = context
+      const settings = deps.settings.fromOverrides(context.settingOverrides)
+      if (input.subject !== undefined && !subject) errors.add('subject', messages.doesNotExist(input.subject))
       if (input.order !== undefined && !order) errors.add('order', messages.doesNotExist(input.order))
       if (subject?.isOrderNeeded && input.order === undefined && !errors.has('order')) {
         errors.add('order', messages.required)
@@ -98,52 +90,45 @@ export function createContactsService(deps: {
           : null
       const fullName = input.fullName.trim()
       const subjectText = localize(subject.texts, subject.defaultLanguage, [])
-
-      return db.transaction(async (tx) => {
-        const contact = await contactsRepository.insert(tx, {
-          companyId: actor.companyId,
-          source: 'contact_us',
-          subjectId: subject.id,
+      const contact = {
+        id: context.contactId,
+        companyId: actor.companyId,
+        source: 'contact_us',
+        subjectId: subject.id,
+        subject: subjectText,
+        message: input.message ?? '',
+        ...splitName(fullName),
+        email: input.email,
+        mobileNumber: input.phone ?? '',
+        orderId: order?.id ?? null,
+        operation,
+        userId: customerId ?? null,
+        attachment: stored,
+      }
+      const emails = composeContactEmails(
+        {
+          id: contact.id,
           subject: subjectText,
-          message: input.message ?? '',
-          ...splitName(fullName),
-          email: input.email ?? '',
-          mobileNumber: input.phone ?? '',
-          orderId: order?.id ?? null,
+          fullName,
+          email: contact.email,
+          phone: contact.mobileNumber,
+          message: contact.message,
+          orderNumber: order ? order.number || String(order.id) : null,
           operation,
-          userId: customerId ?? null,
-          attachment: stored,
-        })
-        const emails = composeContactEmails(
-          {
-            id: contact.id,
-            subject: subjectText,
-            fullName,
-            email: contact.email,
-            phone: contact.mobileNumber,
-            message: contact.message,
-            orderNumber: order ? order.number || String(order.id) : null,
-            operation,
-            attachment: stored && {
-              filename: stored.filename,
-              contentType: stored.contentType,
-              blobKey: stored.key,
-            },
+          attachment: stored && {
+            filename: stored.filename,
+            contentType: stored.contentType,
+            blobKey: stored.key,
           },
-          settings,
-          deps.mailDomain,
-        )
-        await outboxRepository.enqueue(
-          tx,
-          emails.map((payload) => ({
-            companyId: actor.companyId,
-            kind: 'email' as const,
-            payload,
-            contactId: contact.id,
-          })),
-        )
-        return contact
-      })
+        },
+        settings,
+        deps.mailDomain,
+      )
+      await submissionRepository.insert(
+        db,
+        contact,
+        emails.map((payload) => ({ companyId: actor.companyId, payload })),
+      )
     },
   }
 }

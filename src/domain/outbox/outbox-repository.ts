@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, sql } from 'drizzle-orm'
+import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { rowsOf } from '../../db/rows.ts'
 import { outbox } from '../../db/schema/index.ts'
@@ -21,23 +21,29 @@ export type EmailDelivery = {
 export const OUTBOX_CHANNEL = 'parley_outbox'
 
 export const outboxRepository = {
-  /** Queues side effects in the caller's transaction and wakes the workers when it commits. */
+  /**
+   * Queues side effects and wakes the workers when the statement commits. `alongWith`, a data-modifying
+   * statement (the row the entries are about), runs in the same statement: both are written or neither, with
+   * no transaction and one round trip.
+   */
   async enqueue(
     db: Db,
     entries: { companyId: number; kind: OutboxKind; payload: unknown; contactId?: number }[],
+    alongWith?: SQL,
   ) {
-    if (entries.length === 0) return
-    // The rows and the wake-up in one statement: a contact-us submission's transaction is one round trip shorter.
+    if (entries.length === 0 && !alongWith) return
     const rows = entries.map(
       ({ companyId, kind, payload, contactId }) =>
         sql`(${companyId}::bigint, ${kind}::text, ${JSON.stringify(payload)}::jsonb, ${contactId ?? null}::bigint)`,
     )
+    const inserted =
+      rows.length === 0
+        ? sql`select 1 where false`
+        : sql`insert into ${outbox} (company_id, kind, payload, contact_id) values ${sql.join(rows, sql`, `)}
+          returning 1`
     await db.execute(sql`
-      with inserted as (
-        insert into ${outbox} (company_id, kind, payload, contact_id) values ${sql.join(rows, sql`, `)}
-        returning 1
-      )
-      select pg_notify(${OUTBOX_CHANNEL}, '') from (select count(*) from inserted) as written`)
+      with ${alongWith ? sql`written as (${alongWith}), ` : sql``}inserted as (${inserted})
+      select pg_notify(${OUTBOX_CHANNEL}, '') from (select count(*) from inserted) as queued`)
   },
 
   /**

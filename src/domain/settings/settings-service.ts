@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts'
 import { DomainError, notFound } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { type SettingKey, type Settings, settingDefinitions } from './definitions.ts'
-import { settingsRepository } from './settings-repository.ts'
+import { type SettingOverride, settingsRepository } from './settings-repository.ts'
 
 export type SettingView = {
   key: SettingKey
@@ -29,9 +29,11 @@ export function createSettingsService(db: Db, defaults: SettingDefaults, bodyLim
   const definitionOf = (key: string) => definitions.find((definition) => definition.key === key)
 
   async function views(companyId: number, runIn: Db = db): Promise<SettingView[]> {
-    const overrides = new Map(
-      (await settingsRepository.overrides(runIn, companyId)).map((row) => [row.key, row]),
-    )
+    return viewsOf(await settingsRepository.overrides(runIn, companyId))
+  }
+
+  function viewsOf(rows: SettingOverride[]): SettingView[] {
+    const overrides = new Map(rows.map((row) => [row.key, row]))
     return definitions.map(({ key, description }) => {
       const override = overrides.get(key)
       return {
@@ -48,8 +50,12 @@ export function createSettingsService(db: Db, defaults: SettingDefaults, bodyLim
   return {
     /** The settings in effect for a company, for the domain's own use. */
     async current(companyId: number, runIn: Db = db): Promise<Settings> {
-      const entries = (await views(companyId, runIn)).map((view) => [view.key, view.value])
-      return Object.fromEntries(entries) as Settings
+      return this.fromOverrides(await settingsRepository.overrides(runIn, companyId))
+    },
+
+    /** The settings in effect given a company's overrides, read by a caller along with its own rows. */
+    fromOverrides(rows: SettingOverride[]): Settings {
+      return Object.fromEntries(viewsOf(rows).map((view) => [view.key, view.value])) as Settings
     },
 
     async list(principal: Principal): Promise<SettingView[]> {
