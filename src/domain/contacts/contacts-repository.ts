@@ -1,11 +1,19 @@
 import { and, asc, count, desc, eq, gte, ilike, lte, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { contactSearchText, contacts, orders, users } from '../../db/schema/index.ts'
+import { type EmailDelivery, outboxRepository } from '../outbox/outbox-repository.ts'
 
 export type Contact = typeof contacts.$inferSelect
 export type NewContact = typeof contacts.$inferInsert
-/** A contact with what staff see beside it: the order's number and the submitting user's email. */
-export type ContactRow = Contact & { orderNumber: string | null; userEmail: string | null }
+/**
+ * A contact with what staff see beside it: the order's number, the submitting user's email and the delivery
+ * state of its emails.
+ */
+export type ContactRow = Contact & {
+  orderNumber: string | null
+  userEmail: string | null
+  emails: EmailDelivery[]
+}
 
 export const contactSortKeys = {
   id: contacts.id,
@@ -48,12 +56,18 @@ const withDetails = {
   contact: contacts,
   orderNumber: orders.number,
   userEmail: users.email,
+  emails: outboxRepository.deliveriesJson(contacts.id),
 }
 
-const flatten = (row: { contact: Contact; orderNumber: string | null; userEmail: string | null }) => ({
+type DetailsRow = { contact: Contact; orderNumber: string | null; userEmail: string | null }
+
+const flatten = (
+  row: DetailsRow & { emails: Parameters<typeof outboxRepository.deliveriesFromJson>[0] },
+) => ({
   ...row.contact,
   orderNumber: row.orderNumber,
   userEmail: row.userEmail,
+  emails: outboxRepository.deliveriesFromJson(row.emails),
 })
 
 export const contactsRepository = {

@@ -2,14 +2,12 @@ import type { Readable } from 'node:stream'
 import type { Db } from '../../db/client.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import { FieldErrors, notFound } from '../errors.ts'
-import { type EmailDelivery, outboxRepository } from '../outbox/outbox-repository.ts'
 import type { Principal } from '../principal.ts'
 import { requireStaff } from '../staff-policy.ts'
 import { type ContactText, cleanContactText } from './contact-fields.ts'
 import { type ContactQuery, type ContactRow, contactsRepository } from './contacts-repository.ts'
 
-/** A contact with the delivery state of its emails. */
-export type StaffContact = ContactRow & { emails: EmailDelivery[] }
+export type StaffContact = ContactRow
 
 export type ContactChanges = ContactText & { viewed?: boolean }
 
@@ -20,21 +18,10 @@ export type ContactChanges = ContactText & { viewed?: boolean }
 export function createStaffContactsService(deps: { db: Db; blobs: BlobStore }) {
   const { db } = deps
 
-  async function withEmails(companyId: number, rows: ContactRow[]): Promise<StaffContact[]> {
-    const deliveries = await outboxRepository.deliveriesOf(
-      db,
-      companyId,
-      rows.map((row) => row.id),
-    )
-    return rows.map((row) => ({ ...row, emails: deliveries.filter((email) => email.contactId === row.id) }))
-  }
-
   async function record(companyId: number, id: number): Promise<StaffContact> {
     const row = await contactsRepository.findById(db, companyId, id)
     if (!row) throw notFound()
-    const [found] = await withEmails(companyId, [row])
-    if (!found) throw notFound()
-    return found
+    return row
   }
 
   return {
@@ -61,7 +48,7 @@ export function createStaffContactsService(deps: { db: Db; blobs: BlobStore }) {
     async list(principal: Principal, query: ContactQuery) {
       requireStaff(principal)
       const { rows, total } = await contactsRepository.pageWithTotal(db, principal.companyId, query)
-      return { total, contacts: await withEmails(principal.companyId, rows) }
+      return { total, contacts: rows }
     },
 
     /** A contact as staff open it: the first opening marks it viewed. */

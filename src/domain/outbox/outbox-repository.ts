@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { rowsOf } from '../../db/rows.ts'
 import { outbox } from '../../db/schema/index.ts'
@@ -17,6 +17,8 @@ export type EmailDelivery = {
   createdAt: Date
   sentAt: Date | null
 }
+
+type DeliveryJson = Omit<EmailDelivery, 'createdAt' | 'sentAt'> & { createdAt: string; sentAt: string | null }
 
 export const OUTBOX_CHANNEL = 'parley_outbox'
 
@@ -82,23 +84,20 @@ export const outboxRepository = {
       .where(eq(outbox.id, id))
   },
 
-  /** The emails of these contacts, oldest first: one query for a whole page of contacts. */
-  async deliveriesOf(db: Db, companyId: number, contactIds: number[]): Promise<EmailDelivery[]> {
-    if (contactIds.length === 0) return []
-    const rows = await db
-      .select({
-        id: outbox.id,
-        contactId: outbox.contactId,
-        to: sql<string[]>`coalesce(${outbox.payload}->'to', '[]'::jsonb)`,
-        status: outbox.status,
-        attempts: outbox.attempts,
-        lastError: outbox.lastError,
-        createdAt: outbox.createdAt,
-        sentAt: outbox.sentAt,
-      })
-      .from(outbox)
-      .where(and(eq(outbox.companyId, companyId), inArray(outbox.contactId, contactIds)))
-      .orderBy(asc(outbox.id))
-    return rows.flatMap((row) => (row.contactId === null ? [] : [{ ...row, contactId: row.contactId }]))
-  },
+  /**
+   * The emails of the contact whose id is `contactId` (a column of the enclosing query), oldest first, as one
+   * JSON array: a page of contacts reads its emails in the same statement. See deliveriesFromJson.
+   */
+  deliveriesJson: (contactId: SQLWrapper) =>
+    sql<DeliveryJson[]>`(select coalesce(json_agg(json_build_object('id', o.id, 'contactId', o.contact_id,
+        'to', coalesce(o.payload -> 'to', '[]'::jsonb), 'status', o.status, 'attempts', o.attempts,
+        'lastError', o.last_error, 'createdAt', o.created_at, 'sentAt', o.sent_at) order by o.id), '[]')
+      from ${outbox} o where o.contact_id = ${contactId})`,
+
+  deliveriesFromJson: (emails: DeliveryJson[]): EmailDelivery[] =>
+    emails.map((email) => ({
+      ...email,
+      createdAt: new Date(email.createdAt),
+      sentAt: email.sentAt === null ? null : new Date(email.sentAt),
+    })),
 }

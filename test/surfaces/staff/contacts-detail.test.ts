@@ -118,6 +118,9 @@ test('a contact-us submission shows its subject, order, operation, user, attachm
   assert.equal(contact.emails[0].attempts, 0)
   assert.equal(contact.emails[0].last_error, null)
   assert.equal(contact.emails[0].sent_at, null)
+  assert.match(contact.emails[0].created_at, /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/)
+  // The list and the detail read the emails alike.
+  assert.deepEqual((await staff.get(`/api/contacts/${contact.id}`)).body.emails, contact.emails)
 
   const download = await staff.get(new URL(contact.attachment.url).pathname)
   assert.equal(download.status, 200)
