@@ -138,6 +138,12 @@ export async function buildApp(options: AppOptions) {
     purge.unref()
     app.addHook('onClose', () => clearInterval(purge))
   }
+  // Credentials are cached only while this instance hears from the database of the changes that end them.
+  let unwatchCredentials: (() => Promise<void>) | undefined
+  app.addHook('onReady', async () => {
+    unwatchCredentials = await domain.accounts.watchCredentials(database)
+  })
+  app.addHook('onClose', () => unwatchCredentials?.())
   app.addHook('onReady', () => events.start())
   // Open event streams would hold the server's close forever: end them first.
   app.addHook('preClose', () => events.stop())

@@ -1,22 +1,22 @@
-import type { Db } from '../../db/client.ts'
+import type { Database, Db } from '../../db/client.ts'
 import { DomainError, NON_FIELD } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { companiesRepository } from './companies-repository.ts'
+import { CREDENTIALS_CHANNEL, type CredentialsCache, createCredentialsCache } from './credentials-cache.ts'
 import { decoyHash, hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts'
 import { type NewUser, type User, usersRepository } from './users-repository.ts'
 
-export const principalOf = (user: User): Principal => ({
-  userId: user.id,
-  companyId: user.companyId,
-  email: user.email,
-  isStaff: user.isStaff,
-  isSuperuser: user.isSuperuser,
-})
-
 const LOGIN_FAILED = 'Unable to log in with provided credentials.'
 
-/** Users, their sessions and their API keys. Secrets are returned once, when made, and stored hashed. */
-export function createAccountsService(db: Db, sessionTtlSeconds: number) {
+/**
+ * Users, their sessions and their API keys. Secrets are returned once, when made, and stored hashed; a
+ * resolved session or key is remembered (by its hash) so repeat requests skip the database.
+ */
+export function createAccountsService(
+  db: Db,
+  sessionTtlSeconds: number,
+  credentials: CredentialsCache = createCredentialsCache(),
+) {
   return {
     /** The tenant of an anonymous request, by the host it was sent to. */
     async companyForHost(host: string | undefined): Promise<number> {
@@ -48,15 +48,41 @@ export function createAccountsService(db: Db, sessionTtlSeconds: number) {
     },
 
     async logout(sessionToken: string) {
-      await usersRepository.deleteSession(db, hashToken(sessionToken))
+      const tokenHash = hashToken(sessionToken)
+      await usersRepository.deleteSession(db, tokenHash)
+      // Other instances hear of it from the database; this one forgets before answering the logout.
+      credentials.forget(`session:${tokenHash}`)
     },
 
-    async userOfSession(sessionToken: string): Promise<User | undefined> {
-      return usersRepository.userOfSession(db, hashToken(sessionToken))
+    async principalOfSession(sessionToken: string): Promise<Principal | undefined> {
+      const tokenHash = hashToken(sessionToken)
+      return credentials.resolve('session', tokenHash, async () => {
+        const row = await usersRepository.principalOfSession(db, tokenHash)
+        if (!row) return undefined
+        const { expiresAt, ...principal } = row
+        return { principal, expiresAt: expiresAt.getTime() }
+      })
     },
 
-    async userOfApiKey(key: string): Promise<User | undefined> {
-      return usersRepository.userOfApiKey(db, hashToken(key))
+    async principalOfApiKey(key: string): Promise<Principal | undefined> {
+      const keyHash = hashToken(key)
+      return credentials.resolve('key', keyHash, async () => {
+        const principal = await usersRepository.principalOfApiKey(db, keyHash)
+        return principal && { principal, expiresAt: Number.POSITIVE_INFINITY }
+      })
+    },
+
+    /**
+     * Caches credentials while this instance hears, on the database's credentials channel, of every change
+     * that would end one; returns how to stop (and forget them all).
+     */
+    async watchCredentials(database: Database): Promise<() => Promise<void>> {
+      const unlisten = await database.listen(CREDENTIALS_CHANNEL, credentials.forget)
+      credentials.enable()
+      return async () => {
+        credentials.disable()
+        await unlisten()
+      }
     },
 
     async createUser(

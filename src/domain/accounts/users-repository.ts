@@ -2,9 +2,18 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { apiKeys, sessions, users } from '../../db/schema/index.ts'
+import type { Principal } from '../principal.ts'
 
 export type NewUser = typeof users.$inferInsert
 export type User = typeof users.$inferSelect
+
+const principalColumns = {
+  userId: users.id,
+  companyId: users.companyId,
+  email: users.email,
+  isStaff: users.isStaff,
+  isSuperuser: users.isSuperuser,
+}
 
 export const usersRepository = {
   async findById(db: Db, companyId: number, id: number): Promise<User | undefined> {
@@ -43,11 +52,15 @@ export const usersRepository = {
     await db.insert(sessions).values({ tokenHash, userId, expiresAt })
   },
 
-  async userOfSession(db: Db, tokenHash: string): Promise<User | undefined> {
-    // Runs on every authenticated request: a primary-key lookup, prepared once.
-    const query = prepared(db, 'user_of_session', (db) =>
+  /** The principal a live session acts as, and when the session ends. */
+  async principalOfSession(
+    db: Db,
+    tokenHash: string,
+  ): Promise<(Principal & { expiresAt: Date }) | undefined> {
+    // Runs on every request the credentials cache misses: a primary-key lookup of the few columns needed.
+    const query = prepared(db, 'principal_of_session', (db) =>
       db
-        .select({ user: users })
+        .select({ ...principalColumns, expiresAt: sessions.expiresAt })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(
@@ -57,10 +70,10 @@ export const usersRepository = {
             eq(users.isActive, true),
           ),
         )
-        .prepare('user_of_session'),
+        .prepare('principal_of_session'),
     )
     const [row] = await query.execute({ tokenHash })
-    return row?.user
+    return row
   },
 
   async deleteSession(db: Db, tokenHash: string) {
@@ -72,10 +85,11 @@ export const usersRepository = {
     return row
   },
 
-  async userOfApiKey(db: Db, keyHash: string): Promise<User | undefined> {
-    const query = prepared(db, 'user_of_api_key', (db) =>
+  /** The principal an unrevoked API key acts as. */
+  async principalOfApiKey(db: Db, keyHash: string): Promise<Principal | undefined> {
+    const query = prepared(db, 'principal_of_api_key', (db) =>
       db
-        .select({ user: users })
+        .select(principalColumns)
         .from(apiKeys)
         .innerJoin(users, eq(users.id, apiKeys.userId))
         .where(
@@ -85,9 +99,9 @@ export const usersRepository = {
             eq(users.isActive, true),
           ),
         )
-        .prepare('user_of_api_key'),
+        .prepare('principal_of_api_key'),
     )
     const [row] = await query.execute({ keyHash })
-    return row?.user
+    return row
   },
 }

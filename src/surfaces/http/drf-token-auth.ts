@@ -1,13 +1,13 @@
 import type { FastifyRequest } from 'fastify'
-import type { User } from '../../domain/accounts/users-repository.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError } from '../../domain/errors.ts'
+import type { Principal } from '../../domain/principal.ts'
 
 /**
- * The user of an `Authorization: Token <key>` (or `Bearer <key>`) header, refusals worded as Django REST
+ * Who sends an `Authorization: Token <key>` (or `Bearer <key>`) header, refusals worded as Django REST
  * framework's TokenAuthentication words them.
  */
-export async function userOfTokenHeader(request: FastifyRequest, domain: Domain): Promise<User> {
+export async function principalOfTokenHeader(request: FastifyRequest, domain: Domain): Promise<Principal> {
   const header = request.headers.authorization
   if (!header) throw new DomainError('unauthenticated', 'Authentication credentials were not provided.')
   const [scheme = '', key, extra] = header.trim().split(/\s+/)
@@ -18,7 +18,7 @@ export async function userOfTokenHeader(request: FastifyRequest, domain: Domain)
   if (extra !== undefined) {
     throw new DomainError('unauthenticated', 'Invalid token header. Token string should not contain spaces.')
   }
-  const user = await domain.accounts.userOfApiKey(key)
-  if (!user) throw new DomainError('unauthenticated', 'Invalid token.')
-  return user
+  const principal = await domain.accounts.principalOfApiKey(key)
+  if (!principal) throw new DomainError('unauthenticated', 'Invalid token.')
+  return principal
 }

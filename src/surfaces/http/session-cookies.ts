@@ -1,5 +1,4 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
-import { principalOf } from '../../domain/accounts/accounts-service.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 
 /** The cookies a surface reads a session from, its own first; it sets only its own. */
@@ -16,8 +15,8 @@ export const sessionTokenOf = (request: FastifyRequest, cookies: SessionCookies)
 /** Sets `request.principal` from the session cookie; an unknown or expired session is simply anonymous. */
 export async function authenticateSession(request: FastifyRequest, domain: Domain, cookies: SessionCookies) {
   const token = sessionTokenOf(request, cookies)
-  const user = token === undefined ? undefined : await domain.accounts.userOfSession(token)
-  request.principal = user ? principalOf(user) : null
+  const principal = token === undefined ? undefined : await domain.accounts.principalOfSession(token)
+  request.principal = principal ?? null
 }
 
 export function setSessionCookies(

@@ -1,10 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
-import { principalOf } from '../../domain/accounts/accounts-service.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import { drfErrorHandler } from '../http/drf-errors.ts'
-import { userOfTokenHeader } from '../http/drf-token-auth.ts'
+import { principalOfTokenHeader } from '../http/drf-token-auth.ts'
 import { declareSecurity } from '../http/openapi-security.ts'
 import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 import { accountRoutes } from './account-routes.ts'
@@ -49,7 +48,7 @@ export const storefrontSurface: FastifyPluginAsyncTypebox<{
     if (request.headers.authorization !== undefined) {
       // Authenticated by the header alone, never by a cookie riding along: such a request is not forgeable
       // cross-site, so it needs no CSRF token.
-      request.principal = principalOf(await userOfTokenHeader(request, domain))
+      request.principal = await principalOfTokenHeader(request, domain)
       return
     }
     await authenticateSession(request, domain, cookies)
