@@ -15,8 +15,15 @@ export type Database = {
   db: Db
   engine: 'postgres' | 'pglite'
   migrate(): Promise<void>
-  /** Runs `handler` for every notification on `channel` until the returned function is called. */
-  listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>
+  /**
+   * Runs `handler` for every notification on `channel` until the returned function is called. `onLost` is
+   * told when the listening connection drops: notifications may have been missed, and none come any more.
+   */
+  listen(
+    channel: string,
+    handler: (payload: string) => void,
+    onLost?: () => void,
+  ): Promise<() => Promise<void>>
   close(): Promise<void>
 }
 
@@ -51,15 +58,20 @@ function openPostgres(connectionString: string, max: number): Database {
     async migrate() {
       await migratePg(drizzlePg(pool, { schema }), { migrationsFolder })
     },
-    async listen(channel, handler) {
+    async listen(channel, handler, onLost) {
       const client = new pg.Client({ connectionString })
+      let ending = false
       client.on('error', () => {})
+      client.once('end', () => {
+        if (!ending) onLost?.()
+      })
       await client.connect()
       client.on('notification', (message) => {
         if (message.channel === channel) handler(message.payload ?? '')
       })
       await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
       return async () => {
+        ending = true
         await client.end()
       }
     },

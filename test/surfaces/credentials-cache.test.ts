@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
+import { rowsOf } from '../../src/db/rows.ts'
 import { hashToken } from '../../src/domain/accounts/secrets.ts'
 import { HttpClient } from '../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
@@ -140,4 +141,37 @@ test('a cached session is answered from memory: a deletion the triggers do not r
   })
   assert.equal(await vendorStatus(first, session), 200, 'served from the cache, not the database')
   assert.equal(await vendorStatus(second, session), 401, 'an instance that never cached it asks the database')
+})
+
+const inProcess = process.env.DATABASE_URL === undefined && 'PGlite listens in process: no connection to drop'
+
+test('a dropped listener empties the cache until it listens again', { skip: inProcess }, async () => {
+  const user = await newUser()
+  const session = await vendorSession(first, user)
+  assert.equal(await vendorStatus(first, session), 200)
+  const listeners = async () =>
+    rowsOf<{ pid: number }>(
+      await first.db.execute(
+        sql`select pid from pg_stat_activity
+          where datname = current_database() and query = 'LISTEN "parley_credentials"' order by pid`,
+      ),
+    ).map((row) => row.pid)
+  const before = await listeners()
+  await first.db.execute(
+    sql`select pg_terminate_backend(pid) from pg_stat_activity
+      where datname = current_database() and query = 'LISTEN "parley_credentials"'`,
+  )
+  // Both instances listen again, on new connections, after dropping what they may have missed.
+  const deadline = Date.now() + 10_000
+  let after = await listeners()
+  while ((after.length < 2 || after.some((pid) => before.includes(pid))) && Date.now() < deadline) {
+    await delay(50)
+    after = await listeners()
+  }
+  assert.equal(after.length, 2)
+  await first.db.transaction(async (tx) => {
+    await tx.execute(sql`set local session_replication_role = replica`)
+    await tx.execute(sql`delete from sessions where token_hash = ${hashToken(session)}`)
+  })
+  assert.equal(await vendorStatus(first, session), 401, 'the cached session was dropped with the listener')
 })

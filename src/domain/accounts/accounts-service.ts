@@ -6,6 +6,9 @@ import { CREDENTIALS_CHANNEL, type CredentialsCache, createCredentialsCache } fr
 import { decoyHash, hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts'
 import { type NewUser, type User, usersRepository } from './users-repository.ts'
 
+/** How soon a dropped credentials listener is opened again. */
+const RELISTEN_MS = 2_000
+
 const LOGIN_FAILED = 'Unable to log in with provided credentials.'
 
 /**
@@ -74,14 +77,34 @@ export function createAccountsService(
 
     /**
      * Caches credentials while this instance hears, on the database's credentials channel, of every change
-     * that would end one; returns how to stop (and forget them all).
+     * that would end one; returns how to stop (and forget them all). A dropped listener may have missed
+     * changes: the cache is emptied and stays off until listening again, retried every few seconds.
      */
     async watchCredentials(database: Database): Promise<() => Promise<void>> {
-      const unlisten = await database.listen(CREDENTIALS_CHANNEL, credentials.forget)
-      credentials.enable()
-      return async () => {
+      let stopped = false
+      let unlisten: (() => Promise<void>) | undefined
+      let retry: NodeJS.Timeout | undefined
+      const lost = () => {
         credentials.disable()
-        await unlisten()
+        unlisten = undefined
+        if (!stopped) retry = setTimeout(relisten, RELISTEN_MS)
+      }
+      const listen = async () => {
+        unlisten = await database.listen(CREDENTIALS_CHANNEL, credentials.forget, lost)
+        if (stopped) await unlisten()
+        else credentials.enable()
+      }
+      const relisten = () => {
+        listen().catch(() => {
+          if (!stopped) retry = setTimeout(relisten, RELISTEN_MS)
+        })
+      }
+      await listen()
+      return async () => {
+        stopped = true
+        clearTimeout(retry)
+        credentials.disable()
+        await unlisten?.()
       }
     },
 
