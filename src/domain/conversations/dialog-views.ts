@@ -1,5 +1,13 @@
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import type { ConversationView, ReadState, Side } from './types.ts'
+import type {
+  ConversationView,
+  MessageView,
+  ProductSummary,
+  ReadState,
+  SellerSummary,
+  Side,
+  UserSummary,
+} from './types.ts'
 
 /** A message as a dialog's party sees it: who wrote it, and how far its recipient has got with it. */
 export type DialogMessage = {
@@ -15,35 +23,68 @@ export type DialogMessage = {
   isRead: boolean
 }
 
+/** What a dialog shows of its buyer. */
+export type DialogBuyer = Pick<
+  UserSummary,
+  'id' | 'firstName' | 'lastName' | 'displayName' | 'avatarUrl' | 'cityId' | 'createdAt'
+>
+
+/** What a dialog shows of the product it is about. */
+export type DialogProduct = Pick<
+  ProductSummary,
+  'id' | 'name' | 'price' | 'images' | 'attributes' | 'publishedAt'
+>
+
+/**
+ * What a dialog shows of its conversation: a conversation view holds all of it, and a page of dialogs reads
+ * no more than this.
+ */
+export type DialogConversation = {
+  id: number
+  createdAt: Date
+  updatedAt: Date
+  customer: DialogBuyer
+  seller: SellerSummary | null
+  item: { product: DialogProduct } | null
+}
+
 /** A conversation with a seller as one of its parties sees it. */
 export type DialogView = {
-  conversation: ConversationView
+  conversation: DialogConversation
   lastMessage: DialogMessage | null
   /** The viewer's own unread count. */
   unreadCount: number
 }
 
-export type DialogStates = { customer: ReadState | null; counterparty: ReadState | null }
+/** How far a party has received and read; its unread count where the viewer needs it. */
+type Marks = Pick<ReadState, 'lastDeliveredMessageId' | 'lastReadMessageId'>
+type PartyMarks = Marks & Pick<ReadState, 'unreadCount'>
 
-type MessageFacts = {
-  id: number
-  conversationId: number
-  side: Side
-  text: string
-  image: StoredAttachment | null
-  createdAt: Date
-  senderUser: { id: number } | null
-  senderSeller: { id: number } | null
+export type DialogStates = { customer: Marks | null; counterparty: Marks | null }
+
+/** A message's facts as stored, its sender reduced to the id a dialog shows. */
+export type DialogMessageFacts = Omit<DialogMessage, 'isDelivered' | 'isRead'>
+
+/** A dialog's facts before they are seen by one of its parties. */
+export type DialogFacts = {
+  conversation: DialogConversation
+  lastMessage: DialogMessageFacts | null
+  customerState: PartyMarks | null
+  counterpartyState: PartyMarks | null
 }
 
+/** The seller for a message written as the seller, else the user who wrote it. */
+export const senderIdOf = (message: Pick<MessageView, 'senderUser' | 'senderSeller'>) =>
+  message.senderSeller?.id ?? message.senderUser?.id ?? 0
+
 /** A message's receipts come from its recipient's read state: the other side's marks reaching its id. */
-export function toDialogMessage(message: MessageFacts, states: DialogStates): DialogMessage {
+export function toDialogMessage(message: DialogMessageFacts, states: DialogStates): DialogMessage {
   const recipient = message.side === 'customer' ? states.counterparty : states.customer
   return {
     id: message.id,
     conversationId: message.conversationId,
     side: message.side,
-    senderId: message.senderSeller?.id ?? message.senderUser?.id ?? 0,
+    senderId: message.senderId,
     text: message.text,
     image: message.image,
     createdAt: message.createdAt,
@@ -52,19 +93,39 @@ export function toDialogMessage(message: MessageFacts, states: DialogStates): Di
   }
 }
 
-export const statesOf = (view: ConversationView): DialogStates => ({
-  customer: view.customerState,
-  counterparty: view.counterpartyState,
+export const statesOf = (dialog: Pick<DialogFacts, 'customerState' | 'counterpartyState'>): DialogStates => ({
+  customer: dialog.customerState,
+  counterparty: dialog.counterpartyState,
 })
 
 /** The read state of the party the user is in the conversation: its customer, or a member of its seller. */
-export const viewerStateOf = (view: ConversationView, userId: number) =>
-  view.customer.id === userId ? view.customerState : view.counterpartyState
+export const viewerStateOf = <State>(
+  customerId: number,
+  states: { customerState: State; counterpartyState: State },
+  userId: number,
+) => (customerId === userId ? states.customerState : states.counterpartyState)
 
-export function toDialogView(view: ConversationView, userId: number): DialogView {
+/** A conversation view's dialog facts. */
+export function factsOf(view: ConversationView): DialogFacts {
+  const message = view.lastMessage
   return {
     conversation: view,
-    lastMessage: view.lastMessage && toDialogMessage(view.lastMessage, statesOf(view)),
-    unreadCount: viewerStateOf(view, userId)?.unreadCount ?? 0,
+    lastMessage: message && {
+      id: message.id,
+      conversationId: message.conversationId,
+      side: message.side,
+      senderId: senderIdOf(message),
+      text: message.text,
+      image: message.image,
+      createdAt: message.createdAt,
+    },
+    customerState: view.customerState,
+    counterpartyState: view.counterpartyState,
   }
 }
+
+export const toDialogView = (facts: DialogFacts, userId: number): DialogView => ({
+  conversation: facts.conversation,
+  lastMessage: facts.lastMessage && toDialogMessage(facts.lastMessage, statesOf(facts)),
+  unreadCount: viewerStateOf(facts.conversation.customer.id, facts, userId)?.unreadCount ?? 0,
+})

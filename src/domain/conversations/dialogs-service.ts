@@ -11,6 +11,8 @@ import type { ConversationsService } from './conversations-service.ts'
 import {
   type DialogMessage,
   type DialogView,
+  factsOf,
+  senderIdOf,
   statesOf,
   toDialogMessage,
   toDialogView,
@@ -62,7 +64,7 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
   }
 
   async function getDialog(principal: Principal, id: number): Promise<DialogView> {
-    return toDialogView(await viewOf(principal, id), principal.userId)
+    return toDialogView(factsOf(await viewOf(principal, id)), principal.userId)
   }
 
   async function storeImage(upload: Upload, contentType: string): Promise<StoredAttachment> {
@@ -111,11 +113,8 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
     /** The user's dialogs, newest activity first, with its unread messages over all of them. */
     async listDialogs(principal: Principal, page: { limit: number; after?: DialogCursor }) {
       const { companyId, userId } = principal
-      const [{ views, next }, totalUnread] = await Promise.all([
-        dialogsRepository.page(db, companyId, userId, page),
-        dialogsRepository.totalUnread(db, companyId, userId),
-      ])
-      return { items: views.map((view) => toDialogView(view, userId)), next, totalUnread }
+      const { dialogs, next, totalUnread } = await dialogsRepository.page(db, companyId, userId, page)
+      return { items: dialogs.map((dialog) => toDialogView(dialog, userId)), next, totalUnread }
     },
 
     /**
@@ -125,7 +124,7 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
     async listMessages(principal: Principal, id: number, page: { limit: number; beforeId?: number }) {
       const [view, list] = await Promise.all([viewOf(principal, id), messagesRepository.list(db, id, page)])
       const states = statesOf(view)
-      const mine = viewerStateOf(view, principal.userId)
+      const mine = viewerStateOf(view.customer.id, view, principal.userId)
       const mySide = mine?.partyType === 'customer' ? 'customer' : 'counterparty'
       const received = list.filter((message) => message.side !== mySide).at(-1)?.id ?? 0
       if (mine && received > mine.lastDeliveredMessageId) {
@@ -134,7 +133,9 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
         if (moved) states[mySide] = moved
       }
       return {
-        messages: list.map((message) => toDialogMessage(message, states)),
+        messages: list.map((message) =>
+          toDialogMessage({ ...message, senderId: senderIdOf(message) }, states),
+        ),
         nextBeforeId: list.length === page.limit ? (list[0]?.id ?? null) : null,
       }
     },

@@ -1,11 +1,11 @@
 import type { Static } from 'typebox'
-import type { DialogMessage, DialogView } from '../../domain/conversations/dialog-views.ts'
 import type {
-  ProductSummary,
-  ReadState,
-  SellerSummary,
-  UserSummary,
-} from '../../domain/conversations/types.ts'
+  DialogBuyer,
+  DialogMessage,
+  DialogProduct,
+  DialogView,
+} from '../../domain/conversations/dialog-views.ts'
+import type { ReadState, SellerSummary } from '../../domain/conversations/types.ts'
 import type { Conversation, Message, Product, Profile } from './conversation-schemas.ts'
 
 const sellerProfile = (seller: SellerSummary): Static<typeof Profile> => ({
@@ -20,7 +20,7 @@ const sellerProfile = (seller: SellerSummary): Static<typeof Profile> => ({
 })
 
 // A buyer shares the seller's profile shape, so clients render both parties alike; it sells nothing.
-const buyerProfile = (user: UserSummary): Static<typeof Profile> => ({
+const buyerProfile = (user: DialogBuyer): Static<typeof Profile> => ({
   id: user.id,
   display_name: user.displayName || `${user.firstName} ${user.lastName}`.trim(),
   avatar_url: user.avatarUrl,
@@ -31,7 +31,7 @@ const buyerProfile = (user: UserSummary): Static<typeof Profile> => ({
   created_at: user.createdAt.toISOString(),
 })
 
-function presentProduct(product: ProductSummary, seller: SellerSummary): Static<typeof Product> {
+function presentProduct(product: DialogProduct, seller: SellerSummary): Static<typeof Product> {
   const attributes = product.attributes
   return {
     id: product.id,
