@@ -13,6 +13,19 @@ import type { ReadState } from './types.ts'
  */
 export type DialogCursor = { at: string; conversationId: number }
 
+/** The party a user is in a dialog, and what posting needs to know of the dialog. */
+export type DialogParty = { party: Party; type: string }
+
+const userId = sql`${sql.placeholder('userId')}::bigint`
+
+/**
+ * The party type the user is in conversation `c`: its customer, else a member of its seller; null for
+ * anyone else. The user is the `userId` placeholder.
+ */
+export const dialogPartyType = sql`case when c.customer_id = ${userId} then 'customer'
+  when exists (select 1 from seller_members sm where sm.seller_id = c.seller_id and sm.user_id = ${userId})
+  then 'seller' end`
+
 export const dialogsRepository = {
   async findProduct(db: Db, companyId: number, productId: number) {
     const [row] = await db
@@ -20,6 +33,35 @@ export const dialogsRepository = {
       .from(products)
       .where(and(eq(products.companyId, companyId), eq(products.id, productId)))
     return row
+  },
+
+  /**
+   * The party the user is in a visible dialog: its customer, else a member of its seller. Undefined for
+   * anyone else, and for a conversation without a seller.
+   */
+  async findParty(db: Db, companyId: number, id: number, userId: number): Promise<DialogParty | undefined> {
+    const query = prepared(db, 'dialog_party', (db) =>
+      db
+        .select({
+          partyType: sql<'customer' | 'seller' | null>`${dialogPartyType}`,
+          customerId: sql<number>`c.customer_id`,
+          sellerId: sql<number>`c.seller_id`,
+          type: sql<string>`c.type`,
+        })
+        .from(sql`conversations c`)
+        .where(
+          sql`c.id = ${sql.placeholder('id')}::bigint and c.company_id = ${sql.placeholder('companyId')}::bigint
+            and not c.deleted and c.seller_id is not null`,
+        )
+        .prepare('dialog_party'),
+    )
+    const [row] = await query.execute({ companyId, id, userId })
+    if (!row?.partyType) return undefined
+    const party: Party =
+      row.partyType === 'customer'
+        ? { partyType: 'customer', partyId: Number(row.customerId) }
+        : { partyType: 'seller', partyId: Number(row.sellerId) }
+    return { party, type: row.type }
   },
 
   /**

@@ -6,7 +6,6 @@ import { FieldErrors, messages, notFound } from '../errors.ts'
 import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { appendMessage } from './append-message.ts'
-import { conversationsRepository } from './conversations-repository.ts'
 import type { ConversationsService } from './conversations-service.ts'
 import {
   type DialogMessage,
@@ -21,7 +20,7 @@ import {
 import { type DialogCursor, dialogsRepository } from './dialogs-repository.ts'
 import { checkMessageImage } from './message-image.ts'
 import { messagesRepository } from './messages-repository.ts'
-import { requireContent, reviewRefusal, senderOfReply } from './posting-rules.ts'
+import { requireContent, reviewRefusal } from './posting-rules.ts'
 import { markDelivered, markRead } from './read-state.ts'
 import type { ReadState } from './types.ts'
 
@@ -50,17 +49,11 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
     return view
   }
 
-  /** The party the user is in a dialog, with what posting needs to know of it. */
-  async function accessOf(principal: Principal, id: number) {
-    const access = await conversationsRepository.findAccess(db, principal.companyId, id, principal.userId)
-    if (!access || access.sellerId === null) throw notFound()
-    const claim =
-      access.customerId === principal.userId
-        ? ({ as: 'user', userId: principal.userId } as const)
-        : ({ as: 'seller', sellerId: access.sellerId } as const)
-    const sender = senderOfReply(principal, claim, access)
-    if (!sender) throw notFound()
-    return { access, sender }
+  /** The party the user is in a dialog, with what posting needs to know of it; not_found for anyone else. */
+  async function partyOf(principal: Principal, id: number) {
+    const found = await dialogsRepository.findParty(db, principal.companyId, id, principal.userId)
+    if (!found) throw notFound()
+    return found
   }
 
   async function getDialog(principal: Principal, id: number): Promise<DialogView> {
@@ -147,9 +140,9 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
       input: { text?: string; image?: Upload },
       priorErrors: Record<string, string[]> = {},
     ): Promise<DialogMessage> {
-      const { access, sender } = await accessOf(principal, id)
+      const { party, type } = await partyOf(principal, id)
       const errors = new FieldErrors(priorErrors)
-      if (sender.party.partyType === 'seller' && access.type === 'review') reviewRefusal(errors)
+      if (party.partyType === 'seller' && type === 'review') reviewRefusal(errors)
       const checked = input.image && checkMessageImage(input.image)
       if (checked && 'problem' in checked) errors.add('image', checked.problem)
       requireContent(errors, input)
@@ -159,24 +152,25 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
         input.image && checked && 'contentType' in checked
           ? await storeImage(input.image, checked.contentType)
           : null
-      const appended = await db.transaction((tx) =>
-        appendMessage(tx, {
-          companyId: principal.companyId,
-          conversationId: id,
-          side: sender.side,
-          senderParty: sender.party.partyType,
-          senderUserId: sender.userId,
-          senderSellerId: sender.sellerId,
-          userType: 'registered',
-          text,
-          image,
-        }),
-      )
+      const side = party.partyType === 'customer' ? 'customer' : 'counterparty'
+      const sellerId = party.partyType === 'seller' ? party.partyId : null
+      // One statement, atomic on its own: no transaction around it.
+      const appended = await appendMessage(db, {
+        companyId: principal.companyId,
+        conversationId: id,
+        side,
+        senderParty: party.partyType,
+        senderUserId: principal.userId,
+        senderSellerId: sellerId,
+        userType: 'registered',
+        text,
+        image,
+      })
       return {
         id: appended.id,
         conversationId: id,
-        side: sender.side,
-        senderId: sender.sellerId ?? sender.userId,
+        side,
+        senderId: sellerId ?? principal.userId,
         text,
         image,
         createdAt: appended.createdAt,
@@ -188,19 +182,19 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
 
     /** Marks the dialog read by the user's party up to a message of it (default: the newest). */
     async markRead(principal: Principal, id: number, messageId?: number): Promise<ReadState> {
-      const { sender } = await accessOf(principal, id)
+      const { party } = await partyOf(principal, id)
       if (messageId !== undefined && !(await dialogsRepository.findMessage(db, id, messageId))) {
         new FieldErrors({ messageId: [dialogMessages.notInDialog] }).throwIfAny()
       }
-      const moved = await db.transaction((tx) => markRead(tx, id, sender.party, messageId ?? NEWEST))
-      const state = moved ?? (await dialogsRepository.findState(db, id, sender.party))
+      const moved = await db.transaction((tx) => markRead(tx, id, party, messageId ?? NEWEST))
+      const state = moved ?? (await dialogsRepository.findState(db, id, party))
       if (!state) throw notFound()
       return state
     },
 
     /** A message's image with its content, for the dialog's parties only. */
     async messageImage(principal: Principal, id: number, messageId: number) {
-      await accessOf(principal, id)
+      await partyOf(principal, id)
       const message = await dialogsRepository.findMessage(db, id, messageId)
       if (!message?.image) throw notFound()
       return { image: message.image, content: await blobs.read(message.image.key) }
