@@ -96,6 +96,60 @@ test('reads racing with replies leave the stored unread count equal to a scan', 
   }
 })
 
+test('dialog reads racing with replies, up to the newest or to an earlier message, leave the unread count equal to a scan', async () => {
+  const { alice } = principals(parley)
+  const dialogs = parley.app.domain.dialogs
+  for (let round = 0; round < 4; round += 1) {
+    const id = await dialog()
+    const early = await fromSeller(id, 'early')
+    await Promise.all(
+      Array.from({ length: 40 }, (_, index) =>
+        index % 4 === 0
+          ? dialogs.markRead(alice, id, index % 8 === 0 ? undefined : (early.messageId ?? undefined))
+          : fromSeller(id, `race ${index}`),
+      ),
+    )
+    const [party] = await parley.db
+      .select()
+      .from(conversationParties)
+      .where(and(eq(conversationParties.conversationId, id), eq(conversationParties.partyType, 'customer')))
+    const all = await parley.db.select().from(messages).where(eq(messages.conversationId, id))
+    const expected = all.filter(
+      (message) => message.side === 'counterparty' && message.id > (party?.lastReadMessageId ?? 0),
+    )
+    assert.equal(party?.unreadCount, expected.length, `round ${round}`)
+    // A read that moves nothing still answers with the party's state.
+    const again = await dialogs.markRead(alice, id, early.messageId ?? undefined)
+    assert.equal(again.lastReadMessageId, party?.lastReadMessageId)
+    assert.equal(again.unreadCount, party?.unreadCount)
+    // Reads of the same party racing each other all answer with the mark they asked for.
+    const newest = await fromSeller(id, 'newest')
+    const reads = await Promise.all(Array.from({ length: 6 }, () => dialogs.markRead(alice, id)))
+    for (const state of reads) {
+      assert.deepEqual([state.lastReadMessageId, state.unreadCount], [newest.messageId, 0], `round ${round}`)
+    }
+  }
+})
+
+test('a dialog is read only by its parties, and never a conversation with the shop’s staff', async () => {
+  const { alice, bob, staff } = principals(parley)
+  const dialogs = parley.app.domain.dialogs
+  const id = await dialog()
+  const isNotFound = (error: unknown) => error instanceof DomainError && error.code === 'not_found'
+  // Not being a party is reported before a message that is not the dialog's.
+  await assert.rejects(dialogs.markRead(bob, id, 999_999), isNotFound)
+  await assert.rejects(dialogs.markRead(alice, id, 999_999), (error) => {
+    return error instanceof DomainError && error.code === 'validation' && 'messageId' in error.fields
+  })
+  const withShop = await engine().startConversation(staff, {
+    sender: { as: 'staff' },
+    customerId: alice.userId,
+  })
+  await assert.rejects(dialogs.markRead(alice, withShop.conversationId), isNotFound)
+  await engine().softDelete(staff, id)
+  await assert.rejects(dialogs.markRead(alice, id), isNotFound)
+})
+
 test('someone who takes no part in a conversation cannot see, list, read or mark it', async () => {
   const { bob } = principals(parley)
   const id = await dialog()

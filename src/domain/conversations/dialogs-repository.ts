@@ -1,11 +1,10 @@
 import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
-import { conversationParties, messages, products } from '../../db/schema/index.ts'
+import { messages, products } from '../../db/schema/index.ts'
 import type { Party } from '../events/party.ts'
 import { type DialogPageRow, dialogsPage, toDialogFacts } from './dialog-pages.ts'
 import type { DialogFacts } from './dialog-views.ts'
-import type { ReadState } from './types.ts'
 
 /**
  * Where a dialog page resumes: the last row's inbox position. The time is kept as PostgreSQL's own text, to
@@ -101,25 +100,6 @@ export const dialogsRepository = {
       next: rows.length > page.limit && last ? { at: last.at, conversationId: last.id } : null,
       totalUnread: Number(result?.totalUnread ?? 0),
     }
-  },
-
-  async findState(db: Db, conversationId: number, party: Party): Promise<ReadState | undefined> {
-    const [row] = await db
-      .select({
-        partyType: conversationParties.partyType,
-        partyId: conversationParties.partyId,
-        lastDeliveredMessageId: conversationParties.lastDeliveredMessageId,
-        lastReadMessageId: conversationParties.lastReadMessageId,
-        unreadCount: conversationParties.unreadCount,
-      })
-      .from(conversationParties)
-      .where(
-        and(
-          eq(conversationParties.conversationId, conversationId),
-          eq(conversationParties.partyType, party.partyType),
-        ),
-      )
-    return row && { ...row, partyType: row.partyType as Party['partyType'] }
   },
 
   /** A message of the conversation, by id: its image (null when it has none); undefined when there is none. */

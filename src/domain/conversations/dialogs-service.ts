@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import type { Upload } from '../contacts/attachment-check.ts'
-import { FieldErrors, messages, notFound } from '../errors.ts'
+import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
 import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { appendMessage } from './append-message.ts'
@@ -21,7 +21,7 @@ import { type DialogCursor, dialogsRepository } from './dialogs-repository.ts'
 import { checkMessageImage } from './message-image.ts'
 import { messagesRepository } from './messages-repository.ts'
 import { requireContent, reviewRefusal } from './posting-rules.ts'
-import { markDelivered, markRead } from './read-state.ts'
+import { markDelivered, markDialogRead } from './read-state.ts'
 import type { ReadState } from './types.ts'
 
 export type { DialogCursor } from './dialogs-repository.ts'
@@ -31,8 +31,6 @@ export const dialogMessages = {
   noSeller: 'This product has no seller to talk with.',
   notInDialog: 'This message is not in this conversation.',
 }
-
-const NEWEST = Number.MAX_SAFE_INTEGER
 
 /**
  * Marketplace dialogs: a buyer and a seller talking about a product, with receipts and unread counts. The
@@ -182,14 +180,13 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
 
     /** Marks the dialog read by the user's party up to a message of it (default: the newest). */
     async markRead(principal: Principal, id: number, messageId?: number): Promise<ReadState> {
-      const { party } = await partyOf(principal, id)
-      if (messageId !== undefined && !(await dialogsRepository.findMessage(db, id, messageId))) {
-        new FieldErrors({ messageId: [dialogMessages.notInDialog] }).throwIfAny()
+      const { companyId, userId } = principal
+      const read = await markDialogRead(db, { companyId, conversationId: id, userId, messageId })
+      if (read.outcome === 'not_a_party') throw notFound()
+      if (read.outcome === 'not_in_dialog') {
+        throw new DomainError('validation', 'Invalid input.', { messageId: [dialogMessages.notInDialog] })
       }
-      const moved = await db.transaction((tx) => markRead(tx, id, party, messageId ?? NEWEST))
-      const state = moved ?? (await dialogsRepository.findState(db, id, party))
-      if (!state) throw notFound()
-      return state
+      return read.state
     },
 
     /** A message's image with its content, for the dialog's parties only. */

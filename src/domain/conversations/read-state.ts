@@ -1,13 +1,18 @@
 import type { Db } from '../../db/client.ts'
 import type { Party } from '../events/party.ts'
 import { recordReceipt } from './conversation-events.ts'
-import { type MovedState, readStateRepository } from './read-state-repository.ts'
+import {
+  type DialogRead,
+  dialogReadState,
+  type MovedState,
+  readStateRepository,
+} from './read-state-repository.ts'
 import type { ReadState } from './types.ts'
 
 /**
  * The one path by which a party's receipts move: what must follow a delivery or a read (its receipt event
  * for the other party) happens here, in the caller's transaction. Each returns the party's new state, or
- * undefined when nothing moved.
+ * undefined when nothing moved; markDialogRead answers with the state either way.
  */
 export async function markDelivered(
   tx: Db,
@@ -32,4 +37,15 @@ export async function markRead(
 async function receipt(tx: Db, conversationId: number, kind: 'delivered' | 'read', moved: MovedState) {
   await recordReceipt(tx, { conversationId, kind, ...moved })
   return moved.state
+}
+
+/**
+ * A user reads a dialog as the party it is in it, up to `messageId` (default: the newest): the access check,
+ * the move and its receipt are one statement, atomic on its own (see dialogReadState.markRead).
+ */
+export function markDialogRead(
+  db: Db,
+  read: { companyId: number; conversationId: number; userId: number; messageId: number | undefined },
+): Promise<DialogRead> {
+  return dialogReadState.markRead(db, read)
 }

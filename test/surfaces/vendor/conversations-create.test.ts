@@ -225,6 +225,8 @@ test('a stranger is answered 404 on every route of a dialog it takes no part in'
     await stranger.get(`/vendor/conversations/${id}/messages`),
     await stranger.post(`/vendor/conversations/${id}/messages`, { json: { text: 'Hello?' } }),
     await stranger.post(`/vendor/conversations/${id}/read`, { json: {} }),
+    // Not being a party is told before a message that is not the dialog's.
+    await stranger.post(`/vendor/conversations/${id}/read`, { json: { message_id: 999_999 } }),
     await stranger.get(`/vendor/conversations/not-a-number`),
   ]) {
     assert.equal(response.status, 404)

@@ -73,7 +73,13 @@ test('a message sent through one instance arrives on a /vendor/events stream hel
     last_delivered_message_id: messageId,
     last_read_message_id: 0,
   })
-  assert.equal(read?.data.data.last_read_message_id, messageId)
+  assert.deepEqual(read?.data.data, {
+    conversation_id: conversationId,
+    party_type: 'seller',
+    party_id: first.demo.sellers.bmw.id,
+    last_delivered_message_id: messageId,
+    last_read_message_id: messageId,
+  })
 
   // And a reply from the second instance reaches the buyer's stream on the first.
   await seller.post(`/vendor/conversations/${conversationId}/messages`, { json: { text: 'Yes!' } })
