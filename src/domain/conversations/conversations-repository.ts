@@ -1,10 +1,11 @@
-import { and, count, desc, eq, inArray, isNull, type SQL, sql } from 'drizzle-orm'
+import { and, count, desc, eq, inArray, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
+import { prepared } from '../../db/prepared.ts'
 import { conversationParties, conversations, sellerMembers } from '../../db/schema/index.ts'
 import type { Party } from '../events/party.ts'
-import { selectViews } from './conversation-views.ts'
+import { pageBounds, selectViews, toMessage, toView, viewWithMessagesQuery } from './conversation-views.ts'
 import { personalViewsRepository } from './personal-views-repository.ts'
-import type { ConversationType, ItemType, Page } from './types.ts'
+import type { ConversationType, ConversationView, ItemType, MessageView, Page } from './types.ts'
 
 export type NewConversation = {
   companyId: number
@@ -35,7 +36,7 @@ export type CompanyFilters = {
   locationId?: number
 }
 
-const visible = (companyId: number) =>
+const visible = (companyId: number | Placeholder) =>
   and(eq(conversations.companyId, companyId), eq(conversations.deleted, false))
 
 /**
@@ -122,10 +123,31 @@ export const conversationsRepository = {
   /** One conversation as a party sees it; undefined when the user takes no part in it. */
   findPersonalView: personalViewsRepository.find,
 
+  /** The same with a page of its messages, in one statement. */
+  findPersonalViewWithMessages: personalViewsRepository.findWithMessages,
+
   async findCompanyView(db: Db, companyId: number, id: number, includeDeleted: boolean) {
     const where = includeDeleted ? eq(conversations.companyId, companyId) : visible(companyId)
     const [view] = await selectViews(db, and(where, eq(conversations.id, id)))
     return view
+  },
+
+  /** One visible conversation of the company with a page of its messages, in one statement. */
+  async findCompanyViewWithMessages(
+    db: Db,
+    company: number,
+    id: number,
+    page: { limit: number; beforeId?: number; afterId?: number },
+  ): Promise<{ view: ConversationView; messages: MessageView[] } | undefined> {
+    const { direction, values } = pageBounds(page)
+    const name = `company_view_messages_${direction}`
+    const query = prepared(db, name, (db) =>
+      viewWithMessagesQuery(db, direction)
+        .where(and(visible(sql.placeholder('companyId')), eq(conversations.id, sql.placeholder('id'))))
+        .prepare(name),
+    )
+    const [row] = await query.execute({ companyId: company, id, ...values })
+    return row && { view: toView(row.view), messages: row.messages.map(toMessage) }
   },
 
   /** A page of the user's personal inbox, newest activity first, with its size. */

@@ -204,15 +204,26 @@ export function createConversationsService(db: Db) {
 
     getConversation,
 
-    /** One conversation with a page of its messages (see messagesRepository.list), for its viewer only. */
+    /** One conversation with a page of its messages (see messagesPage), for its viewer only: one statement. */
     async getConversationWithMessages(
       principal: Principal,
       id: number,
       page: { limit: number; beforeId?: number; afterId?: number },
       perspective: Perspective = 'personal',
     ): Promise<{ conversation: ConversationView; messages: MessageView[] }> {
-      const conversation = await getConversation(principal, id, perspective)
-      return { conversation, messages: await messagesRepository.list(db, id, page) }
+      if (perspective === 'staff') requireStaff(principal)
+      const found =
+        perspective === 'staff'
+          ? await conversationsRepository.findCompanyViewWithMessages(db, principal.companyId, id, page)
+          : await conversationsRepository.findPersonalViewWithMessages(
+              db,
+              principal.companyId,
+              id,
+              principal.userId,
+              page,
+            )
+      if (!found) throw notFound()
+      return { conversation: withViewerState(found.view, principal, perspective), messages: found.messages }
     },
 
     /** The user's conversations as a customer and as a member of its sellers, newest activity first. */

@@ -1,13 +1,12 @@
-import { and, asc, desc, eq, gt, lt, sql } from 'drizzle-orm'
+import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { rowsOf } from '../../db/rows.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import { messages } from '../../db/schema/index.ts'
 import { EVENTS_CHANNEL } from '../events/events-repository.ts'
 import type { PartyType } from '../events/party.ts'
 import { messageEventTemplates } from './conversation-events.ts'
-import { senderSeller, senderSellerColumns, senderUser, senderUserColumns } from './conversation-views.ts'
+import { messagesPage, pageBounds, toMessage } from './conversation-views.ts'
 import type { MessageView, Side } from './types.ts'
 
 export type NewMessage = {
@@ -133,49 +132,15 @@ export const messagesRepository = {
     conversationId: number,
     page: { limit: number; beforeId?: number; afterId?: number },
   ): Promise<MessageView[]> {
-    const forward = page.afterId !== undefined
-    const variant = forward ? 'after' : page.beforeId === undefined ? 'newest' : 'before'
-    const query = prepared(db, `messages_${variant}`, (db) =>
+    const { direction, values } = pageBounds(page)
+    const name = `messages_${direction}`
+    const query = prepared(db, name, (db) =>
       db
-        .select({
-          message: {
-            id: messages.id,
-            conversationId: messages.conversationId,
-            side: messages.side,
-            sideSeq: messages.sideSeq,
-            userType: messages.userType,
-            text: messages.text,
-            image: messages.image,
-            createdAt: messages.createdAt,
-          },
-          senderUser: senderUserColumns,
-          senderSeller: senderSellerColumns,
-        })
-        .from(messages)
-        .leftJoin(senderUser, eq(senderUser.id, messages.senderUserId))
-        .leftJoin(senderSeller, eq(senderSeller.id, messages.senderSellerId))
-        .where(
-          and(
-            eq(messages.conversationId, sql.placeholder('conversationId')),
-            variant === 'after' ? gt(messages.id, sql.placeholder('afterId')) : undefined,
-            variant === 'before' ? lt(messages.id, sql.placeholder('beforeId')) : undefined,
-          ),
-        )
-        .orderBy(forward ? asc(messages.id) : desc(messages.id))
-        .limit(sql.placeholder('limit'))
-        .prepare(`messages_${variant}`),
+        .select({ messages: messagesPage(sql`${sql.placeholder('conversationId')}::bigint`, direction) })
+        .from(sql`(select 1) as one`)
+        .prepare(name),
     )
-    const rows = await query.execute({
-      conversationId,
-      limit: page.limit,
-      afterId: page.afterId,
-      beforeId: page.beforeId,
-    })
-    const views = rows.map(({ message, ...sender }) => ({
-      ...message,
-      side: message.side as Side,
-      ...sender,
-    }))
-    return forward ? views : views.reverse()
+    const [row] = await query.execute({ conversationId, ...values })
+    return (row?.messages ?? []).map(toMessage)
   },
 }

@@ -2,8 +2,16 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { conversations } from '../../db/schema/index.ts'
-import { byActivity, personalAccess, toView, viewQuery } from './conversation-views.ts'
-import type { ConversationView, Page } from './types.ts'
+import {
+  byActivity,
+  pageBounds,
+  personalAccess,
+  toMessage,
+  toView,
+  viewQuery,
+  viewWithMessagesQuery,
+} from './conversation-views.ts'
+import type { ConversationView, MessageView, Page } from './types.ts'
 
 const companyId = sql.placeholder('companyId')
 const userId = sql.placeholder('userId')
@@ -38,23 +46,39 @@ const inboxPageIds = sql`${conversations.id} = any(array(
 const inboxTotal = sql<number>`(select count(*)::int from ${partiesOfUser} join conversation_parties cp
   on cp.party_type = parties.party_type and cp.party_id = parties.party_id ${visibleParty})`
 
+/** A conversation the user takes part in, by the placeholder `id`. */
+const personalConversation = and(
+  eq(conversations.companyId, companyId),
+  eq(conversations.deleted, false),
+  eq(conversations.id, sql.placeholder('id')),
+  personalAccess(userId),
+)
+
 export const personalViewsRepository = {
   /** One conversation as a party sees it; undefined when the user takes no part in it. */
   async find(db: Db, company: number, id: number, user: number): Promise<ConversationView | undefined> {
     const query = prepared(db, 'personal_view', (db) =>
-      viewQuery(db)
-        .where(
-          and(
-            eq(conversations.companyId, companyId),
-            eq(conversations.deleted, false),
-            eq(conversations.id, sql.placeholder('id')),
-            personalAccess(userId),
-          ),
-        )
-        .prepare('personal_view'),
+      viewQuery(db).where(personalConversation).prepare('personal_view'),
     )
     const [row] = await query.execute({ companyId: company, id, userId: user })
-    return row && toView(row)
+    return row && toView(row.view)
+  },
+
+  /** One conversation as a party sees it with a page of its messages, in one statement (see messagesPage). */
+  async findWithMessages(
+    db: Db,
+    company: number,
+    id: number,
+    user: number,
+    page: { limit: number; beforeId?: number; afterId?: number },
+  ): Promise<{ view: ConversationView; messages: MessageView[] } | undefined> {
+    const { direction, values } = pageBounds(page)
+    const name = `personal_view_messages_${direction}`
+    const query = prepared(db, name, (db) =>
+      viewWithMessagesQuery(db, direction).where(personalConversation).prepare(name),
+    )
+    const [row] = await query.execute({ companyId: company, id, userId: user, ...values })
+    return row && { view: toView(row.view), messages: row.messages.map(toMessage) }
   },
 
   /**
@@ -68,7 +92,7 @@ export const personalViewsRepository = {
     page: Page,
   ): Promise<{ views: ConversationView[]; total: number }> {
     const query = prepared(db, 'personal_inbox', (db) =>
-      viewQuery(db, inboxTotal)
+      viewQuery(db, { total: inboxTotal })
         .where(inboxPageIds)
         .orderBy(...byActivity)
         .prepare('personal_inbox'),
@@ -79,7 +103,7 @@ export const personalViewsRepository = {
       rows.length > 0 || offset === 0
         ? Number(rows[0]?.total ?? 0)
         : await personalViewsRepository.count(db, company, user)
-    return { views: rows.map(toView), total }
+    return { views: rows.map((row) => toView(row.view)), total }
   },
 
   /** How many party rows the inbox holds. */
