@@ -1,21 +1,15 @@
 import type { Db } from '../../db/client.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
+import { DomainError, messages, notFound } from '../errors.ts'
 import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
-import { appendMessage } from './append-message.ts'
+import { appendMessage, newMessage } from './append-message.ts'
 import { catalogRepository } from './catalog-repository.ts'
 import { recordArchived } from './conversation-events.ts'
 import { type CompanyFilters, conversationsRepository } from './conversations-repository.ts'
 import { idempotentWrite, type PostOutcome, replayOf, type WriteOptions } from './idempotent-write.ts'
 import { messagesRepository } from './messages-repository.ts'
-import {
-  checkSenderClaim,
-  requireContent,
-  reviewRefusal,
-  type Sender,
-  senderOfReply,
-} from './posting-rules.ts'
+import { checkReply, claimedReply, type Sender } from './posting-rules.ts'
 import { markDelivered, markRead } from './read-state.ts'
 import { planStart, type StartConversationInput } from './start-conversation.ts'
 import type {
@@ -69,18 +63,7 @@ export function createConversationsService(db: Db) {
     conversationId: number,
     sender: Sender,
     input: PostMessageInput,
-  ) =>
-    appendMessage(tx, {
-      companyId,
-      conversationId,
-      side: sender.side,
-      senderParty: sender.party.partyType,
-      senderUserId: sender.userId,
-      senderSellerId: sender.sellerId,
-      userType: input.userType ?? 'registered',
-      text: input.text ?? '',
-      image: input.image ?? null,
-    })
+  ) => appendMessage(tx, newMessage(companyId, conversationId, sender, input))
 
   /** The party the principal acts as in a conversation, if it takes part in it. */
   async function partyIn(principal: Principal, conversationId: number, perspective: Perspective) {
@@ -164,7 +147,11 @@ export function createConversationsService(db: Db) {
       })
     },
 
-    /** Adds a message to a conversation the sender takes part in. */
+    /**
+     * Adds a message to a conversation the sender takes part in. A reply with nothing to report yet and a
+     * claim that holds on its face is one statement: the append itself checks that the sender may write
+     * there (see NewMessage's `asReply`), and only a refusal reads what went wrong.
+     */
     async postMessage(
       principal: Principal,
       input: PostMessageInput,
@@ -172,27 +159,19 @@ export function createConversationsService(db: Db) {
     ): Promise<PostOutcome> {
       const replay = await replayOf(db, principal, options.idempotency)
       if (replay) return replay
-      const errors = new FieldErrors(options.priorErrors)
-      const claim = input.sender && (await checkSenderClaim(db, principal, input.sender, errors))
       const { conversationId } = input
-      const access =
-        conversationId === undefined
-          ? undefined
-          : await conversationsRepository.findAccess(
-              db,
-              principal.companyId,
-              conversationId,
-              principal.userId,
-            )
-      const sender = claim && access && senderOfReply(principal, claim, access)
-      if (conversationId !== undefined && (!access || (claim && !sender))) {
-        errors.add('conversationId', messages.doesNotExist(conversationId))
+      const claimed = options.idempotency ? undefined : claimedReply(principal, input, options.priorErrors)
+      if (claimed && conversationId !== undefined) {
+        const message = await messagesRepository.append(db, {
+          ...newMessage(principal.companyId, conversationId, claimed, input),
+          asReply: true,
+        })
+        if (message) return { conversationId, messageId: message.id, created: false, replayed: false }
       }
-      if (sender?.party.partyType === 'seller' && access?.type === 'review') reviewRefusal(errors)
-      requireContent(errors, input)
-      errors.throwIfAny()
-      if (!sender || conversationId === undefined)
-        throw new Error('a surface posted a message without its sender')
+      // Refused by the append, or not to be tried: every rule, read from the database, says what is wrong.
+      // Should none fail now (the conversation changed in between), the message goes in as checked.
+      const sender = await checkReply(db, principal, input, options.priorErrors)
+      if (conversationId === undefined) throw new Error('a surface posted a message without its conversation')
       const write = async (tx: Db) => {
         const message = await append(tx, principal.companyId, conversationId, sender, input)
         return { conversationId, messageId: message.id, created: false }

@@ -1,4 +1,4 @@
-import { sql } from 'drizzle-orm'
+import { type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { rowsOf } from '../../db/rows.ts'
@@ -20,6 +20,12 @@ export type NewMessage = {
   userType: string
   text: string
   image: StoredAttachment | null
+  /**
+   * Append only if the sender may reply there, checked by the same statement: the conversation's customer,
+   * or a member of its seller (who cannot answer a review); the shop's staff write anywhere in their company.
+   * posting-rules.ts words these rules for the errors of a refused reply.
+   */
+  asReply?: boolean
 }
 
 export type AppendedMessage = {
@@ -41,6 +47,17 @@ type AppendRow = {
   parties: PartyCount[]
 }
 
+/** The conversation's conditions on a reply's sender (see NewMessage's `asReply`), on the locked row. */
+function replierMay(message: NewMessage): SQL {
+  if (message.senderParty === 'customer') return sql`and customer_id = ${message.senderUserId}`
+  if (message.senderParty === 'seller') {
+    return sql`and seller_id = ${message.senderSellerId} and type <> 'review'
+      and exists (select 1 from seller_members sm
+        where sm.seller_id = ${message.senderSellerId} and sm.user_id = ${message.senderUserId})`
+  }
+  return sql``
+}
+
 /** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds truncated as a Date keeps them). */
 const isoOf = (column: string) =>
   sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
@@ -52,7 +69,8 @@ export const messagesRepository = {
    * is locked first, and the message's id and time are taken under that lock, so concurrent replies get
    * distinct per-side ranks and ids in the order they commit. The message's realtime events (see
    * messageEventTemplates) are recorded, and their parties notified on commit, by the same statement, so a
-   * reply is one round trip and needs no transaction of its own. Undefined when the conversation is gone.
+   * reply is one round trip and needs no transaction of its own. Undefined when the conversation is gone
+   * (or, `asReply`, when the sender may not write there).
    */
   async append(db: Db, message: NewMessage): Promise<AppendedMessage | undefined> {
     const fromCustomer = message.side === 'customer'
@@ -71,6 +89,7 @@ export const messagesRepository = {
           is_answered = ${!fromCustomer}::boolean,
           updated_at = now()
         where id = ${message.conversationId} and company_id = ${message.companyId} and not deleted
+          ${message.asReply ? replierMay(message) : sql``}
         returning id, last_message_id, last_message_at, customer_message_count, counterparty_message_count
       ), m as (
         insert into messages

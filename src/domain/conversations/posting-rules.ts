@@ -1,9 +1,9 @@
 import type { Db } from '../../db/client.ts'
-import { type FieldErrors, messages, NON_FIELD } from '../errors.ts'
+import { FieldErrors, messages, NON_FIELD } from '../errors.ts'
 import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { catalogRepository } from './catalog-repository.ts'
-import type { ConversationAccess } from './conversations-repository.ts'
+import { type ConversationAccess, conversationsRepository } from './conversations-repository.ts'
 import type { ItemType, SenderClaim, Side } from './types.ts'
 
 /** The wording of the conversation rules, in the Django REST framework English the first clients know. */
@@ -42,6 +42,20 @@ export async function checkSenderClaim(
   return claim
 }
 
+/** The sender a claim names: the party it writes as, and that party's side. */
+function senderAs(principal: Principal, claim: SenderClaim): Sender {
+  const userId = principal.userId
+  if (claim.as === 'user') {
+    return { party: { partyType: 'customer', partyId: userId }, side: 'customer', userId, sellerId: null }
+  }
+  if (claim.as === 'seller') {
+    const party: Party = { partyType: 'seller', partyId: claim.sellerId }
+    return { party, side: 'counterparty', userId, sellerId: claim.sellerId }
+  }
+  const party: Party = { partyType: 'staff', partyId: principal.companyId }
+  return { party, side: 'counterparty', userId, sellerId: null }
+}
+
 /**
  * The sender of a reply, if the claim makes it a party of the conversation: its customer, its seller, or the
  * shop's staff. Anyone else learns nothing of the conversation, not even that it exists.
@@ -51,19 +65,74 @@ export function senderOfReply(
   claim: SenderClaim,
   conversation: ConversationAccess,
 ): Sender | undefined {
-  const userId = principal.userId
-  if (claim.as === 'user' && conversation.customerId === userId) {
-    return { party: { partyType: 'customer', partyId: userId }, side: 'customer', userId, sellerId: null }
+  const isParty =
+    claim.as === 'user'
+      ? conversation.customerId === principal.userId
+      : claim.as === 'seller'
+        ? conversation.sellerId === claim.sellerId && conversation.isSellerMember
+        : true
+  return isParty ? senderAs(principal, claim) : undefined
+}
+
+/**
+ * The sender a claim names when the principal alone shows it may make it: the user itself, or staff. A
+ * seller's claim is taken as made; the append that uses it checks the membership (see messagesRepository's
+ * `asReply`), and whether the sender is a party, in the same statement.
+ */
+export function claimedSender(principal: Principal, claim: SenderClaim): Sender | undefined {
+  const holds =
+    claim.as === 'user'
+      ? claim.userId === principal.userId
+      : claim.as === 'staff'
+        ? principal.isStaff || principal.isSuperuser
+        : true
+  return holds ? senderAs(principal, claim) : undefined
+}
+
+/** A reply as the rules see it; fields a surface already found invalid are left out. */
+type Reply = { conversationId?: number; sender?: SenderClaim; text?: string; image?: unknown }
+
+/**
+ * Every check a reply must pass, each problem reported by field as the surfaces always have (with those
+ * `priorErrors` the surface found): who the sender claims to be, whether that makes it a party of the
+ * conversation, and the message's content. The sender when all pass.
+ */
+export async function checkReply(
+  db: Db,
+  principal: Principal,
+  reply: Reply,
+  priorErrors: Record<string, string[]> = {},
+): Promise<Sender> {
+  const errors = new FieldErrors(priorErrors)
+  const claim = reply.sender && (await checkSenderClaim(db, principal, reply.sender, errors))
+  const { conversationId } = reply
+  const access =
+    conversationId === undefined
+      ? undefined
+      : await conversationsRepository.findAccess(db, principal.companyId, conversationId, principal.userId)
+  const sender = claim && access && senderOfReply(principal, claim, access)
+  if (conversationId !== undefined && (!access || (claim && !sender))) {
+    errors.add('conversationId', messages.doesNotExist(conversationId))
   }
-  if (claim.as === 'seller' && conversation.sellerId === claim.sellerId && conversation.isSellerMember) {
-    const party: Party = { partyType: 'seller', partyId: claim.sellerId }
-    return { party, side: 'counterparty', userId, sellerId: claim.sellerId }
-  }
-  if (claim.as === 'staff') {
-    const party: Party = { partyType: 'staff', partyId: principal.companyId }
-    return { party, side: 'counterparty', userId, sellerId: null }
-  }
-  return undefined
+  if (sender?.party.partyType === 'seller' && access?.type === 'review') reviewRefusal(errors)
+  requireContent(errors, reply)
+  errors.throwIfAny()
+  if (!sender) throw new Error('a surface posted a message without its sender')
+  return sender
+}
+
+/**
+ * The sender of a reply that needs nothing read to be checked: nothing reported yet, content given, and a
+ * claim that holds for the principal (see claimedSender). Whether that makes the sender a party of the
+ * conversation is left to the append; checkReply tells what went wrong when it refuses.
+ */
+export function claimedReply(
+  principal: Principal,
+  reply: Reply,
+  priorErrors: Record<string, string[]> = {},
+): Sender | undefined {
+  if (Object.keys(priorErrors).length > 0 || !reply.sender || !hasContent(reply)) return undefined
+  return claimedSender(principal, reply.sender)
 }
 
 /** The seller an item implies, checked against the customer; undefined (recorded) when there is no such item. */
@@ -87,8 +156,12 @@ export async function sellerOfItem(
 export const reviewRefusal = (errors: FieldErrors) =>
   errors.add(NON_FIELD, conversationMessages.sellerCannotReplyToReview)
 
-/** A message needs text or an image; missing text is required, whitespace alone is blank. */
+/** A message needs text or an image. */
+export const hasContent = (input: { text?: string; image?: unknown }) =>
+  (input.text ?? '').trim() !== '' || Boolean(input.image)
+
+/** Reports a message without content: missing text is required, whitespace alone is blank. */
 export function requireContent(errors: FieldErrors, input: { text?: string; image?: unknown }) {
-  if ((input.text ?? '').trim() !== '' || input.image || errors.has('text')) return
+  if (hasContent(input) || errors.has('text')) return
   errors.add('text', input.text === undefined ? messages.required : messages.blank)
 }

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { count, eq } from 'drizzle-orm'
+import { events, messages } from '../../../src/db/schema/index.ts'
 import { HttpClient } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
-import { customerMessage, loggedIn, otherSellerMember } from './conversations-fixtures.ts'
+import { customerMessage, loggedIn, otherSellerMember, sellerMessage } from './conversations-fixtures.ts'
 
 let parley: TestApp
 let conversationId: number
@@ -104,4 +106,63 @@ test('a soft-deleted conversation is invisible to its parties; an archived one s
   )
   assert.equal(reply.status, 400)
   assert.deepEqual(reply.body, { conversation: [`Invalid pk "${deleted.body.id}" - object does not exist.`] })
+})
+
+// A reply is appended by a statement that itself checks the sender may write there; a refusal must leave
+// no trace of the attempt, whichever check refuses it.
+test('a reply from someone who may not write there is refused and writes nothing', async () => {
+  const alice = await loggedIn(parley, 'alice')
+  const bob = await loggedIn(parley, 'bob')
+  const seller = await loggedIn(parley, 'seller')
+  const other = await otherSellerMember(parley, 'oscar')
+  const aliceId = parley.demo.users.alice?.id ?? 0
+  const bmw = parley.demo.sellers.bmw.id
+  const review = await alice.post(
+    '/users/conversations/',
+    customerMessage(aliceId, { datasource: bmw, conversation_type: 'review' }),
+  )
+  const traces = async () => {
+    const [written] = await parley.db.select({ n: count() }).from(messages)
+    const [recorded] = await parley.db.select({ n: count() }).from(events)
+    const stored = await parley.db
+      .select({ id: messages.id })
+      .from(messages)
+      .where(eq(messages.conversationId, conversationId))
+    return { messages: written?.n, events: recorded?.n, inConversation: stored.length }
+  }
+  const before = await traces()
+  const missing = (id: number) => ({ conversation: [`Invalid pk "${id}" - object does not exist.`] })
+  const attempts: [HttpClient, { json: unknown }, unknown][] = [
+    [
+      alice,
+      sellerMessage(bmw, { conversation: conversationId }),
+      {
+        content_id: ['You are not a member of this data source.'],
+      },
+    ],
+    [other.client, sellerMessage(other.sellerId, { conversation: conversationId }), missing(conversationId)],
+    [
+      bob,
+      customerMessage(parley.demo.users.bob?.id ?? 0, { conversation: conversationId }),
+      missing(conversationId),
+    ],
+    [
+      seller,
+      customerMessage(parley.demo.users.seller?.id ?? 0, { conversation: conversationId }),
+      missing(conversationId),
+    ],
+    [
+      seller,
+      sellerMessage(bmw, { conversation: review.body.id }),
+      {
+        non_field_errors: ['DataSource cannot reply to a review.'],
+      },
+    ],
+  ]
+  for (const [client, body, errors] of attempts) {
+    const refused = await client.post('/users/conversations/', body)
+    assert.equal(refused.status, 400, refused.text)
+    assert.deepEqual(refused.body, errors)
+  }
+  assert.deepEqual(await traces(), before)
 })
