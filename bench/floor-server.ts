@@ -23,6 +23,7 @@ async function connect(): Promise<Query> {
   return (text, params) => pool.query(text, params)
 }
 
+// The order is the inbox index's own (DESC NULLS LAST): a plain DESC would sort every row of the party.
 const INBOX = `
   select c.id, c.subject, c.type, c.is_answered, c.last_message_at, p.unread_count,
     m.id as last_message_id, m.side as last_message_side, m.text as last_message_text,
@@ -31,7 +32,7 @@ const INBOX = `
   join conversations c on c.id = p.conversation_id
   left join messages m on m.id = c.last_message_id
   where p.party_type = $1 and p.party_id = $2 and not c.deleted
-  order by p.last_message_at desc, p.conversation_id desc
+  order by p.last_message_at desc nulls last, p.conversation_id desc nulls last
   limit $3`
 
 const MESSAGES = `
