@@ -31,12 +31,14 @@ const visibleParty = sql`join conversations c on c.id = cp.conversation_id
  * The page's conversation ids: each party's newest `end` rows, merged, then the page cut from them, so a
  * page costs the same however many conversations the user has. `= any(array(…))` makes the ids one value
  * computed first, then fetched by primary key; an `in (subquery)` was planned as a hash join over the view.
+ * The per-party order is spelled as the index's (NULLS LAST; the column is never null), or each party's rows
+ * would all be sorted instead of walked.
  */
 const inboxPageIds = sql`${conversations.id} = any(array(
   select p.conversation_id from ${partiesOfUser} cross join lateral (
     select cp.conversation_id, cp.last_message_at from conversation_parties cp ${visibleParty}
     where cp.party_type = parties.party_type and cp.party_id = parties.party_id
-    order by cp.last_message_at desc, cp.conversation_id desc
+    order by cp.last_message_at desc nulls last, cp.conversation_id desc nulls last
     limit ${sql.placeholder('end')}::bigint
   ) p
   order by p.last_message_at desc, p.conversation_id desc
