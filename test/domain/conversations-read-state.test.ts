@@ -31,6 +31,20 @@ const fromSeller = (id: number, text: string) =>
     text,
   })
 
+/** The customer's stored unread count equals a count of the seller's messages after its read mark; its row. */
+async function assertUnreadIsAScan(id: number, label: string) {
+  const [party] = await parley.db
+    .select()
+    .from(conversationParties)
+    .where(and(eq(conversationParties.conversationId, id), eq(conversationParties.partyType, 'customer')))
+  const all = await parley.db.select().from(messages).where(eq(messages.conversationId, id))
+  const expected = all.filter(
+    (message) => message.side === 'counterparty' && message.id > (party?.lastReadMessageId ?? 0),
+  )
+  assert.equal(party?.unreadCount, expected.length, label)
+  return party
+}
+
 test('unread counts follow a long exchange on both sides, and reads bring them down', async () => {
   const { alice, seller } = principals(parley)
   const id = await dialog()
@@ -84,15 +98,7 @@ test('reads racing with replies leave the stored unread count equal to a scan', 
         index % 4 === 0 ? engine().markRead(alice, id) : fromSeller(id, `race ${index}`),
       ),
     )
-    const [party] = await parley.db
-      .select()
-      .from(conversationParties)
-      .where(and(eq(conversationParties.conversationId, id), eq(conversationParties.partyType, 'customer')))
-    const all = await parley.db.select().from(messages).where(eq(messages.conversationId, id))
-    const expected = all.filter(
-      (message) => message.side === 'counterparty' && message.id > (party?.lastReadMessageId ?? 0),
-    )
-    assert.equal(party?.unreadCount, expected.length, `round ${round}`)
+    await assertUnreadIsAScan(id, `round ${round}`)
   }
 })
 
@@ -109,15 +115,7 @@ test('dialog reads racing with replies, up to the newest or to an earlier messag
           : fromSeller(id, `race ${index}`),
       ),
     )
-    const [party] = await parley.db
-      .select()
-      .from(conversationParties)
-      .where(and(eq(conversationParties.conversationId, id), eq(conversationParties.partyType, 'customer')))
-    const all = await parley.db.select().from(messages).where(eq(messages.conversationId, id))
-    const expected = all.filter(
-      (message) => message.side === 'counterparty' && message.id > (party?.lastReadMessageId ?? 0),
-    )
-    assert.equal(party?.unreadCount, expected.length, `round ${round}`)
+    const party = await assertUnreadIsAScan(id, `round ${round}`)
     // A read that moves nothing still answers with the party's state.
     const again = await dialogs.markRead(alice, id, early.messageId ?? undefined)
     assert.equal(again.lastReadMessageId, party?.lastReadMessageId)
