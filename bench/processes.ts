@@ -28,16 +28,18 @@ export type ServerProcess = {
   stop(): Promise<void>
 }
 
-/** Starts `node <script>` with `env` on a free port and resolves once `healthPath` answers 200. */
+/** Starts `node <args>` in `cwd` with `env` on a free port and resolves once `healthPath` answers 200. */
 export async function startServer(options: {
   name: string
-  script: string
+  args: string[]
+  cwd: string
   env: Record<string, string>
   portVariable: string
   healthPath: string
 }): Promise<ServerProcess> {
   const port = await freePort()
-  const child = spawn(process.execPath, [options.script], {
+  const child = spawn(process.execPath, options.args, {
+    cwd: options.cwd,
     env: { ...process.env, ...options.env, [options.portVariable]: String(port) },
     stdio: ['ignore', 'pipe', 'pipe'],
   })

@@ -4,6 +4,7 @@
  * writes it as JSON under bench/results/.
  */
 import { spawn } from 'node:child_process'
+import { readFileSync } from 'node:fs'
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -32,6 +33,18 @@ const { values: flags } = parseArgs({
 const plan = flags.quick
   ? { sizes: ['small'] as SizeName[], connections: [10, 50], durationSeconds: 1, warmupSeconds: 0 }
   : { sizes: ['small', 'large'] as SizeName[], connections: [10, 50], durationSeconds: 8, warmupSeconds: 1 }
+
+/** Parley runs as `npm start` runs it, Node options included, so its memory is the one an operator sees. */
+function npmStartArgs() {
+  const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    scripts: { start: string }
+  }
+  const [command, ...args] = scripts.start.split(/\s+/)
+  if (command !== 'node')
+    throw new Error(`npm start runs ${command}, not node: the bench cannot start it alike`)
+  return args
+}
+
 const selected = (scenario: Scenario) => flags.only === undefined || scenario.name.includes(flags.only)
 
 async function drive(
@@ -102,7 +115,8 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
   try {
     const parley = await startServer({
       name: 'Parley',
-      script: join(root, 'src/main.ts'),
+      args: npmStartArgs(),
+      cwd: root,
       portVariable: 'PORT',
       healthPath: '/healthz',
       env: {
@@ -118,7 +132,8 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
     servers.push(parley)
     const floor = await startServer({
       name: 'floor',
-      script: here('./floor-server.ts'),
+      args: [here('./floor-server.ts')],
+      cwd: root,
       portVariable: 'FLOOR_PORT',
       healthPath: '/healthz',
       env: database.floorEnv,
