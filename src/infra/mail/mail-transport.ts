@@ -17,7 +17,8 @@ export function createMailTransport(options: {
   mailDir: string
 }): MailTransport {
   if (options.smtpUrl) {
-    const transporter = nodemailer.createTransport(options.smtpUrl)
+    // Pooled: the worker sends its batch over a few kept-open connections instead of a handshake per email.
+    const transporter = nodemailer.createTransport({ url: options.smtpUrl, pool: true })
     return {
       async send(message) {
         await transporter.sendMail(message)
