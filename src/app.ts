@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
+import { createNotifier } from './db/notifier.ts'
 import { createDomain } from './domain/create-domain.ts'
 import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
 import { createOutboxWorker } from './domain/outbox/outbox-worker.ts'
@@ -55,7 +56,10 @@ export async function buildApp(options: AppOptions) {
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const blobs = createBlobStore(join(config.dataDir, 'blobs'))
-  const domain = createDomain({ db: database.db, config, blobs })
+  const notifier = createNotifier(database.db, (error) =>
+    app.log.warn({ err: error }, 'a notification could not be sent'),
+  )
+  const domain = createDomain({ db: database.db, notifier, config, blobs })
   const transport =
     options.mailTransport ??
     createMailTransport({ smtpUrl: config.smtpUrl, mailDir: join(config.dataDir, 'mail') })
@@ -148,6 +152,8 @@ export async function buildApp(options: AppOptions) {
   // Open event streams would hold the server's close forever: end them first.
   app.addHook('preClose', () => events.stop())
   app.addHook('onClose', () => transport.close())
+  // Writes that committed before the close still tell their listeners.
+  app.addHook('onClose', () => notifier.settle())
   return app
 }
 

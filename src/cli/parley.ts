@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.ts'
 import { openDatabase } from '../db/client.ts'
+import { createNotifier } from '../db/notifier.ts'
 import { companiesRepository } from '../domain/accounts/companies-repository.ts'
 import { usersRepository } from '../domain/accounts/users-repository.ts'
 import { createDomain } from '../domain/create-domain.ts'
@@ -54,8 +55,12 @@ const config = (() => {
 const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 })
 await database.migrate()
 await companiesRepository.ensureDefault(database.db)
+const notifier = createNotifier(database.db, (error) =>
+  console.error(`a notification could not be sent: ${(error as Error).message}`),
+)
 const domain = createDomain({
   db: database.db,
+  notifier,
   config,
   blobs: createBlobStore(join(config.dataDir, 'blobs')),
 })
@@ -96,5 +101,6 @@ try {
       fail(`unknown command "${command}"\n\n${usage}`)
   }
 } finally {
+  await notifier.settle()
   await database.close()
 }

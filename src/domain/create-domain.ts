@@ -1,5 +1,6 @@
 import type { Config } from '../config.ts'
 import type { Db } from '../db/client.ts'
+import type { Notifier } from '../db/notifier.ts'
 import type { BlobStore } from '../infra/blobs/blob-store.ts'
 import { createAccountsService } from './accounts/accounts-service.ts'
 import { createCatalogSync } from './catalog/catalog-sync.ts'
@@ -12,18 +13,18 @@ import { createEventsService } from './events/events-service.ts'
 import { createSettingsService } from './settings/settings-service.ts'
 
 /** Every domain service, wired once per app and handed to each surface. */
-export function createDomain(deps: { db: Db; config: Config; blobs: BlobStore }) {
-  const { db, config, blobs } = deps
+export function createDomain(deps: { db: Db; notifier: Notifier; config: Config; blobs: BlobStore }) {
+  const { db, notifier, config, blobs } = deps
   const settings = createSettingsService(db, config.settingDefaults, config.bodyLimit)
   const accounts = createAccountsService(db, config.sessionTtlSeconds)
-  const conversations = createConversationsService(db)
+  const conversations = createConversationsService(db, notifier)
   const mailDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'parley.local'
   return {
     accounts,
     settings,
-    contacts: createContactsService({ db, settings, blobs, mailDomain }),
+    contacts: createContactsService({ db, notifier, settings, blobs, mailDomain }),
     conversations,
-    dialogs: createDialogsService({ db, blobs, engine: conversations }),
+    dialogs: createDialogsService({ db, notifier, blobs, engine: conversations }),
     events: createEventsService(db),
     staffContacts: createStaffContactsService({ db, blobs }),
     subjects: createSubjectsService(db),

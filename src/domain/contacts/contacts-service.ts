@@ -1,6 +1,8 @@
 import type { Db } from '../../db/client.ts'
+import type { Notifier } from '../../db/notifier.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import { FieldErrors, messages } from '../errors.ts'
+import { OUTBOX_CHANNEL } from '../outbox/outbox-repository.ts'
 import type { Actor } from '../principal.ts'
 import type { SettingsService } from '../settings/settings-service.ts'
 import { checkAttachment, type Upload } from './attachment-check.ts'
@@ -28,6 +30,7 @@ const splitName = (fullName: string) => {
 
 export function createContactsService(deps: {
   db: Db
+  notifier: Notifier
   settings: SettingsService
   blobs: BlobStore
   mailDomain: string
@@ -124,11 +127,12 @@ export function createContactsService(deps: {
         settings,
         deps.mailDomain,
       )
-      await submissionRepository.insert(
+      const queued = await submissionRepository.insert(
         db,
         contact,
         emails.map((payload) => ({ companyId: actor.companyId, payload })),
       )
+      if (queued > 0) deps.notifier.notify(OUTBOX_CHANNEL, '')
     },
   }
 }

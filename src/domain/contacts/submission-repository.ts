@@ -53,10 +53,13 @@ export const submissionRepository = {
     return { ...row, contactId: Number(row.contactId) }
   },
 
-  /** Writes the contact (with the id its context drew) and queues its emails: both, or neither. */
+  /**
+   * Writes the contact (with the id its context drew) and queues its emails: both, or neither. Returns how
+   * many emails it queued.
+   */
   async insert(db: Db, contact: NewContact & { id: number }, emails: QueuedEmail[]) {
     const entries = emails.map((email) => ({ ...email, kind: 'email' as const, contactId: contact.id }))
-    await outboxRepository.enqueue(
+    return outboxRepository.enqueue(
       db,
       entries,
       db.insert(contacts).overridingSystemValue().values(contact).getSQL(),

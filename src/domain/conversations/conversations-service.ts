@@ -1,6 +1,8 @@
 import type { Db } from '../../db/client.ts'
+import type { Notifier } from '../../db/notifier.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
 import { DomainError, messages, notFound } from '../errors.ts'
+import { EVENTS_CHANNEL } from '../events/events-repository.ts'
 import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { appendMessage, newMessage } from './append-message.ts'
@@ -8,7 +10,7 @@ import { catalogRepository } from './catalog-repository.ts'
 import { recordArchived } from './conversation-events.ts'
 import { type CompanyFilters, conversationsRepository } from './conversations-repository.ts'
 import { idempotentWrite, type PostOutcome, replayOf, type WriteOptions } from './idempotent-write.ts'
-import { messagesRepository } from './messages-repository.ts'
+import { type AppendedMessage, messagesRepository } from './messages-repository.ts'
 import { checkReply, claimedReply, type Sender } from './posting-rules.ts'
 import { markDelivered, markRead } from './read-state.ts'
 import { planStart, type StartConversationInput } from './start-conversation.ts'
@@ -56,7 +58,12 @@ const withViewerState = (view: ConversationView, principal: Principal, perspecti
  * The conversation engine behind every surface: customers talk to sellers and to the shop's staff about
  * products and order items. Each operation checks access before any work and writes in one transaction.
  */
-export function createConversationsService(db: Db) {
+export function createConversationsService(db: Db, notifier: Notifier) {
+  /** Tells the parties of an appended message about its events, once the write around it has committed. */
+  const announce = (message: AppendedMessage | undefined) => {
+    if (message) notifier.notify(EVENTS_CHANNEL, message.eventKeys)
+  }
+
   const append = (
     tx: Db,
     companyId: number,
@@ -131,10 +138,11 @@ export function createConversationsService(db: Db) {
               conversation.item,
             )
           : undefined
-      return idempotentWrite(db, principal, options, async (tx) => {
+      let appended: AppendedMessage | undefined
+      const outcome = await idempotentWrite(db, principal, options, async (tx) => {
         if (existing !== undefined) {
-          const message = await append(tx, principal.companyId, existing, sender, input)
-          return { conversationId: existing, messageId: message.id, created: false }
+          appended = await append(tx, principal.companyId, existing, sender, input)
+          return { conversationId: existing, messageId: appended.id, created: false }
         }
         const { id } = await conversationsRepository.insert(tx, conversation)
         if (input.deleted) {
@@ -142,9 +150,11 @@ export function createConversationsService(db: Db) {
           await conversationsRepository.softDelete(tx, principal.companyId, id, deletion)
         }
         const hasMessage = input.text !== undefined || input.image !== undefined
-        const message = hasMessage ? await append(tx, principal.companyId, id, sender, input) : undefined
-        return { conversationId: id, messageId: message?.id ?? null, created: true }
+        appended = hasMessage ? await append(tx, principal.companyId, id, sender, input) : undefined
+        return { conversationId: id, messageId: appended?.id ?? null, created: true }
       })
+      announce(appended)
+      return outcome
     },
 
     /**
@@ -166,19 +176,26 @@ export function createConversationsService(db: Db) {
           ...newMessage(principal.companyId, conversationId, claimed, input),
           asReply: true,
         })
-        if (message) return { conversationId, messageId: message.id, created: false, replayed: false }
+        if (message) {
+          announce(message)
+          return { conversationId, messageId: message.id, created: false, replayed: false }
+        }
       }
       // Refused by the append, or not to be tried: every rule, read from the database, says what is wrong.
       // Should none fail now (the conversation changed in between), the message goes in as checked.
       const sender = await checkReply(db, principal, input, options.priorErrors)
       if (conversationId === undefined) throw new Error('a surface posted a message without its conversation')
+      let appended: AppendedMessage | undefined
       const write = async (tx: Db) => {
-        const message = await append(tx, principal.companyId, conversationId, sender, input)
-        return { conversationId, messageId: message.id, created: false }
+        appended = await append(tx, principal.companyId, conversationId, sender, input)
+        return { conversationId, messageId: appended.id, created: false }
       }
       // The append is one statement, atomic on its own: only a key to claim needs a transaction around it.
-      if (!options.idempotency) return { ...(await write(db)), replayed: false }
-      return idempotentWrite(db, principal, options, write)
+      const outcome = options.idempotency
+        ? await idempotentWrite(db, principal, options, write)
+        : { ...(await write(db)), replayed: false }
+      announce(appended)
+      return outcome
     },
 
     getConversation,

@@ -1,8 +1,10 @@
 import type { Db } from '../../db/client.ts'
+import type { Notifier } from '../../db/notifier.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import type { Upload } from '../contacts/attachment-check.ts'
 import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
+import { EVENTS_CHANNEL } from '../events/events-repository.ts'
 import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { appendMessage } from './append-message.ts'
@@ -37,8 +39,13 @@ export const dialogMessages = {
  * same conversations as the engine's, seen by their two parties only; a conversation with the shop's own
  * staff is not a dialog.
  */
-export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: ConversationsService }) {
-  const { db, blobs, engine } = deps
+export function createDialogsService(deps: {
+  db: Db
+  notifier: Notifier
+  blobs: BlobStore
+  engine: ConversationsService
+}) {
+  const { db, notifier, blobs, engine } = deps
 
   /** The dialog's view for a party of it; not_found for anyone else and for conversations without a seller. */
   async function viewOf(principal: Principal, id: number) {
@@ -164,6 +171,7 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
         text,
         image,
       })
+      notifier.notify(EVENTS_CHANNEL, appended.eventKeys)
       return {
         id: appended.id,
         conversationId: id,
@@ -186,6 +194,7 @@ export function createDialogsService(deps: { db: Db; blobs: BlobStore; engine: C
       if (read.outcome === 'not_in_dialog') {
         throw new DomainError('validation', 'Invalid input.', { messageId: [dialogMessages.notInDialog] })
       }
+      if (read.eventKeys) notifier.notify(EVENTS_CHANNEL, read.eventKeys)
       return read.state
     },
 

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import { EVENTS_CHANNEL } from '../events/events-repository.ts'
 import type { PartyType } from '../events/party.ts'
 import { messageEventTemplates } from './conversation-events.ts'
 import { messagesPage, pageBounds, toMessage } from './conversation-views.ts'
@@ -35,6 +34,8 @@ export type AppendedMessage = {
   createdAt: Date
   /** Both parties after the append, for the events that tell them (each with its own unread count). */
   parties: PartyCount[]
+  /** The parties whose events the append recorded, to notify once it has committed (see createNotifier). */
+  eventKeys: string
 }
 
 export type PartyCount = { partyType: PartyType; partyId: number; unreadCount: number }
@@ -126,8 +127,7 @@ function appendStatement(db: Db, replier: keyof typeof replierConditions) {
       createdAt: sql<AppendRow['createdAt']>`m.created_at`,
       parties: sql<PartyCount[]>`(select json_agg(json_build_object('partyType', party_type,
         'partyId', party_id, 'unreadCount', unread_count)) from p)`,
-      notified: sql`(select pg_notify(${EVENTS_CHANNEL},
-        string_agg(distinct party_type || ':' || party_id, ' ')) from e)`,
+      eventKeys: sql<string>`(select string_agg(distinct party_type || ':' || party_id, ' ') from e)`,
     })
     .from(sql`m`)
 }
@@ -138,8 +138,8 @@ export const messagesRepository = {
    * last message and `is_answered`, and both parties' inbox position and unread count. The conversation row
    * is locked first, and the message's id and time are taken under that lock, so concurrent replies get
    * distinct per-side ranks and ids in the order they commit. The message's realtime events (see
-   * messageEventTemplates) are recorded, and their parties notified on commit, by the same statement, so a
-   * reply is one round trip and needs no transaction of its own. Undefined when the conversation is gone
+   * messageEventTemplates) are recorded by the same statement, so a reply is one round trip and needs no
+   * transaction of its own; whoever commits it notifies `eventKeys`. Undefined when the conversation is gone
    * (or, `asReply`, when the sender may not write there).
    */
   async append(db: Db, message: NewMessage): Promise<AppendedMessage | undefined> {
@@ -162,6 +162,7 @@ export const messagesRepository = {
       sideSeq: Number(row.sideSeq),
       createdAt: new Date(row.createdAt),
       parties: row.parties,
+      eventKeys: row.eventKeys,
     }
   },
 

@@ -2,7 +2,6 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { rowsOf } from '../../db/rows.ts'
-import { EVENTS_CHANNEL } from '../events/events-repository.ts'
 import type { Party } from '../events/party.ts'
 import { dialogPartyType } from './dialogs-repository.ts'
 import type { ReadState } from './types.ts'
@@ -94,7 +93,8 @@ export const readStateRepository = {
 
 /** What a user's read of a dialog came to: its party's state, moved or not, unless the read was refused. */
 export type DialogRead =
-  | { outcome: 'read'; state: ReadState }
+  /** `eventKeys`: the parties told of a moved mark, to notify once the read has committed. */
+  | { outcome: 'read'; state: ReadState; eventKeys: string | null }
   | { outcome: 'not_a_party' }
   | { outcome: 'not_in_dialog' }
 
@@ -155,8 +155,8 @@ const stateColumn = (column: string) => sql.raw(`coalesce(moved.${column}, store
 export const dialogReadState = {
   /**
    * Marks a dialog read by the user's party up to `messageId` (at most the newest message; default the
-   * newest) and records the other party's receipt, notified on commit, when the mark moved: one statement,
-   * with the access check, so a read is one round trip. Marks never move back.
+   * newest) and records the other party's receipt when the mark moved: one statement, with the access
+   * check, so a read is one round trip. Marks never move back.
    */
   async markRead(
     db: Db,
@@ -180,8 +180,8 @@ export const dialogReadState = {
           last_delivered_message_id: sql<number>`${stateColumn('last_delivered_message_id')}`,
           last_read_message_id: sql<number>`${stateColumn('last_read_message_id')}`,
           unread_count: sql<number>`${stateColumn('unread_count')}`,
-          notified: sql`(select pg_notify(${EVENTS_CHANNEL}, string_agg(party_type || ':' || party_id, ' '))
-            from receipt having count(*) > 0)`,
+          event_keys: sql<string | null>`(select string_agg(party_type || ':' || party_id, ' ')
+            from receipt)`,
         })
         .from(
           sql`access a left join moved on true
@@ -194,8 +194,10 @@ export const dialogReadState = {
     const partyType = row?.party_type
     if (!row || !partyType) return { outcome: 'not_a_party' }
     if (!row.in_dialog) return { outcome: 'not_in_dialog' }
-    if (row.raced) return { outcome: 'read', state: await findState(db, read.conversationId, partyType) }
-    return { outcome: 'read', state: toState({ ...row, party_type: partyType }) }
+    if (row.raced) {
+      return { outcome: 'read', state: await findState(db, read.conversationId, partyType), eventKeys: null }
+    }
+    return { outcome: 'read', state: toState({ ...row, party_type: partyType }), eventKeys: row.event_keys }
   },
 }
 

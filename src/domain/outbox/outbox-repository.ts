@@ -24,16 +24,16 @@ export const OUTBOX_CHANNEL = 'parley_outbox'
 
 export const outboxRepository = {
   /**
-   * Queues side effects and wakes the workers when the statement commits. `alongWith`, a data-modifying
-   * statement (the row the entries are about), runs in the same statement: both are written or neither, with
-   * no transaction and one round trip.
+   * Queues side effects; `alongWith`, a data-modifying statement (the row the entries are about), runs in
+   * the same statement: both are written or neither, with no transaction and one round trip. Returns how
+   * many entries it queued: once they have committed, `OUTBOX_CHANNEL` wakes the workers.
    */
   async enqueue(
     db: Db,
     entries: { companyId: number; kind: OutboxKind; payload: unknown; contactId?: number }[],
     alongWith?: SQL,
-  ) {
-    if (entries.length === 0 && !alongWith) return
+  ): Promise<number> {
+    if (entries.length === 0 && !alongWith) return 0
     const rows = entries.map(
       ({ companyId, kind, payload, contactId }) =>
         sql`(${companyId}::bigint, ${kind}::text, ${JSON.stringify(payload)}::jsonb, ${contactId ?? null}::bigint)`,
@@ -43,9 +43,10 @@ export const outboxRepository = {
         ? sql`select 1 where false`
         : sql`insert into ${outbox} (company_id, kind, payload, contact_id) values ${sql.join(rows, sql`, `)}
           returning 1`
-    await db.execute(sql`
+    const result = await db.execute(sql`
       with ${alongWith ? sql`written as (${alongWith}), ` : sql``}inserted as (${inserted})
-      select pg_notify(${OUTBOX_CHANNEL}, '') from (select count(*) from inserted) as queued`)
+      select count(*) as queued from inserted`)
+    return Number(rowsOf<{ queued: number }>(result)[0]?.queued ?? 0)
   },
 
   /**

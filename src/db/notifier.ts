@@ -1,0 +1,56 @@
+import { sql } from 'drizzle-orm'
+import type { Db } from './client.ts'
+
+/**
+ * Sends the NOTIFYs that announce committed writes, gathered into one statement at a time.
+ *
+ * A NOTIFY inside a writing transaction holds PostgreSQL's global notification lock until that transaction's
+ * commit record is flushed, so every notifying write commits in turn: on the bench machine that capped them
+ * at ~4,000 a second where the same writes without it reached ~15,000. A statement that only notifies
+ * writes nothing, so the lock is held for a moment; batching makes it one statement for many writes.
+ *
+ * A caller notifies once its write has committed, never before: a listener that wakes must find what it was
+ * woken for. Listeners treat a notification as a wake-up and read what changed themselves, so one lost to a
+ * crash between a write and its notification delays what it announced (until the next wake-up or poll) and
+ * loses nothing.
+ */
+export function createNotifier(db: Db, onError: (error: unknown) => void) {
+  let pending = new Map<string, Set<string>>()
+  let sending: Promise<void> | undefined
+
+  async function send(batch: Map<string, Set<string>>) {
+    const notifications = [...batch].flatMap(([channel, payloads]) =>
+      [...payloads].map((payload) => [channel, payload]),
+    )
+    await db.execute(sql`select pg_notify(n ->> 0, n ->> 1)
+      from json_array_elements(${JSON.stringify(notifications)}::json) as n`)
+  }
+
+  function flush() {
+    if (sending || pending.size === 0) return
+    const batch = pending
+    pending = new Map()
+    sending = send(batch)
+      .catch(onError)
+      .finally(() => {
+        sending = undefined
+        flush()
+      })
+  }
+
+  return {
+    /** Queues a notification; identical ones waiting together are sent once, as PostgreSQL would. */
+    notify(channel: string, payload: string) {
+      const payloads = pending.get(channel) ?? new Set()
+      payloads.add(payload)
+      pending.set(channel, payloads)
+      flush()
+    },
+    /** Resolves once every notification queued so far has been sent (or has failed). */
+    async settle() {
+      while (sending) await sending
+    },
+  }
+}
+
+export type Notifier = ReturnType<typeof createNotifier>
