@@ -1,4 +1,4 @@
-import { eq, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { eq, inArray, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { rowsOf } from '../../db/rows.ts'
 import { outbox } from '../../db/schema/index.ts'
@@ -67,11 +67,12 @@ export const outboxRepository = {
     return rowsOf<ClaimedEntry>(result).map((row) => ({ ...row, id: Number(row.id) }))
   },
 
-  async markSent(db: Db, id: number) {
+  async markSent(db: Db, ids: number[]) {
+    if (ids.length === 0) return
     await db
       .update(outbox)
       .set({ status: 'sent', sentAt: sql`now()`, lastError: null })
-      .where(eq(outbox.id, id))
+      .where(inArray(outbox.id, ids))
   },
 
   async markFailed(db: Db, id: number, error: string, retryInMs: number | null) {

@@ -55,22 +55,30 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     })
   }
 
-  async function deliver(entry: ClaimedEntry) {
+  /** Sends one entry; a failure is recorded here, a success is told to the caller to record with the batch. */
+  async function deliver(entry: ClaimedEntry): Promise<boolean> {
     try {
       await send(entry)
-      await outboxRepository.markSent(database.db, entry.id)
+      return true
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const retryInMs = entry.attempts >= options.maxAttempts ? null : retryDelay(entry.attempts)
       log.warn({ outboxId: entry.id, attempts: entry.attempts, retryInMs, reason }, 'outbox delivery failed')
       await outboxRepository.markFailed(database.db, entry.id, reason.slice(0, 1000), retryInMs)
+      return false
     }
   }
 
   /** Delivers what is due now; returns how many entries it claimed. */
   async function runOnce(): Promise<number> {
     const entries = await outboxRepository.claim(database.db, batchSize, leaseMs)
-    await Promise.all(entries.map(deliver))
+    const delivered = await Promise.all(entries.map(deliver))
+    // One statement for the batch: should it fail, the lease runs out and the sent ones go again, under the
+    // Message-ID they were queued with.
+    await outboxRepository.markSent(
+      database.db,
+      entries.filter((_, index) => delivered[index]).map((entry) => entry.id),
+    )
     return entries.length
   }
 
