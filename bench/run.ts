@@ -34,15 +34,20 @@ const plan = flags.quick
   ? { sizes: ['small'] as SizeName[], connections: [10, 50], durationSeconds: 1, warmupSeconds: 0 }
   : { sizes: ['small', 'large'] as SizeName[], connections: [10, 50], durationSeconds: 8, warmupSeconds: 1 }
 
-/** Parley runs as `npm start` runs it, Node options included, so its memory is the one an operator sees. */
-function npmStartArgs() {
+/**
+ * Parley runs as `npm start` runs it, its environment settings and Node options included, so its memory is
+ * the one an operator sees.
+ */
+function npmStart() {
   const { scripts } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
     scripts: { start: string }
   }
-  const [command, ...args] = scripts.start.split(/\s+/)
+  const words = scripts.start.split(/\s+/)
+  const settings = words.filter((word, index) => index < words.indexOf('node') && word.includes('='))
+  const [command, ...args] = words.slice(settings.length)
   if (command !== 'node')
     throw new Error(`npm start runs ${command}, not node: the bench cannot start it alike`)
-  return args
+  return { args, env: Object.fromEntries(settings.map((setting) => setting.split('=', 2))) }
 }
 
 const selected = (scenario: Scenario) => flags.only === undefined || scenario.name.includes(flags.only)
@@ -113,13 +118,15 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-bench-data-'))
   const servers: { stop(): Promise<void> }[] = []
   try {
+    const start = npmStart()
     const parley = await startServer({
       name: 'Parley',
-      args: npmStartArgs(),
+      args: start.args,
       cwd: root,
       portVariable: 'PORT',
       healthPath: '/healthz',
       env: {
+        ...start.env,
         NODE_ENV: 'production',
         LOG_LEVEL: 'warn',
         PARLEY_DATA_DIR: dataDir,
