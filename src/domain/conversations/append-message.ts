@@ -25,7 +25,8 @@ export const newMessage = (
 /**
  * The one path by which a message enters a conversation, whoever sends it and from whichever surface: what
  * must happen with every new message (counters, last message, both inboxes, and its realtime events)
- * happens here, in one statement: atomic on its own, or part of the caller's transaction.
+ * happens here, in one statement: atomic on its own, or part of the caller's transaction. Once that has
+ * committed, the caller notifies the message's `eventKeys` (see createNotifier).
  */
 export async function appendMessage(tx: Db, message: NewMessage): Promise<AppendedMessage> {
   const appended = await messagesRepository.append(tx, message)
