@@ -28,11 +28,22 @@ type Json<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Js
 /** The conversation as PostgreSQL builds it (see VIEW); `toView` makes it the domain's. */
 type ViewJson = Json<Omit<ConversationView, 'viewerState'>>
 type MessageJson = Json<MessageView>
+/** A page of messages as PostgreSQL builds it (see messagesPage): each author once, beside the messages. */
+type MessagesPageJson = {
+  messages: (Json<Omit<MessageView, 'senderUser' | 'senderSeller'>> & {
+    senderUserId: number | null
+    senderSellerId: number | null
+  })[]
+  users: Json<UserSummary>[] | null
+  sellers: { id: number; name: string }[] | null
+}
 
-const userOf = (id: string) => `(select json_build_object('id', u.id, 'email', u.email,
+/** A user's summary, from `users` under the alias `u`. */
+const USER = `json_build_object('id', u.id, 'email', u.email,
   'firstName', u.first_name, 'lastName', u.last_name, 'phone', u.phone, 'gender', u.gender,
-  'displayName', u.display_name, 'avatarUrl', u.avatar_url, 'cityId', u.city_id, 'createdAt', u.created_at)
-  from users u where u.id = ${id})`
+  'displayName', u.display_name, 'avatarUrl', u.avatar_url, 'cityId', u.city_id, 'createdAt', u.created_at)`
+
+const userOf = (id: string) => `(select ${USER} from users u where u.id = ${id})`
 
 // Numerics go out as text: a JSON number would lose their scale ("2500.00" -> 2500).
 const productOf = (alias: string) => `json_build_object('id', ${alias}.id, 'name', ${alias}.name,
@@ -41,9 +52,12 @@ const productOf = (alias: string) => `json_build_object('id', ${alias}.id, 'name
   'locationId', ${alias}.location_id,
   'seller', (select json_build_object('id', ps.id, 'name', ps.name) from sellers ps where ps.id = ${alias}.seller_id))`
 
+/** A message's own fields, from `messages` under the alias `m`, as `json_build_object` arguments. */
+const MESSAGE_FIELDS = `'id', m.id, 'conversationId', m.conversation_id, 'side', m.side,
+  'sideSeq', m.side_seq, 'userType', m.user_type, 'text', m.text, 'image', m.image, 'createdAt', m.created_at`
+
 /** A message with its author, from `messages` under the alias `m`. */
-const MESSAGE = `json_build_object('id', m.id, 'conversationId', m.conversation_id, 'side', m.side,
-  'sideSeq', m.side_seq, 'userType', m.user_type, 'text', m.text, 'image', m.image, 'createdAt', m.created_at,
+const MESSAGE = `json_build_object(${MESSAGE_FIELDS},
   'senderUser', ${userOf('m.sender_user_id')},
   'senderSeller', (select json_build_object('id', ss.id, 'name', ss.name) from sellers ss where ss.id = m.sender_seller_id))`
 
@@ -86,16 +100,22 @@ const VIEW = sql.raw(`json_build_object(
 export type MessagesDirection = 'older' | 'newer'
 
 /**
- * A page of a conversation's messages as one JSON array, oldest first: the newest `limit` before the
- * placeholder `beforeId`, or the oldest `limit` after `afterId`; an index range on (conversation, id),
- * whatever the history's length.
+ * A page of a conversation's messages, oldest first: the newest `limit` before the placeholder `beforeId`,
+ * or the oldest `limit` after `afterId`; an index range on (conversation, id), whatever the history's length.
+ * Its authors come once each beside the messages, not once per message: a page has two or three of them,
+ * and looking one up per message was most of the page's cost in PostgreSQL.
  */
 export const messagesPage = (conversationId: SQL, direction: MessagesDirection) => {
   const range =
     direction === 'older'
       ? sql`id < ${sql.placeholder('beforeId')}::bigint order by id desc`
       : sql`id > ${sql.placeholder('afterId')}::bigint order by id`
-  return sql<MessageJson[]>`(select coalesce(json_agg(${sql.raw(MESSAGE)} order by m.id), '[]')
+  return sql<MessagesPageJson>`(select json_build_object(
+      'messages', coalesce(json_agg(json_build_object(${sql.raw(MESSAGE_FIELDS)},
+        'senderUserId', m.sender_user_id, 'senderSellerId', m.sender_seller_id) order by m.id), '[]'),
+      'users', (select json_agg(${sql.raw(USER)}) from users u where u.id = any(array_agg(m.sender_user_id))),
+      'sellers', (select json_agg(json_build_object('id', s.id, 'name', s.name)) from sellers s
+        where s.id = any(array_agg(m.sender_seller_id))))
     from (select * from messages where conversation_id = ${conversationId} and ${range}
       limit ${sql.placeholder('limit')}::bigint) m)`
 }
@@ -155,11 +175,23 @@ const toItem = (item: Json<ConversationItem>): ConversationItem =>
     ? { type: 'product', product: toProduct(item.product) }
     : { ...item, product: toProduct(item.product) }
 
-export const toMessage = (message: MessageJson): MessageView => ({
+const toMessage = (message: MessageJson): MessageView => ({
   ...message,
   createdAt: dateOf(message.createdAt),
   senderUser: message.senderUser && toUser(message.senderUser),
 })
+
+/** A page's messages as the domain's, each with its author from those the page brought once each. */
+export function toMessages(page: MessagesPageJson): MessageView[] {
+  const users = new Map(page.users?.map((user) => [user.id, toUser(user)]))
+  const sellers = new Map(page.sellers?.map((seller) => [seller.id, seller]))
+  return page.messages.map(({ senderUserId, senderSellerId, ...message }) => ({
+    ...message,
+    createdAt: dateOf(message.createdAt),
+    senderUser: (senderUserId !== null && users.get(senderUserId)) || null,
+    senderSeller: (senderSellerId !== null && sellers.get(senderSellerId)) || null,
+  }))
+}
 
 export function toView(view: ViewJson): ConversationView {
   return {

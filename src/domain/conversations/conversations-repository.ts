@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { conversationParties, conversations, sellerMembers } from '../../db/schema/index.ts'
 import type { Party } from '../events/party.ts'
-import { pageBounds, selectViews, toMessage, toView, viewWithMessagesQuery } from './conversation-views.ts'
+import { pageBounds, selectViews, toMessages, toView, viewWithMessagesQuery } from './conversation-views.ts'
 import { personalViewsRepository } from './personal-views-repository.ts'
 import type { ConversationType, ConversationView, ItemType, MessageView, Page } from './types.ts'
 
@@ -147,7 +147,7 @@ export const conversationsRepository = {
         .prepare(name),
     )
     const [row] = await query.execute({ companyId: company, id, ...values })
-    return row && { view: toView(row.view), messages: row.messages.map(toMessage) }
+    return row && { view: toView(row.view), messages: toMessages(row.messages) }
   },
 
   /** A page of the user's personal inbox, newest activity first, with its size. */

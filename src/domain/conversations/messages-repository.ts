@@ -4,7 +4,7 @@ import { prepared } from '../../db/prepared.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
 import type { PartyType } from '../events/party.ts'
 import { messageEventTemplates } from './conversation-events.ts'
-import { messagesPage, pageBounds, toMessage } from './conversation-views.ts'
+import { messagesPage, pageBounds, toMessages } from './conversation-views.ts'
 import type { MessageView, Side } from './types.ts'
 
 export type NewMessage = {
@@ -184,6 +184,6 @@ export const messagesRepository = {
         .prepare(name),
     )
     const [row] = await query.execute({ conversationId, ...values })
-    return (row?.messages ?? []).map(toMessage)
+    return row ? toMessages(row.messages) : []
   },
 }

@@ -6,7 +6,7 @@ import {
   byActivity,
   pageBounds,
   personalAccess,
-  toMessage,
+  toMessages,
   toView,
   viewQuery,
   viewWithMessagesQuery,
@@ -80,7 +80,7 @@ export const personalViewsRepository = {
       viewWithMessagesQuery(db, direction).where(personalConversation).prepare(name),
     )
     const [row] = await query.execute({ companyId: company, id, userId: user, ...values })
-    return row && { view: toView(row.view), messages: row.messages.map(toMessage) }
+    return row && { view: toView(row.view), messages: toMessages(row.messages) }
   },
 
   /**
