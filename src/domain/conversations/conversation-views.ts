@@ -1,6 +1,7 @@
 import { eq, or, type Placeholder, type SQL, sql } from 'drizzle-orm'
+import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
-import { conversations, sellerMembers } from '../../db/schema/index.ts'
+import { conversations, messages, sellerMembers } from '../../db/schema/index.ts'
 import type {
   ConversationItem,
   ConversationView,
@@ -13,10 +14,13 @@ import type {
 /*
  * The one query shape that reads conversations for display: the conversation with its customer, seller,
  * item, last message and both parties' read state, built by PostgreSQL as one JSON value per conversation.
- * Each related row is a scalar subquery on its primary key, so a page costs the same however long its
+ * Each related row is a scalar subquery or join on its primary key, so a page costs the same however long its
  * conversations' histories are, and a missing row is simply null. One JSON column instead of ~80 plain ones
  * spares Drizzle's per-field mapping (about 15% of a request's CPU on a page), and subqueries instead of an
  * 11-way join spare the planner its join-order search (planning took 1-2 ms, several times the execution).
+ *
+ * People are read once per page, not once per row (see viewPageQuery): a customer's inbox shows the same
+ * customer on every row and two or three sellers, and looking them up per row was a third of its cost.
  *
  * Column references are spelled out as `conversations.<column>`: in a select from one table Drizzle leaves
  * its own column references unqualified, which inside a subquery would name the subquery's columns.
@@ -25,25 +29,40 @@ import type {
 /** A domain type as it arrives in a JSON column: its dates are ISO 8601 strings. */
 type Json<T> = T extends Date ? string : T extends object ? { [K in keyof T]: Json<T[K]> } : T
 
-/** The conversation as PostgreSQL builds it (see VIEW); `toView` makes it the domain's. */
-type ViewJson = Json<Omit<ConversationView, 'viewerState'>>
-type MessageJson = Json<MessageView>
-/** A page of messages as PostgreSQL builds it (see messagesPage): each author once, beside the messages. */
-type MessagesPageJson = {
-  messages: (Json<Omit<MessageView, 'senderUser' | 'senderSeller'>> & {
-    senderUserId: number | null
-    senderSellerId: number | null
-  })[]
-  users: Json<UserSummary>[] | null
-  sellers: { id: number; name: string }[] | null
+/** A message as PostgreSQL builds it: its authors as ids, read once each by the page it is on. */
+type MessageJson = Json<Omit<MessageView, 'senderUser' | 'senderSeller'>> & {
+  senderUserId: number | null
+  senderSellerId: number | null
 }
+
+/** The conversation as PostgreSQL builds it (see VIEW): its people as ids, read once each by its page. */
+type ViewJson = Json<Omit<ConversationView, 'viewerState' | 'customer' | 'seller' | 'lastMessage'>> & {
+  customerId: number
+  sellerId: number | null
+  lastMessage: MessageJson | null
+}
+
+/** The people a page shows, each once. */
+type PeopleJson = {
+  users: Json<UserSummary>[] | null
+  sellers: Json<SellerSummary>[] | null
+}
+
+/** A page of messages as PostgreSQL builds it (see messagesPage). */
+type MessagesPageJson = PeopleJson & { messages: MessageJson[] }
+
+/** A page of conversations as PostgreSQL builds it (see viewPageQuery); no views when nothing matched. */
+type ViewPageJson = PeopleJson & { views: ViewJson[] | null }
 
 /** A user's summary, from `users` under the alias `u`. */
 const USER = `json_build_object('id', u.id, 'email', u.email,
   'firstName', u.first_name, 'lastName', u.last_name, 'phone', u.phone, 'gender', u.gender,
   'displayName', u.display_name, 'avatarUrl', u.avatar_url, 'cityId', u.city_id, 'createdAt', u.created_at)`
 
-const userOf = (id: string) => `(select ${USER} from users u where u.id = ${id})`
+/** A seller's summary, from `sellers` under the alias `s`. */
+const SELLER = `json_build_object('id', s.id, 'name', s.name, 'avatarUrl', s.avatar_url,
+  'cityId', s.city_id, 'rating', s.rating::text, 'reviewsCount', s.reviews_count,
+  'productsCount', s.products_count, 'createdAt', s.created_at)`
 
 // Numerics go out as text: a JSON number would lose their scale ("2500.00" -> 2500).
 const productOf = (alias: string) => `json_build_object('id', ${alias}.id, 'name', ${alias}.name,
@@ -52,19 +71,23 @@ const productOf = (alias: string) => `json_build_object('id', ${alias}.id, 'name
   'locationId', ${alias}.location_id,
   'seller', (select json_build_object('id', ps.id, 'name', ps.name) from sellers ps where ps.id = ${alias}.seller_id))`
 
-/** A message's own fields, from `messages` under the alias `m`, as `json_build_object` arguments. */
-const MESSAGE_FIELDS = `'id', m.id, 'conversationId', m.conversation_id, 'side', m.side,
-  'sideSeq', m.side_seq, 'userType', m.user_type, 'text', m.text, 'image', m.image, 'createdAt', m.created_at`
+/** A message with its authors' ids, from `messages` under the alias `m`. */
+const MESSAGE = `json_build_object('id', m.id, 'conversationId', m.conversation_id, 'side', m.side,
+  'sideSeq', m.side_seq, 'userType', m.user_type, 'text', m.text, 'image', m.image, 'createdAt', m.created_at,
+  'senderUserId', m.sender_user_id, 'senderSellerId', m.sender_seller_id)`
 
-/** A message with its author, from `messages` under the alias `m`. */
-const MESSAGE = `json_build_object(${MESSAGE_FIELDS},
-  'senderUser', ${userOf('m.sender_user_id')},
-  'senderSeller', (select json_build_object('id', ss.id, 'name', ss.name) from sellers ss where ss.id = m.sender_seller_id))`
+/** The users and sellers whose ids the rows `rows` (SQL aggregated over them) name, each once. */
+const people = (userIds: string, sellerIds: string) => `'users', (select json_agg(${USER}) from users u
+    where u.id = any(${userIds})),
+  'sellers', (select json_agg(${SELLER}) from sellers s where s.id = any(${sellerIds}))`
 
 const stateOf = (partyTypes: string) => `(select json_build_object('partyType', cp.party_type,
   'partyId', cp.party_id, 'lastDeliveredMessageId', cp.last_delivered_message_id,
   'lastReadMessageId', cp.last_read_message_id, 'unreadCount', cp.unread_count)
   from conversation_parties cp where cp.conversation_id = conversations.id and cp.party_type in (${partyTypes}))`
+
+/** The last message, joined to each conversation row under the alias `m` (see viewPageQuery). */
+const lastMessage = alias(messages, 'm')
 
 // An order item's conversation shows its item only when the order item, its order and its product all exist.
 const VIEW = sql.raw(`json_build_object(
@@ -77,11 +100,7 @@ const VIEW = sql.raw(`json_build_object(
   'counterpartyMessageCount', conversations.counterparty_message_count,
   'lastMessageAt', conversations.last_message_at, 'createdAt', conversations.created_at,
   'updatedAt', conversations.updated_at,
-  'customer', ${userOf('conversations.customer_id')},
-  'seller', (select json_build_object('id', s.id, 'name', s.name, 'avatarUrl', s.avatar_url,
-    'cityId', s.city_id, 'rating', s.rating::text, 'reviewsCount', s.reviews_count,
-    'productsCount', s.products_count, 'createdAt', s.created_at)
-    from sellers s where s.id = conversations.seller_id),
+  'customerId', conversations.customer_id, 'sellerId', conversations.seller_id,
   'item', case conversations.item_type
     when 'product' then (select json_build_object('type', 'product', 'product', ${productOf('p')})
       from products p where p.id = conversations.item_id)
@@ -92,7 +111,7 @@ const VIEW = sql.raw(`json_build_object(
         'product', ${productOf('p')})
       from order_items oi join orders o on o.id = oi.order_id join products p on p.id = oi.product_id
       where oi.id = conversations.item_id) end,
-  'lastMessage', (select ${MESSAGE} from messages m where m.id = conversations.last_message_id),
+  'lastMessage', case when m.id is null then null else ${MESSAGE} end,
   'customerState', ${stateOf(`'customer'`)},
   'counterpartyState', ${stateOf(`'seller', 'staff'`)})`)
 
@@ -111,11 +130,8 @@ export const messagesPage = (conversationId: SQL, direction: MessagesDirection) 
       ? sql`id < ${sql.placeholder('beforeId')}::bigint order by id desc`
       : sql`id > ${sql.placeholder('afterId')}::bigint order by id`
   return sql<MessagesPageJson>`(select json_build_object(
-      'messages', coalesce(json_agg(json_build_object(${sql.raw(MESSAGE_FIELDS)},
-        'senderUserId', m.sender_user_id, 'senderSellerId', m.sender_seller_id) order by m.id), '[]'),
-      'users', (select json_agg(${sql.raw(USER)}) from users u where u.id = any(array_agg(m.sender_user_id))),
-      'sellers', (select json_agg(json_build_object('id', s.id, 'name', s.name)) from sellers s
-        where s.id = any(array_agg(m.sender_seller_id))))
+      'messages', coalesce(json_agg(${sql.raw(MESSAGE)} order by m.id), '[]'),
+      ${sql.raw(people('array_agg(m.sender_user_id)', 'array_agg(m.sender_seller_id)'))})
     from (select * from messages where conversation_id = ${conversationId} and ${range}
       limit ${sql.placeholder('limit')}::bigint) m)`
 }
@@ -137,23 +153,64 @@ export const personalAccess = (userId: number | Placeholder): SQL | undefined =>
     sql`${conversations.sellerId} in (select ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId})`,
   )
 
-/** The view's select, with whatever else rides along on each conversation's row. */
-export const viewQuery = <Extra extends Record<string, SQL>>(db: Db, extra: Extra = {} as Extra) =>
-  db.select({ view: sql<ViewJson>`${VIEW}`, ...extra }).from(conversations)
-
-/** The view's select with a page of the conversation's messages (see messagesPage). */
-export const viewWithMessagesQuery = (db: Db, direction: MessagesDirection) =>
-  viewQuery(db, { messages: messagesPage(sql.raw('conversations.id'), direction) })
-
 /** Newest activity first, the order every list of views is shown in. */
-export const byActivity = [sql`${conversations.lastMessageAt} desc`, sql`${conversations.id} desc`]
+const BY_ACTIVITY = 'conversations.last_message_at desc, conversations.id desc'
+
+/**
+ * The views of the conversations `where` selects, newest activity first, as one page with the people they
+ * show read once each, and with the first row's value of each `extra` (the same on every row, or the only
+ * row's). Each row names its customer, seller and last message's authors; the page reads them in one go.
+ */
+export const viewPageQuery = <Extra extends Record<string, SQL>>(
+  db: Db,
+  where: SQL | undefined,
+  extra: Extra = {} as Extra,
+) => {
+  const rows = db
+    .select({
+      view: sql<ViewJson>`${VIEW}`.as('view'),
+      rank: sql<number>`row_number() over (order by ${sql.raw(BY_ACTIVITY)})`.as('rank'),
+      customerId: sql<number>`conversations.customer_id`.as('customer_id'),
+      sellerId: sql<number>`conversations.seller_id`.as('seller_id'),
+      senderUserId: sql<number>`m.sender_user_id`.as('sender_user_id'),
+      senderSellerId: sql<number>`m.sender_seller_id`.as('sender_seller_id'),
+      ...Object.fromEntries(Object.entries(extra).map(([name, value]) => [name, value.as(name)])),
+    })
+    .from(conversations)
+    .leftJoin(lastMessage, eq(lastMessage.id, conversations.lastMessageId))
+    .where(where)
+    .as('v')
+  const firstOf = Object.fromEntries(
+    Object.keys(extra).map((name) => [
+      name,
+      sql`(array_agg(${sql.identifier('v')}.${sql.identifier(name)}))[1]`,
+    ]),
+  ) as { [K in keyof Extra]: SQL<(Extra[K] extends SQL<infer T> ? T : never) | null> }
+  return db
+    .select({
+      page: sql<ViewPageJson>`json_build_object('views', json_agg(v.view order by v.rank),
+        ${sql.raw(people('array_agg(v.customer_id) || array_agg(v.sender_user_id)', 'array_agg(v.seller_id) || array_agg(v.sender_seller_id)'))})`,
+      ...firstOf,
+    })
+    .from(rows)
+}
+
+/** A page's views and a page of the (only) conversation's messages (see messagesPage). */
+export const viewWithMessagesQuery = (db: Db, where: SQL | undefined, direction: MessagesDirection) =>
+  viewPageQuery(db, where, { messages: messagesPage(sql.raw('conversations.id'), direction) })
+
+/** A viewWithMessagesQuery's row as the domain's; undefined when no conversation matched. */
+export function toViewWithMessages(
+  row: { page: ViewPageJson; messages: MessagesPageJson | null } | undefined,
+) {
+  const [view] = row ? toViews(row.page) : []
+  return view && row?.messages ? { view, messages: toMessages(row.messages) } : undefined
+}
 
 /** The views matching `where`, newest activity first. */
 export async function selectViews(db: Db, where: SQL | undefined): Promise<ConversationView[]> {
-  const rows = await viewQuery(db)
-    .where(where)
-    .orderBy(...byActivity)
-  return rows.map((row) => toView(row.view))
+  const [row] = await viewPageQuery(db, where)
+  return row ? toViews(row.page) : []
 }
 
 const dateOf = (iso: string) => new Date(iso)
@@ -175,35 +232,50 @@ const toItem = (item: Json<ConversationItem>): ConversationItem =>
     ? { type: 'product', product: toProduct(item.product) }
     : { ...item, product: toProduct(item.product) }
 
-const toMessage = (message: MessageJson): MessageView => ({
-  ...message,
-  createdAt: dateOf(message.createdAt),
-  senderUser: message.senderUser && toUser(message.senderUser),
+/** The people a page brought, by id. */
+const peopleOf = (page: PeopleJson) => ({
+  users: new Map(page.users?.map((user) => [user.id, toUser(user)])),
+  sellers: new Map(page.sellers?.map((seller) => [seller.id, toSeller(seller)])),
 })
 
-/** A page's messages as the domain's, each with its author from those the page brought once each. */
-export function toMessages(page: MessagesPageJson): MessageView[] {
-  const users = new Map(page.users?.map((user) => [user.id, toUser(user)]))
-  const sellers = new Map(page.sellers?.map((seller) => [seller.id, seller]))
-  return page.messages.map(({ senderUserId, senderSellerId, ...message }) => ({
+type People = ReturnType<typeof peopleOf>
+
+const toMessage = (
+  { senderUserId, senderSellerId, ...message }: MessageJson,
+  people: People,
+): MessageView => {
+  const seller = senderSellerId === null ? undefined : people.sellers.get(senderSellerId)
+  return {
     ...message,
     createdAt: dateOf(message.createdAt),
-    senderUser: (senderUserId !== null && users.get(senderUserId)) || null,
-    senderSeller: (senderSellerId !== null && sellers.get(senderSellerId)) || null,
-  }))
+    senderUser: (senderUserId !== null && people.users.get(senderUserId)) || null,
+    senderSeller: seller ? { id: seller.id, name: seller.name } : null,
+  }
 }
 
-export function toView(view: ViewJson): ConversationView {
-  return {
-    ...view,
-    deletedAt: view.deletedAt === null ? null : dateOf(view.deletedAt),
-    lastMessageAt: dateOf(view.lastMessageAt),
-    createdAt: dateOf(view.createdAt),
-    updatedAt: dateOf(view.updatedAt),
-    customer: toUser(view.customer),
-    seller: view.seller && toSeller(view.seller),
-    item: view.item && toItem(view.item),
-    lastMessage: view.lastMessage && toMessage(view.lastMessage),
-    viewerState: null,
-  }
+/** A page's messages as the domain's, each with its authors. */
+export function toMessages(page: MessagesPageJson): MessageView[] {
+  const people = peopleOf(page)
+  return page.messages.map((message) => toMessage(message, people))
+}
+
+/** A page's views as the domain's, each with its people. */
+export function toViews(page: ViewPageJson): ConversationView[] {
+  const people = peopleOf(page)
+  return (page.views ?? []).map(({ customerId, sellerId, ...view }) => {
+    const customer = people.users.get(customerId)
+    if (!customer) throw new Error(`conversation ${view.id} has no customer ${customerId}`)
+    return {
+      ...view,
+      deletedAt: view.deletedAt === null ? null : dateOf(view.deletedAt),
+      lastMessageAt: dateOf(view.lastMessageAt),
+      createdAt: dateOf(view.createdAt),
+      updatedAt: dateOf(view.updatedAt),
+      customer,
+      seller: (sellerId !== null && people.sellers.get(sellerId)) || null,
+      item: view.item && toItem(view.item),
+      lastMessage: view.lastMessage && toMessage(view.lastMessage, people),
+      viewerState: null,
+    }
+  })
 }

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { conversationParties, conversations, sellerMembers } from '../../db/schema/index.ts'
 import type { Party } from '../events/party.ts'
-import { pageBounds, selectViews, toMessages, toView, viewWithMessagesQuery } from './conversation-views.ts'
+import { pageBounds, selectViews, toViewWithMessages, viewWithMessagesQuery } from './conversation-views.ts'
 import { personalViewsRepository } from './personal-views-repository.ts'
 import type { ConversationType, ConversationView, ItemType, MessageView, Page } from './types.ts'
 
@@ -142,12 +142,13 @@ export const conversationsRepository = {
     const { direction, values } = pageBounds(page)
     const name = `company_view_messages_${direction}`
     const query = prepared(db, name, (db) =>
-      viewWithMessagesQuery(db, direction)
-        .where(and(visible(sql.placeholder('companyId')), eq(conversations.id, sql.placeholder('id'))))
-        .prepare(name),
+      viewWithMessagesQuery(
+        db,
+        and(visible(sql.placeholder('companyId')), eq(conversations.id, sql.placeholder('id'))),
+        direction,
+      ).prepare(name),
     )
-    const [row] = await query.execute({ companyId: company, id, ...values })
-    return row && { view: toView(row.view), messages: toMessages(row.messages) }
+    return toViewWithMessages((await query.execute({ companyId: company, id, ...values }))[0])
   },
 
   /** A page of the user's personal inbox, newest activity first, with its size. */

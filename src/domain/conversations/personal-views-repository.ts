@@ -3,12 +3,11 @@ import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { conversations } from '../../db/schema/index.ts'
 import {
-  byActivity,
   pageBounds,
   personalAccess,
-  toMessages,
-  toView,
-  viewQuery,
+  toViews,
+  toViewWithMessages,
+  viewPageQuery,
   viewWithMessagesQuery,
 } from './conversation-views.ts'
 import type { ConversationView, MessageView, Page } from './types.ts'
@@ -60,10 +59,10 @@ export const personalViewsRepository = {
   /** One conversation as a party sees it; undefined when the user takes no part in it. */
   async find(db: Db, company: number, id: number, user: number): Promise<ConversationView | undefined> {
     const query = prepared(db, 'personal_view', (db) =>
-      viewQuery(db).where(personalConversation).prepare('personal_view'),
+      viewPageQuery(db, personalConversation).prepare('personal_view'),
     )
     const [row] = await query.execute({ companyId: company, id, userId: user })
-    return row && toView(row.view)
+    return row && toViews(row.page)[0]
   },
 
   /** One conversation as a party sees it with a page of its messages, in one statement (see messagesPage). */
@@ -77,10 +76,9 @@ export const personalViewsRepository = {
     const { direction, values } = pageBounds(page)
     const name = `personal_view_messages_${direction}`
     const query = prepared(db, name, (db) =>
-      viewWithMessagesQuery(db, direction).where(personalConversation).prepare(name),
+      viewWithMessagesQuery(db, personalConversation, direction).prepare(name),
     )
-    const [row] = await query.execute({ companyId: company, id, userId: user, ...values })
-    return row && { view: toView(row.view), messages: toMessages(row.messages) }
+    return toViewWithMessages((await query.execute({ companyId: company, id, userId: user, ...values }))[0])
   },
 
   /**
@@ -94,18 +92,22 @@ export const personalViewsRepository = {
     page: Page,
   ): Promise<{ views: ConversationView[]; total: number }> {
     const query = prepared(db, 'personal_inbox', (db) =>
-      viewQuery(db, { total: inboxTotal })
-        .where(inboxPageIds)
-        .orderBy(...byActivity)
-        .prepare('personal_inbox'),
+      viewPageQuery(db, inboxPageIds, { total: inboxTotal }).prepare('personal_inbox'),
     )
     const { limit, offset } = page
-    const rows = await query.execute({ companyId: company, userId: user, limit, offset, end: offset + limit })
+    const [row] = await query.execute({
+      companyId: company,
+      userId: user,
+      limit,
+      offset,
+      end: offset + limit,
+    })
+    const views = row ? toViews(row.page) : []
     const total =
-      rows.length > 0 || offset === 0
-        ? Number(rows[0]?.total ?? 0)
+      views.length > 0 || offset === 0
+        ? Number(row?.total ?? 0)
         : await personalViewsRepository.count(db, company, user)
-    return { views: rows.map((row) => toView(row.view)), total }
+    return { views, total }
   },
 
   /** How many party rows the inbox holds. */
