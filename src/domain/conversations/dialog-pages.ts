@@ -35,12 +35,14 @@ const totalUnread = sql`(select coalesce(sum(cp.unread_count), 0)::int
 /**
  * The page's positions: each party's next rows after the cursor, merged, then cut to the page. The order
  * names the index's own NULLS LAST, or PostgreSQL would sort every row of the party instead of walking it.
+ * Each row's conversation is checked by a scalar subquery, which PostgreSQL cannot turn into a join: as a
+ * join it was planned as a hash of every conversation, and the walk read all of a seller's rows, not a page.
  */
 const pagePositions = sql`(select p.conversation_id, p.last_message_at from ${partiesOfUser}
   cross join lateral (
     select cp.conversation_id, cp.last_message_at from conversation_parties cp
-    join conversations c on c.id = cp.conversation_id and ${isDialog}
     where cp.party_type = parties.party_type and cp.party_id = parties.party_id
+      and (select ${isDialog} from conversations c where c.id = cp.conversation_id)
       and (cp.last_message_at, cp.conversation_id)
         < (${sql.placeholder('afterAt')}::timestamptz, ${sql.placeholder('afterId')}::bigint)
     order by cp.last_message_at desc nulls last, cp.conversation_id desc nulls last

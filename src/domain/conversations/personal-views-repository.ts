@@ -23,20 +23,22 @@ const userId = sql.placeholder('userId')
 const partiesOfUser = sql`(select 'customer'::text as party_type, ${userId}::bigint as party_id
   union all select 'seller', sm.seller_id from seller_members sm where sm.user_id = ${userId}) parties`
 
-const visibleParty = sql`join conversations c on c.id = cp.conversation_id
-  and c.company_id = ${companyId}::bigint and not c.deleted`
+/** Conversation `c` is one the inbox shows: the company's, not deleted. */
+const isVisible = sql`c.company_id = ${companyId}::bigint and not c.deleted`
 
 /**
  * The page's conversation ids: each party's newest `end` rows, merged, then the page cut from them, so a
  * page costs the same however many conversations the user has. `= any(array(…))` makes the ids one value
  * computed first, then fetched by primary key; an `in (subquery)` was planned as a hash join over the view.
  * The per-party order is spelled as the index's (NULLS LAST; the column is never null), or each party's rows
- * would all be sorted instead of walked.
+ * would all be sorted instead of walked; and each row's conversation is checked by a scalar subquery, which
+ * cannot become a join that reads every row of a party (see dialog-pages.ts).
  */
 const inboxPageIds = sql`${conversations.id} = any(array(
   select p.conversation_id from ${partiesOfUser} cross join lateral (
-    select cp.conversation_id, cp.last_message_at from conversation_parties cp ${visibleParty}
+    select cp.conversation_id, cp.last_message_at from conversation_parties cp
     where cp.party_type = parties.party_type and cp.party_id = parties.party_id
+      and (select ${isVisible} from conversations c where c.id = cp.conversation_id)
     order by cp.last_message_at desc nulls last, cp.conversation_id desc nulls last
     limit ${sql.placeholder('end')}::bigint
   ) p
@@ -45,7 +47,8 @@ const inboxPageIds = sql`${conversations.id} = any(array(
 
 /** The inbox's size: a count over the same per-party index ranges. */
 const inboxTotal = sql<number>`(select count(*)::int from ${partiesOfUser} join conversation_parties cp
-  on cp.party_type = parties.party_type and cp.party_id = parties.party_id ${visibleParty})`
+  on cp.party_type = parties.party_type and cp.party_id = parties.party_id
+  join conversations c on c.id = cp.conversation_id and ${isVisible})`
 
 /** A conversation the user takes part in, by the placeholder `id`. */
 const personalConversation = and(
