@@ -1,5 +1,6 @@
 import { type Static, Type } from 'typebox'
 import { contactLimits } from '../../domain/contacts/contact-fields.ts'
+import { nullable } from '../http/nullable.ts'
 import { PageQuery } from './pagination.ts'
 
 const text = (max: number | undefined, description: string) =>
@@ -30,8 +31,6 @@ export const ReplaceContactBody = Type.Object({ subject, ...contactText, viewed 
 export type ContactBody = Partial<Static<typeof UpdateContactBody>>
 
 const dateTime = (description: string) => Type.String({ format: 'date-time', description })
-const nullable = <T extends Parameters<typeof Type.Union>[0][number]>(schema: T) =>
-  Type.Union([schema, Type.Null()])
 
 const EmailDelivery = Type.Object({
   id: Type.Integer(),

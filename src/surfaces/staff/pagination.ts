@@ -1,6 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { type TSchema, Type } from 'typebox'
 import { DomainError } from '../../domain/errors.ts'
+import { nullable } from '../http/nullable.ts'
 
 const DEFAULT_PAGE_SIZE = 20
 const MAX_PAGE_SIZE = 100
@@ -18,8 +19,8 @@ export const PageQuery = {
 export const Page = <T extends TSchema>(item: T) =>
   Type.Object({
     count: Type.Integer(),
-    next: Type.Union([Type.String({ format: 'uri' }), Type.Null()]),
-    previous: Type.Union([Type.String({ format: 'uri' }), Type.Null()]),
+    next: nullable(Type.String({ format: 'uri' })),
+    previous: nullable(Type.String({ format: 'uri' })),
     results: Type.Array(item),
   })
 

@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { SettingView } from '../../domain/settings/settings-service.ts'
+import { nullable } from '../http/nullable.ts'
 import { ErrorResponse } from '../storefront/schemas.ts'
 
 const Setting = Type.Object({
@@ -10,7 +11,7 @@ const Setting = Type.Object({
   default: Type.Unknown(),
   is_default: Type.Boolean(),
   description: Type.String(),
-  updated_at: Type.Union([Type.String({ format: 'date-time' }), Type.Null()]),
+  updated_at: nullable(Type.String({ format: 'date-time' })),
 })
 
 const KeyParams = Type.Object({ key: Type.String() })

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { nullable } from '../http/nullable.ts'
 
 export const DetailResponse = Type.Object({ detail: Type.String() })
 
@@ -21,7 +22,7 @@ export const StorefrontUser = Type.Object({
   first_name: Type.String(),
   last_name: Type.String(),
   phone: Type.String(),
-  gender: Type.Union([EnumValue, Type.Null()]),
+  gender: nullable(EnumValue),
   is_staff: Type.Boolean(),
 })
 

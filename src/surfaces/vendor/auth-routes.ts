@@ -4,6 +4,7 @@ import type { Config } from '../../config.ts'
 import type { User } from '../../domain/accounts/users-repository.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { type CsrfOptions, setCsrfCookie } from '../http/double-submit.ts'
+import { nullable } from '../http/nullable.ts'
 import {
   clearSessionCookies,
   type SessionCookies,
@@ -16,8 +17,8 @@ const VendorUser = Type.Object({
   id: Type.Integer(),
   email: Type.String(),
   display_name: Type.String(),
-  avatar_url: Type.Union([Type.String(), Type.Null()]),
-  city_id: Type.Union([Type.Integer(), Type.Null()]),
+  avatar_url: nullable(Type.String()),
+  city_id: nullable(Type.Integer()),
   created_at: Type.String({ format: 'date-time' }),
 })
 

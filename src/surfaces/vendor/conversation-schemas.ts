@@ -1,7 +1,5 @@
 import { type Static, Type } from 'typebox'
-
-const nullable = <T extends ReturnType<typeof Type.String> | ReturnType<typeof Type.Integer>>(schema: T) =>
-  Type.Union([schema, Type.Null()])
+import { nullable } from '../http/nullable.ts'
 
 export const Profile = Type.Object(
   {
@@ -67,11 +65,11 @@ export const Message = Type.Object({
 export const Conversation = Type.Object({
   id: Type.Integer(),
   product_id: nullable(Type.Integer()),
-  product: Type.Union([Product, Type.Null()], {
+  product: nullable(Product, {
     description: 'The product the dialog is about; null for a dialog started about no product.',
   }),
   participants: Type.Array(Profile, { description: 'Both parties: the buyer first, then the seller.' }),
-  last_message: Type.Union([Message, Type.Null()]),
+  last_message: nullable(Message),
   unread_count: Type.Integer({ description: "The caller's unread messages in this dialog." }),
   created_at: Type.String({ format: 'date-time' }),
   updated_at: Type.String({ format: 'date-time' }),

@@ -1,5 +1,6 @@
 import { Type } from 'typebox'
 import { MESSAGE_IMAGE_MAX_BYTES } from '../../domain/conversations/message-image.ts'
+import { nullable } from '../http/nullable.ts'
 import { Message } from './conversation-schemas.ts'
 
 export const MessageListQuery = Type.Object({
@@ -12,7 +13,7 @@ export const MessageListQuery = Type.Object({
 export const MessageList = Type.Object({
   data: Type.Array(Message, { description: 'Oldest first.' }),
   meta: Type.Object({
-    next_cursor: Type.Union([Type.Integer(), Type.Null()], {
+    next_cursor: nullable(Type.Integer(), {
       description: 'Pass as `cursor` for the page of older messages; null when there are none.',
     }),
   }),
