@@ -47,9 +47,9 @@ export function messageEventTemplates(message: NewMessage) {
 
 /**
  * A receipt for the other party: `message.delivered` or `message.read` once `state`'s party has received or
- * read up to its marks.
+ * read up to its marks. Returns the keys to notify once the transaction commits.
  */
-export async function recordReceipt(
+export function recordReceipt(
   tx: Db,
   receipt: {
     companyId: number
@@ -60,7 +60,7 @@ export async function recordReceipt(
   },
 ) {
   const { state } = receipt
-  await eventsRepository.record(tx, receipt.companyId, [receipt.other], `message.${receipt.kind}`, {
+  return eventsRepository.record(tx, receipt.companyId, [receipt.other], `message.${receipt.kind}`, {
     conversationId: receipt.conversationId,
     partyType: state.partyType,
     partyId: state.partyId,
@@ -69,14 +69,23 @@ export async function recordReceipt(
   })
 }
 
-/** `conversation.updated` for both parties when the conversation is archived or brought back. */
-export async function recordArchived(
+/**
+ * `conversation.updated` for both parties when the conversation is archived or brought back. Returns the
+ * keys to notify once the transaction commits.
+ */
+export function recordArchived(
   tx: Db,
   conversation: { id: number; companyId: number; customerId: number; sellerId: number | null },
   archived: boolean,
 ) {
-  await eventsRepository.record(tx, conversation.companyId, partiesOf(conversation), 'conversation.updated', {
-    conversationId: conversation.id,
-    archived,
-  })
+  return eventsRepository.record(
+    tx,
+    conversation.companyId,
+    partiesOf(conversation),
+    'conversation.updated',
+    {
+      conversationId: conversation.id,
+      archived,
+    },
+  )
 }

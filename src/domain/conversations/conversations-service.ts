@@ -2,7 +2,7 @@ import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
 import { DomainError, messages, notFound } from '../errors.ts'
-import { EVENTS_CHANNEL } from '../events/events-repository.ts'
+import { announceEvents } from '../events/events-repository.ts'
 import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { appendMessage, newMessage } from './append-message.ts'
@@ -59,10 +59,8 @@ const withViewerState = (view: ConversationView, principal: Principal, perspecti
  * products and order items. Each operation checks access before any work and writes in one transaction.
  */
 export function createConversationsService(db: Db, notifier: Notifier) {
-  /** Tells the parties of an appended message about its events, once the write around it has committed. */
-  const announce = (message: AppendedMessage | undefined) => {
-    if (message) notifier.notify(EVENTS_CHANNEL, message.eventKeys)
-  }
+  /** Tells the parties of a write about its events, once the write has committed. */
+  const announce = (written: { eventKeys: string } | undefined) => announceEvents(notifier, written)
 
   const append = (
     tx: Db,
@@ -274,7 +272,9 @@ export function createConversationsService(db: Db, notifier: Notifier) {
       perspective: Perspective = 'personal',
     ): Promise<ReadState | undefined> {
       const party = await partyIn(principal, conversationId, perspective)
-      return db.transaction((tx) => markDelivered(tx, conversationId, party, upToId))
+      const moved = await db.transaction((tx) => markDelivered(tx, conversationId, party, upToId))
+      announce(moved)
+      return moved?.state
     },
 
     /** Records that the viewer's party has read messages up to `upToId` (default: the newest). */
@@ -285,17 +285,20 @@ export function createConversationsService(db: Db, notifier: Notifier) {
       perspective: Perspective = 'personal',
     ): Promise<ReadState | undefined> {
       const party = await partyIn(principal, conversationId, perspective)
-      return db.transaction((tx) => markRead(tx, conversationId, party, upToId))
+      const moved = await db.transaction((tx) => markRead(tx, conversationId, party, upToId))
+      announce(moved)
+      return moved?.state
     },
 
     async setArchived(principal: Principal, conversationId: number, archived: boolean) {
       requireStaff(principal)
-      await db.transaction(async (tx) => {
+      const eventKeys = await db.transaction(async (tx) => {
         const { companyId } = principal
         const changed = await conversationsRepository.setArchived(tx, companyId, conversationId, archived)
         if (!changed) throw notFound()
-        await recordArchived(tx, changed, archived)
+        return recordArchived(tx, changed, archived)
       })
+      announce({ eventKeys })
     },
 
     /** Hides a conversation from every party and surface; the shop's staff can still list it as deleted. */

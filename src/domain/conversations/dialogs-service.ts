@@ -4,7 +4,7 @@ import type { StoredAttachment } from '../../db/schema/contacts.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import type { Upload } from '../contacts/attachment-check.ts'
 import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
-import { EVENTS_CHANNEL } from '../events/events-repository.ts'
+import { announceEvents } from '../events/events-repository.ts'
 import type { Party } from '../events/party.ts'
 import type { Principal } from '../principal.ts'
 import { appendMessage } from './append-message.ts'
@@ -128,7 +128,8 @@ export function createDialogsService(deps: {
       if (mine && received > mine.lastDeliveredMessageId) {
         const party: Party = { partyType: mine.partyType, partyId: mine.partyId }
         const moved = await db.transaction((tx) => markDelivered(tx, id, party, received))
-        if (moved) states[mySide] = moved
+        announceEvents(notifier, moved)
+        if (moved) states[mySide] = moved.state
       }
       return {
         messages: list.map((message) =>
@@ -171,7 +172,7 @@ export function createDialogsService(deps: {
         text,
         image,
       })
-      notifier.notify(EVENTS_CHANNEL, appended.eventKeys)
+      announceEvents(notifier, appended)
       return {
         id: appended.id,
         conversationId: id,
@@ -194,7 +195,7 @@ export function createDialogsService(deps: {
       if (read.outcome === 'not_in_dialog') {
         throw new DomainError('validation', 'Invalid input.', { messageId: [dialogMessages.notInDialog] })
       }
-      if (read.eventKeys) notifier.notify(EVENTS_CHANNEL, read.eventKeys)
+      announceEvents(notifier, read)
       return read.state
     },
 

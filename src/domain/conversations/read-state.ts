@@ -9,17 +9,20 @@ import {
 } from './read-state-repository.ts'
 import type { ReadState } from './types.ts'
 
+/** A party's moved read state, and the keys its receipt event is to be announced to once committed. */
+export type Receipted = { state: ReadState; eventKeys: string }
+
 /**
  * The one path by which a party's receipts move: what must follow a delivery or a read (its receipt event
- * for the other party) happens here, in the caller's transaction. Each returns the party's new state, or
- * undefined when nothing moved; markDialogRead answers with the state either way.
+ * for the other party) happens here, in the caller's transaction. Each returns the party's new state with
+ * its receipt's keys, or undefined when nothing moved; markDialogRead answers with the state either way.
  */
 export async function markDelivered(
   tx: Db,
   conversationId: number,
   party: Party,
   upToId: number,
-): Promise<ReadState | undefined> {
+): Promise<Receipted | undefined> {
   const moved = await readStateRepository.markDelivered(tx, conversationId, party, upToId)
   return moved && receipt(tx, conversationId, 'delivered', moved)
 }
@@ -29,14 +32,14 @@ export async function markRead(
   conversationId: number,
   party: Party,
   upToId: number,
-): Promise<ReadState | undefined> {
+): Promise<Receipted | undefined> {
   const moved = await readStateRepository.markRead(tx, conversationId, party, upToId)
   return moved && receipt(tx, conversationId, 'read', moved)
 }
 
 async function receipt(tx: Db, conversationId: number, kind: 'delivered' | 'read', moved: MovedState) {
-  await recordReceipt(tx, { conversationId, kind, ...moved })
-  return moved.state
+  const eventKeys = await recordReceipt(tx, { conversationId, kind, ...moved })
+  return { state: moved.state, eventKeys }
 }
 
 /**

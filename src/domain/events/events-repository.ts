@@ -1,9 +1,15 @@
 import { and, gt, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
+import type { Notifier } from '../../db/notifier.ts'
 import { events } from '../../db/schema/index.ts'
 import { type Party, partyKey } from './party.ts'
 
 export const EVENTS_CHANNEL = 'parley_events'
+
+/** Wakes the streams of the parties a committed write recorded events for (see createNotifier). */
+export function announceEvents(notifier: Notifier, written: { eventKeys: string | null } | undefined) {
+  if (written?.eventKeys) notifier.notify(EVENTS_CHANNEL, written.eventKeys)
+}
 
 export type StoredEvent = { id: number; type: string; payload: unknown; createdAt: Date }
 
@@ -12,35 +18,27 @@ export type PartyEvent = { party: Party; type: string; payload: unknown }
 
 export const eventsRepository = {
   /**
-   * Records an event for each party in the caller's transaction; the notification naming the parties is
-   * delivered when it commits, so no stream sees an event of a change that rolled back.
+   * Records an event for each party in the caller's transaction. Returns the parties' keys, for whoever
+   * commits it to notify (see createNotifier): no stream is woken for a change that rolled back.
    */
-  async record(db: Db, companyId: number, parties: Party[], type: string, payload: unknown) {
-    await eventsRepository.recordEach(
+  record(db: Db, companyId: number, parties: Party[], type: string, payload: unknown): Promise<string> {
+    return eventsRepository.recordEach(
       db,
       companyId,
       parties.map((party) => ({ party, type, payload })),
     )
   },
 
-  /**
-   * Records events that differ per party (as a conversation's unread count does) like `record`: the rows and
-   * the notification in one statement, so a message's events cost its transaction one round trip.
-   */
-  async recordEach(db: Db, companyId: number, list: PartyEvent[]) {
-    if (list.length === 0) return
+  /** Records events that differ per party (as a conversation's unread count does) like `record`. */
+  async recordEach(db: Db, companyId: number, list: PartyEvent[]): Promise<string> {
+    if (list.length === 0) return ''
     const rows = list.map(
       ({ party, type, payload }) =>
         sql`(${companyId}::bigint, ${party.partyType}::text, ${party.partyId}::bigint, ${type}::text, ${JSON.stringify(payload)}::jsonb)`,
     )
-    const keys = [...new Set(list.map(({ party }) => partyKey(party)))].join(' ')
-    await db.execute(sql`
-      with inserted as (
-        insert into ${events} (company_id, party_type, party_id, type, payload)
-        values ${sql.join(rows, sql`, `)}
-        returning 1
-      )
-      select pg_notify(${EVENTS_CHANNEL}, ${keys}) from (select count(*) from inserted) as written`)
+    await db.execute(sql`insert into ${events} (company_id, party_type, party_id, type, payload)
+      values ${sql.join(rows, sql`, `)}`)
+    return [...new Set(list.map(({ party }) => partyKey(party)))].join(' ')
   },
 
   /** The parties' events after `afterId`, oldest first. */

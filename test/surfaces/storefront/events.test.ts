@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { eventsRepository } from '../../../src/domain/events/events-repository.ts'
+import { createNotifier } from '../../../src/db/notifier.ts'
+import { announceEvents, eventsRepository } from '../../../src/domain/events/events-repository.ts'
 import { HttpClient } from '../../helpers/http-client.ts'
 import { openEventStream } from '../../helpers/sse-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
@@ -18,11 +19,19 @@ after(() => parley.close())
 const cookieHeader = (client: HttpClient) => ({
   cookie: [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
 })
-const recordFor = (partyType: 'customer' | 'seller', partyId: number, text: string) =>
-  eventsRepository.record(parley.db, parley.demo.company.id, [{ partyType, partyId }], 'message.created', {
-    conversationId: 1,
-    text,
-  })
+/** Records an event and announces it, as a committed write does. */
+async function recordFor(partyType: 'customer' | 'seller', partyId: number, text: string) {
+  const eventKeys = await eventsRepository.record(
+    parley.db,
+    parley.demo.company.id,
+    [{ partyType, partyId }],
+    'message.created',
+    { conversationId: 1, text },
+  )
+  const notifier = createNotifier(parley.db, (error) => assert.fail(String(error)))
+  announceEvents(notifier, { eventKeys })
+  await notifier.settle()
+}
 
 test('an anonymous client cannot open the event stream', async () => {
   const response = await new HttpClient(parley.baseUrl).get('/users/events')
