@@ -76,7 +76,7 @@ const MESSAGE = `json_build_object('id', m.id, 'conversationId', m.conversation_
   'sideSeq', m.side_seq, 'userType', m.user_type, 'text', m.text, 'image', m.image, 'createdAt', m.created_at,
   'senderUserId', m.sender_user_id, 'senderSellerId', m.sender_seller_id)`
 
-/** The users and sellers with the ids in the arrays `userIds` and `sellerIds` (SQL), each once, as JSON fields. */
+/** JSON fields: each user and seller whose id is in the SQL arrays `userIds` and `sellerIds`, once. */
 const people = (userIds: string, sellerIds: string) => `'users', (select json_agg(${USER}) from users u
     where u.id = any(${userIds})),
   'sellers', (select json_agg(${SELLER}) from sellers s where s.id = any(${sellerIds}))`
