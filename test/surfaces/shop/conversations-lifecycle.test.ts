@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { openEventStream } from '../../helpers/sse-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 import { assertShopError, customerSession, openConversation, shop } from './shop-fixtures.ts'
 
@@ -42,6 +43,18 @@ test('PUT archives and unarchives; an archived conversation stays visible to the
 
   const unarchived = await shop(parley).put(`/v3/conversation/${opened.id}`, { json: { archived: false } })
   assert.equal(unarchived.body.data.archived, false)
+})
+
+test('archiving tells the customer’s open event stream once it has committed', async () => {
+  const opened = await openConversation(parley)
+  const storefront = await customerSession(parley, 'alice')
+  const cookie = [...storefront.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
+  const stream = await openEventStream(`${parley.baseUrl}/users/events`, { cookie })
+  await shop(parley).put(`/v3/conversation/${opened.id}`, { json: { archived: true } })
+  const [event] = await stream.next(1)
+  assert.equal(event?.event, 'conversation.updated')
+  assert.deepEqual(event?.data.data, { conversation_id: Number(opened.id), archived: true })
+  await stream.close()
 })
 
 test('DELETE soft-deletes with the key’s user, a date and the reason from the body', async () => {

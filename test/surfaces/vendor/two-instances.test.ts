@@ -58,6 +58,8 @@ test('a message sent through one instance arrives on a /vendor/events stream hel
 
   // The seller fetching on the second instance is a receipt for the buyer streaming from the first.
   await seller.get(`/vendor/conversations/${conversationId}/messages`)
+  const [, , deliveredFirst] = await aliceStream.next(3)
+  assert.equal(deliveredFirst?.event, 'message.delivered', 'the fetch alone wakes the stream')
   await seller.post(`/vendor/conversations/${conversationId}/read`, { json: {} })
   const aliceEvents = await aliceStream.next(4)
   assert.deepEqual(
