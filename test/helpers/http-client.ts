@@ -24,11 +24,14 @@ export class HttpClient {
     this.baseUrl = baseUrl
   }
 
+  /** The client's cookies as a Cookie header, for requests made without it (a stream, a raw fetch). */
+  cookieHeader() {
+    return { cookie: [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; ') }
+  }
+
   async request(method: string, path: string, options: RequestOptions = {}): Promise<Response> {
     const headers = new Headers(options.headers)
-    if (this.cookies.size > 0 && !headers.has('cookie')) {
-      headers.set('cookie', [...this.cookies].map(([name, value]) => `${name}=${value}`).join('; '))
-    }
+    if (this.cookies.size > 0 && !headers.has('cookie')) headers.set('cookie', this.cookieHeader().cookie)
     const unsafe = !['GET', 'HEAD', 'OPTIONS'].includes(method)
     const token = this.cookies.get(this.csrfCookie)
     if (unsafe && (options.csrf ?? true) && token && !headers.has(this.csrfHeader))

@@ -48,8 +48,7 @@ test('PUT archives and unarchives; an archived conversation stays visible to the
 test('archiving tells the customer’s open event stream once it has committed', async () => {
   const opened = await openConversation(parley)
   const storefront = await customerSession(parley, 'alice')
-  const cookie = [...storefront.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-  const stream = await openEventStream(`${parley.baseUrl}/users/events`, { cookie })
+  const stream = await openEventStream(`${parley.baseUrl}/users/events`, storefront.cookieHeader())
   await shop(parley).put(`/v3/conversation/${opened.id}`, { json: { archived: true } })
   const [event] = await stream.next(1)
   assert.equal(event?.event, 'conversation.updated')

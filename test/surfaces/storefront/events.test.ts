@@ -16,9 +16,6 @@ before(async () => {
 })
 after(() => parley.close())
 
-const cookieHeader = (client: HttpClient) => ({
-  cookie: [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-})
 /** Records an event and announces it, as a committed write does. */
 async function recordFor(partyType: 'customer' | 'seller', partyId: number, text: string) {
   const eventKeys = await eventsRepository.record(
@@ -40,7 +37,7 @@ test('an anonymous client cannot open the event stream', async () => {
 })
 
 test('the stream delivers the caller’s events as they commit, and not other users’', async () => {
-  const stream = await openEventStream(`${parley.baseUrl}/users/events`, cookieHeader(alice))
+  const stream = await openEventStream(`${parley.baseUrl}/users/events`, alice.cookieHeader())
   assert.equal(stream.status, 200)
   assert.match(stream.headers.get('content-type') ?? '', /text\/event-stream/)
   await recordFor('customer', parley.demo.users.bob.id, 'for bob')
@@ -54,14 +51,14 @@ test('the stream delivers the caller’s events as they commit, and not other us
 })
 
 test('a client reconnecting with Last-Event-ID receives what it missed', async () => {
-  const first = await openEventStream(`${parley.baseUrl}/users/events`, cookieHeader(alice))
+  const first = await openEventStream(`${parley.baseUrl}/users/events`, alice.cookieHeader())
   await recordFor('customer', parley.demo.users.alice.id, 'seen')
   const [seen] = await first.next(1)
   await first.close()
   await recordFor('customer', parley.demo.users.alice.id, 'missed one')
   await recordFor('customer', parley.demo.users.alice.id, 'missed two')
   const again = await openEventStream(`${parley.baseUrl}/users/events`, {
-    ...cookieHeader(alice),
+    ...alice.cookieHeader(),
     'last-event-id': seen?.id ?? '',
   })
   const missed = await again.next(2)
@@ -76,7 +73,7 @@ test('a client reconnecting with Last-Event-ID receives what it missed', async (
 test('a member of a seller receives the seller’s events', async () => {
   const seller = new HttpClient(parley.baseUrl)
   await seller.login(parley.demo.users.seller.email, parley.demo.users.seller.password)
-  const stream = await openEventStream(`${parley.baseUrl}/users/events`, cookieHeader(seller))
+  const stream = await openEventStream(`${parley.baseUrl}/users/events`, seller.cookieHeader())
   await recordFor('seller', parley.demo.sellers.bmw.id, 'for the shop')
   const [event] = await stream.next(1)
   assert.equal(event?.data.data.text, 'for the shop')

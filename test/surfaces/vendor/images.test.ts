@@ -56,7 +56,7 @@ test('an image is stored and served to both parties from image_url, with its typ
     assert.match(image.headers.get('cache-control') ?? '', /private/)
   }
   const bytes = await fetch(new URL(message.image_url, parley.baseUrl), {
-    headers: { cookie: [...alice.cookies].map(([name, value]) => `${name}=${value}`).join('; ') },
+    headers: alice.cookieHeader(),
   })
   assert.deepEqual(Buffer.from(await bytes.arrayBuffer()), PNG)
   const listed = await alice.get(`/vendor/conversations/${dialogId}/messages`)

@@ -59,8 +59,7 @@ test('a missing or wrong X-CSRF-TOKEN on an unsafe method is 403', async () => {
 test('the event stream takes a storefront session, and refuses an anonymous client with 401', async () => {
   const client = new HttpClient(parley.baseUrl)
   await client.login(parley.demo.users.bob.email, parley.demo.users.bob.password)
-  const cookie = [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; ')
-  const stream = await openEventStream(`${parley.baseUrl}/vendor/events`, { cookie })
+  const stream = await openEventStream(`${parley.baseUrl}/vendor/events`, client.cookieHeader())
   assert.equal(stream.status, 200)
   await stream.close()
   const anonymous = await vendorClient().get('/vendor/events')

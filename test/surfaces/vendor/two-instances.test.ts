@@ -1,6 +1,5 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import type { HttpClient } from '../../helpers/http-client.ts'
 import { openEventStream } from '../../helpers/sse-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 import { addProduct, vendorLogin } from './fixtures.ts'
@@ -19,15 +18,11 @@ after(async () => {
   await first.close()
 })
 
-const cookieOf = (client: HttpClient) => ({
-  cookie: [...client.cookies].map(([name, value]) => `${name}=${value}`).join('; '),
-})
-
 test('a message sent through one instance arrives on a /vendor/events stream held open on the other', async () => {
   const alice = await vendorLogin(first, 'alice')
   const seller = await vendorLogin(second, 'seller')
-  const sellerStream = await openEventStream(`${second.baseUrl}/vendor/events`, cookieOf(seller))
-  const aliceStream = await openEventStream(`${first.baseUrl}/vendor/events`, cookieOf(alice))
+  const sellerStream = await openEventStream(`${second.baseUrl}/vendor/events`, seller.cookieHeader())
+  const aliceStream = await openEventStream(`${first.baseUrl}/vendor/events`, alice.cookieHeader())
   assert.equal(sellerStream.status, 200)
 
   const productId = await addProduct(first, 'Realtime part')
