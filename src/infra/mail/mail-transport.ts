@@ -18,7 +18,10 @@ export function createMailTransport(options: {
 }): MailTransport {
   if (options.smtpUrl) {
     // Pooled: the worker sends its batch over a few kept-open connections instead of a handshake per email.
-    const transporter = nodemailer.createTransport({ url: options.smtpUrl, pool: true })
+    // nodemailer's default of 100 messages a connection made reconnecting most of a busy outbox's cost; a
+    // server with a lower limit closes the connection, the outbox retries, and the URL can set it
+    // (`?maxMessages=50`).
+    const transporter = nodemailer.createTransport({ url: options.smtpUrl, pool: true, maxMessages: 1000 })
     return {
       async send(message) {
         await transporter.sendMail(message)
