@@ -127,11 +127,7 @@ export function createContactsService(deps: {
         settings,
         deps.mailDomain,
       )
-      const queued = await submissionRepository.insert(
-        db,
-        contact,
-        emails.map((payload) => ({ companyId: actor.companyId, payload })),
-      )
+      const queued = await submissionRepository.insert(db, contact, emails)
       if (queued > 0) deps.notifier.notify(OUTBOX_CHANNEL, '')
     },
   }

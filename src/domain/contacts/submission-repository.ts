@@ -1,7 +1,6 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
-import { rowsOf } from '../../db/rows.ts'
-import { contacts } from '../../db/schema/index.ts'
+import { prepared } from '../../db/prepared.ts'
 import { outboxRepository } from '../outbox/outbox-repository.ts'
 import { type SettingOverride, settingsRepository } from '../settings/settings-repository.ts'
 import type { NewContact } from './contacts-repository.ts'
@@ -19,15 +18,73 @@ export type SubmissionContext = {
   settingOverrides: SettingOverride[]
 }
 
-type ContextRow = Omit<SubmissionContext, 'contactId'> & { contactId: number | string }
+/** A contact as the submission writes it: the id its context drew, the form's fields and its attachment. */
+export type SubmittedContact = { id: number } & Required<
+  Pick<
+    NewContact,
+    | 'companyId'
+    | 'source'
+    | 'subjectId'
+    | 'subject'
+    | 'message'
+    | 'firstName'
+    | 'lastName'
+    | 'email'
+    | 'mobileNumber'
+    | 'orderId'
+    | 'operation'
+    | 'userId'
+    | 'attachment'
+  >
+>
 
-/** An email to queue with the contact it is about. */
-export type QueuedEmail = { companyId: number; payload: unknown }
+const param = (name: keyof SubmittedContact | 'subjectId' | 'customerId' | 'emails') => sql.placeholder(name)
+
+function contextStatement(db: Db) {
+  const companyId = sql`${param('companyId')}::bigint`
+  return db
+    .select({
+      contactId: sql<number | string>`nextval(pg_get_serial_sequence('contacts', 'id'))`,
+      subject: sql<SubmissionContext['subject']>`(select json_build_object('id', s.id, 'texts', s.texts,
+          'defaultLanguage', s.default_language, 'isOrderNeeded', s.is_order_needed)
+        from contact_subjects s where s.company_id = ${companyId} and s.id = ${param('subjectId')}::bigint)`,
+      // Another customer's order is as absent as a missing one.
+      order: sql<SubmissionContext['order']>`(select json_build_object('id', o.id, 'number', o.number)
+        from orders o where o.company_id = ${companyId} and o.customer_id = ${param('customerId')}::bigint
+          and o.id = ${param('orderId')}::bigint)`,
+      settingOverrides: settingsRepository.overridesJson(companyId),
+    })
+    .from(sql`(select 1) as one`)
+    .prepare('submission_context')
+}
+
+function insertStatement(db: Db) {
+  const id = sql`${param('id')}::bigint`
+  const companyId = sql`${param('companyId')}::bigint`
+  const written = db.$with('written', {}).as(sql`
+    insert into contacts (id, company_id, source, subject_id, subject, message, first_name, last_name, email,
+      mobile_number, order_id, operation, user_id, attachment)
+    overriding system value
+    values (${id}, ${companyId}, ${param('source')}::text, ${param('subjectId')}::bigint,
+      ${param('subject')}::text, ${param('message')}::text, ${param('firstName')}::text,
+      ${param('lastName')}::text, ${param('email')}::text, ${param('mobileNumber')}::text,
+      ${param('orderId')}::bigint, ${param('operation')}::text, ${param('userId')}::bigint,
+      ${param('attachment')}::jsonb)`)
+  const queued = db
+    .$with('queued', {})
+    .as(outboxRepository.queueEmails(companyId, id, sql`${param('emails')}::jsonb`))
+  return db
+    .with(written, queued)
+    .select({ queued: sql<number | string>`count(*)` })
+    .from(sql`queued`)
+    .prepare('submission_insert')
+}
 
 /**
  * A submission is two statements, whatever the form holds: one reads everything it is checked against, the
  * other writes it. The contact's id is drawn in the first, so its emails (which name it) are composed before
- * the second writes the contact and queues them together.
+ * the second writes the contact and queues them together. Both are prepared once: their text is the same
+ * for every form, the emails going in as one JSON array.
  */
 export const submissionRepository = {
   async context(
@@ -36,33 +93,25 @@ export const submissionRepository = {
     subjectId: number | undefined,
     order: { customerId: number; orderId: number } | undefined,
   ): Promise<SubmissionContext> {
-    const result = await db.execute(sql`
-      select nextval(pg_get_serial_sequence('contacts', 'id')) as "contactId",
-        (select json_build_object('id', s.id, 'texts', s.texts, 'defaultLanguage', s.default_language,
-            'isOrderNeeded', s.is_order_needed)
-          from contact_subjects s where s.company_id = ${companyId} and s.id = ${subjectId ?? null}::bigint
-        ) as subject,
-        -- Another customer's order is as absent as a missing one.
-        (select json_build_object('id', o.id, 'number', o.number) from orders o
-          where o.company_id = ${companyId} and o.customer_id = ${order?.customerId ?? null}::bigint
-            and o.id = ${order?.orderId ?? null}::bigint
-        ) as "order",
-        ${settingsRepository.overridesJson(companyId)} as "settingOverrides"`)
-    const [row] = rowsOf<ContextRow>(result)
+    const statement = prepared(db, 'submission_context', contextStatement)
+    const [row] = await statement.execute({
+      companyId,
+      subjectId: subjectId ?? null,
+      customerId: order?.customerId ?? null,
+      orderId: order?.orderId ?? null,
+    })
     if (!row) throw new Error('the submission context returned no row')
     return { ...row, contactId: Number(row.contactId) }
   },
 
-  /**
-   * Writes the contact (with the id its context drew) and queues its emails: both, or neither. Returns how
-   * many emails it queued.
-   */
-  async insert(db: Db, contact: NewContact & { id: number }, emails: QueuedEmail[]) {
-    const entries = emails.map((email) => ({ ...email, kind: 'email' as const, contactId: contact.id }))
-    return outboxRepository.enqueue(
-      db,
-      entries,
-      db.insert(contacts).overridingSystemValue().values(contact).getSQL(),
-    )
+  /** Writes the contact and queues its emails: both, or neither. Returns how many emails it queued. */
+  async insert(db: Db, contact: SubmittedContact, emails: unknown[]) {
+    const statement = prepared(db, 'submission_insert', insertStatement)
+    const [row] = await statement.execute({
+      ...contact,
+      attachment: contact.attachment === null ? null : JSON.stringify(contact.attachment),
+      emails: JSON.stringify(emails),
+    })
+    return Number(row?.queued ?? 0)
   },
 }

@@ -24,30 +24,15 @@ export const OUTBOX_CHANNEL = 'parley_outbox'
 
 export const outboxRepository = {
   /**
-   * Queues side effects; `alongWith`, a data-modifying statement (the row the entries are about), runs in
-   * the same statement: both are written or neither, with no transaction and one round trip. Returns how
-   * many entries it queued: once they have committed, `OUTBOX_CHANNEL` wakes the workers.
+   * A data-modifying statement, for a CTE beside the row the emails are about, so both are written or
+   * neither in one round trip: queues one email per element of the JSON array `payloads`. Its text is the
+   * same however many there are, so the statement around it can be prepared once. Returns a row per email;
+   * once they have committed, `OUTBOX_CHANNEL` wakes the workers.
    */
-  async enqueue(
-    db: Db,
-    entries: { companyId: number; kind: OutboxKind; payload: unknown; contactId?: number }[],
-    alongWith?: SQL,
-  ): Promise<number> {
-    if (entries.length === 0 && !alongWith) return 0
-    const rows = entries.map(
-      ({ companyId, kind, payload, contactId }) =>
-        sql`(${companyId}::bigint, ${kind}::text, ${JSON.stringify(payload)}::jsonb, ${contactId ?? null}::bigint)`,
-    )
-    const inserted =
-      rows.length === 0
-        ? sql`select 1 where false`
-        : sql`insert into ${outbox} (company_id, kind, payload, contact_id) values ${sql.join(rows, sql`, `)}
-          returning 1`
-    const result = await db.execute(sql`
-      with ${alongWith ? sql`written as (${alongWith}), ` : sql``}inserted as (${inserted})
-      select count(*) as queued from inserted`)
-    return Number(rowsOf<{ queued: number }>(result)[0]?.queued ?? 0)
-  },
+  queueEmails: (companyId: SQL, contactId: SQL, payloads: SQL) =>
+    sql`insert into ${outbox} (company_id, kind, payload, contact_id)
+      select ${companyId}, 'email', payload, ${contactId} from jsonb_array_elements(${payloads}) payload
+      returning 1`,
 
   /**
    * Takes up to `limit` due entries for this worker. Claimed rows are leased (pushed `leaseMs` into the

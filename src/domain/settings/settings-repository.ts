@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm'
+import { and, eq, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { settings } from '../../db/schema/index.ts'
 
@@ -13,8 +13,8 @@ export const settingsRepository = {
   },
 
   /** The company's overrides as one JSON array, for a statement that reads them along with other rows. */
-  overridesJson: (companyId: number) =>
-    sql`(select coalesce(json_agg(json_build_object('key', s.key, 'value', s.value)), '[]')
+  overridesJson: (companyId: number | SQL) =>
+    sql<SettingOverride[]>`(select coalesce(json_agg(json_build_object('key', s.key, 'value', s.value)), '[]')
       from ${settings} s where s.company_id = ${companyId})`,
 
   async upsert(db: Db, companyId: number, key: string, value: unknown, updatedBy: number) {
