@@ -25,7 +25,8 @@ export type OutboxWorkerOptions = {
  */
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { database, transport, blobs, log } = options
-  const batchSize = options.batchSize ?? 10
+  // A claim and a mark-sent per 50 emails: at 10, those two statements were a sixth of a busy outbox's cost.
+  const batchSize = options.batchSize ?? 50
   const leaseMs = options.leaseMs ?? 60_000
   let running = false
   let loop: Promise<void> | undefined
