@@ -13,7 +13,7 @@ export const settingsRepository = {
   },
 
   /** The company's overrides as one JSON array, for a statement that reads them along with other rows. */
-  overridesJson: (companyId: number | SQL) =>
+  overridesJson: (companyId: SQL) =>
     sql<SettingOverride[]>`(select coalesce(json_agg(json_build_object('key', s.key, 'value', s.value)), '[]')
       from ${settings} s where s.company_id = ${companyId})`,
 
