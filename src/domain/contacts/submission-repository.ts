@@ -38,7 +38,7 @@ export type SubmittedContact = { id: number } & Required<
   >
 >
 
-const param = (name: keyof SubmittedContact | 'subjectId' | 'customerId' | 'emails') => sql.placeholder(name)
+const param = (name: keyof SubmittedContact | 'customerId' | 'emails') => sql.placeholder(name)
 
 function contextStatement(db: Db) {
   const companyId = sql`${param('companyId')}::bigint`
