@@ -59,9 +59,6 @@ const withViewerState = (view: ConversationView, principal: Principal, perspecti
  * products and order items. Each operation checks access before any work and writes in one transaction.
  */
 export function createConversationsService(db: Db, notifier: Notifier) {
-  /** Tells the parties of a write about its events, once the write has committed. */
-  const announce = (written: { eventKeys: string } | undefined) => announceEvents(notifier, written)
-
   const append = (
     tx: Db,
     companyId: number,
@@ -151,7 +148,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
         appended = hasMessage ? await append(tx, principal.companyId, id, sender, input) : undefined
         return { conversationId: id, messageId: appended?.id ?? null, created: true }
       })
-      announce(appended)
+      announceEvents(notifier, appended)
       return outcome
     },
 
@@ -175,7 +172,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
           asReply: true,
         })
         if (message) {
-          announce(message)
+          announceEvents(notifier, message)
           return { conversationId, messageId: message.id, created: false, replayed: false }
         }
       }
@@ -192,7 +189,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
       const outcome = options.idempotency
         ? await idempotentWrite(db, principal, options, write)
         : { ...(await write(db)), replayed: false }
-      announce(appended)
+      announceEvents(notifier, appended)
       return outcome
     },
 
@@ -273,7 +270,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
     ): Promise<ReadState | undefined> {
       const party = await partyIn(principal, conversationId, perspective)
       const moved = await db.transaction((tx) => markDelivered(tx, conversationId, party, upToId))
-      announce(moved)
+      announceEvents(notifier, moved)
       return moved?.state
     },
 
@@ -286,7 +283,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
     ): Promise<ReadState | undefined> {
       const party = await partyIn(principal, conversationId, perspective)
       const moved = await db.transaction((tx) => markRead(tx, conversationId, party, upToId))
-      announce(moved)
+      announceEvents(notifier, moved)
       return moved?.state
     },
 
@@ -298,7 +295,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
         if (!changed) throw notFound()
         return recordArchived(tx, changed, archived)
       })
-      announce({ eventKeys })
+      announceEvents(notifier, { eventKeys })
     },
 
     /** Hides a conversation from every party and surface; the shop's staff can still list it as deleted. */
