@@ -73,6 +73,35 @@ test('an SMTP server that refuses for a while delays mail and loses none', async
   assert.ok(rows.filter((row) => row.attempts > 1).every((row) => row.lastError === null))
 })
 
+test('a server that refused a whole batch gets a pause before the next email is tried', async () => {
+  const sink = await startSmtpSink()
+  const pollMs = 1500
+  const paused = await startTestApp({
+    env: { SMTP_URL: sink.url, CONTACT_US_RATE_PER_MINUTE: '1000', OUTBOX_POLL_MS: String(pollMs) },
+  })
+  try {
+    sink.refuse(1)
+    const browser = await guestBrowser(paused)
+    await submitMany(browser, 1)
+    const deadline = Date.now() + 10_000
+    while (sink.refusedCount === 0) {
+      assert.ok(Date.now() < deadline, 'the first email was never tried')
+      await new Promise((resolve) => setTimeout(resolve, 10))
+    }
+    const refusedAt = Date.now()
+    await submitMany(browser, 1)
+    // Queued right after the refusal, the second email would otherwise go out at once, woken by its queueing.
+    await new Promise((resolve) => setTimeout(resolve, pollMs / 3))
+    assert.equal(sink.received.length, 0, 'nothing was tried during the pause')
+    await sink.waitFor(2)
+    assert.ok(Date.now() - refusedAt >= pollMs - 100, 'the pause lasted the poll interval')
+    assert.equal(sink.refusedCount, 1)
+  } finally {
+    await paused.close()
+    await sink.close()
+  }
+})
+
 test('a second instance on the same database shares the outbox without sending anything twice', async () => {
   const second = await startTestApp({
     env: { SMTP_URL: smtp.url, CONTACT_US_RATE_PER_MINUTE: '1000' },

@@ -1,10 +1,13 @@
-import { eq, inArray, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { inArray, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { rowsOf } from '../../db/rows.ts'
 import { outbox } from '../../db/schema/index.ts'
 
 export type OutboxKind = 'email'
 export type ClaimedEntry = { id: number; kind: OutboxKind; payload: unknown; attempts: number }
+
+/** A send that failed: why, and when to try again (null: never). */
+export type DeliveryFailure = { id: number; error: string; retryInMs: number | null }
 
 /** How one email of a contact is doing, as staff see it. */
 export type EmailDelivery = {
@@ -60,15 +63,18 @@ export const outboxRepository = {
       .where(inArray(outbox.id, ids))
   },
 
-  async markFailed(db: Db, id: number, error: string, retryInMs: number | null) {
-    await db
-      .update(outbox)
-      .set(
-        retryInMs === null
-          ? { status: 'failed', lastError: error }
-          : { lastError: error, nextAttemptAt: sql`now() + ${retryInMs} * interval '1 millisecond'` },
-      )
-      .where(eq(outbox.id, id))
+  /**
+   * Records a batch's failed sends in one statement: each is tried again after its own delay, or given up on
+   * (`retryInMs` null).
+   */
+  async markFailed(db: Db, failures: DeliveryFailure[]) {
+    if (failures.length === 0) return
+    await db.execute(sql`
+      update ${outbox} set last_error = f.error,
+        status = case when f."retryInMs" is null then 'failed' else ${outbox.status} end,
+        next_attempt_at = coalesce(now() + f."retryInMs" * interval '1 millisecond', ${outbox.nextAttemptAt})
+      from jsonb_to_recordset(${JSON.stringify(failures)}::jsonb) as f(id bigint, error text, "retryInMs" bigint)
+      where ${outbox.id} = f.id`)
   },
 
   /**

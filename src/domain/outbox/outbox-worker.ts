@@ -3,7 +3,12 @@ import type { Database } from '../../db/client.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import type { MailTransport } from '../../infra/mail/mail-transport.ts'
 import type { EmailPayload } from './email.ts'
-import { type ClaimedEntry, OUTBOX_CHANNEL, outboxRepository } from './outbox-repository.ts'
+import {
+  type ClaimedEntry,
+  type DeliveryFailure,
+  OUTBOX_CHANNEL,
+  outboxRepository,
+} from './outbox-repository.ts'
 
 export type OutboxWorkerOptions = {
   database: Database
@@ -30,7 +35,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   const leaseMs = options.leaseMs ?? 60_000
   let running = false
   let loop: Promise<void> | undefined
-  let wake: (() => void) | undefined
+  /** Ends the worker's current wait, if any. */
+  let interrupt: (() => void) | undefined
+  let waitingForNews = false
   let unlisten: (() => Promise<void>) | undefined
 
   const retryDelay = (attempts: number) => Math.min(options.retryBaseMs * 2 ** (attempts - 1), 15 * 60_000)
@@ -56,51 +63,62 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     })
   }
 
-  /** Sends one entry; a failure is recorded here, a success is told to the caller to record with the batch. */
-  async function deliver(entry: ClaimedEntry): Promise<boolean> {
+  /** Sends one entry; a failure is logged here and told to the caller to record with the batch. */
+  async function deliver(entry: ClaimedEntry): Promise<DeliveryFailure | undefined> {
     try {
       await send(entry)
-      return true
+      return undefined
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const retryInMs = entry.attempts >= options.maxAttempts ? null : retryDelay(entry.attempts)
       log.warn({ outboxId: entry.id, attempts: entry.attempts, retryInMs, reason }, 'outbox delivery failed')
-      await outboxRepository.markFailed(database.db, entry.id, reason.slice(0, 1000), retryInMs)
-      return false
+      return { id: entry.id, error: reason.slice(0, 1000), retryInMs }
     }
   }
 
-  /** Delivers what is due now; returns how many entries it claimed. */
-  async function runOnce(): Promise<number> {
+  /** Delivers what is due now; returns how many entries it claimed and how many of them went out. */
+  async function runOnce(): Promise<{ claimed: number; delivered: number }> {
     const entries = await outboxRepository.claim(database.db, batchSize, leaseMs)
-    const delivered = await Promise.all(entries.map(deliver))
-    // One statement for the batch: should it fail, the lease runs out and the sent ones go again, under the
-    // Message-ID they were queued with.
+    const failures = await Promise.all(entries.map(deliver))
+    // One statement each for the batch's sent and failed entries: should one fail, the lease runs out and
+    // those entries go again, a sent one under the Message-ID it was queued with.
     await outboxRepository.markSent(
       database.db,
-      entries.filter((_, index) => delivered[index]).map((entry) => entry.id),
+      entries.filter((_, index) => failures[index] === undefined).map((entry) => entry.id),
     )
-    return entries.length
+    const failed = failures.filter((failure) => failure !== undefined)
+    await outboxRepository.markFailed(database.db, failed)
+    return { claimed: entries.length, delivered: entries.length - failed.length }
+  }
+
+  /** Waits `ms`, or less when stopped or, if `untilNews`, when an entry is queued. */
+  function wait(ms: number, untilNews: boolean) {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      waitingForNews = untilNews
+      interrupt = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    }).finally(() => {
+      interrupt = undefined
+      waitingForNews = false
+    })
   }
 
   async function run() {
     while (running) {
-      let claimed = 0
+      let outcome = { claimed: 0, delivered: 0 }
       try {
-        claimed = await runOnce()
+        outcome = await runOnce()
       } catch (error) {
         log.error({ err: error }, 'outbox worker could not claim entries')
       }
-      if (claimed === 0 && running) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.pollMs)
-          wake = () => {
-            clearTimeout(timer)
-            resolve()
-          }
-        })
-        wake = undefined
-      }
+      if (!running) break
+      if (outcome.claimed === 0) await wait(options.pollMs, true)
+      // A server that refused a whole batch gets a pause, not the next batch at once: in an outage the
+      // worker would otherwise try every new email as soon as it is queued, fail it, and log it.
+      else if (outcome.delivered === 0) await wait(options.pollMs, false)
     }
   }
 
@@ -108,13 +126,15 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     async start() {
       if (running) return
       running = true
-      unlisten = await database.listen(OUTBOX_CHANNEL, () => wake?.())
+      unlisten = await database.listen(OUTBOX_CHANNEL, () => {
+        if (waitingForNews) interrupt?.()
+      })
       loop = run()
     },
     /** Stops claiming and waits for the sends under way, so a graceful shutdown loses nothing in flight. */
     async stop() {
       running = false
-      wake?.()
+      interrupt?.()
       await loop
       await unlisten?.()
     },
