@@ -6,6 +6,7 @@ import type {
   ConversationItem,
   ConversationView,
   MessageView,
+  PartyStates,
   ProductSummary,
   SellerSummary,
   UserSummary,
@@ -20,7 +21,8 @@ import type {
  * 11-way join spare the planner its join-order search (planning took 1-2 ms, several times the execution).
  *
  * People are read once per page, not once per row (see viewPageQuery): a customer's inbox shows the same
- * customer on every row and two or three sellers, and looking them up per row was a third of its cost.
+ * customer on every row and two or three sellers, and looking them up per row was a third of its cost. The
+ * parties' read states are read only by the views that show them (see PartyStates).
  *
  * Column references are spelled out as `conversations.<column>`: in a select from one table Drizzle leaves
  * its own column references unqualified, which inside a subquery would name the subquery's columns.
@@ -35,8 +37,8 @@ type MessageJson = Json<Omit<MessageView, 'senderUser' | 'senderSeller'>> & {
   senderSellerId: number | null
 }
 
-/** The conversation as PostgreSQL builds it (see VIEW): its people as ids, read once each by its page. */
-type ViewJson = Json<Omit<ConversationView, 'viewerState' | 'customer' | 'seller' | 'lastMessage'>> & {
+/** The conversation as PostgreSQL builds it (see viewJson): its people as ids, read once each by its page. */
+type ViewJson = Json<Omit<ConversationView, 'customer' | 'seller' | 'lastMessage'>> & {
   customerId: number
   sellerId: number | null
   lastMessage: MessageJson | null
@@ -51,8 +53,14 @@ type PeopleJson = {
 /** A page of messages as PostgreSQL builds it (see messagesPage). */
 type MessagesPageJson = PeopleJson & { messages: MessageJson[] }
 
-/** A page of conversations as PostgreSQL builds it (see viewPageQuery); no views when nothing matched. */
-type ViewPageJson = PeopleJson & { views: ViewJson[] | null }
+/**
+ * A page of conversations as PostgreSQL builds it (see viewPageQuery), each view with `States` when it reads
+ * them; no views when nothing matched.
+ */
+type ViewPageJson<States> = PeopleJson & { views: (ViewJson & States)[] | null }
+
+/** What a view with `readStates` carries besides the conversation. */
+type StatesOf<ReadStates extends boolean> = ReadStates extends true ? PartyStates : unknown
 
 /** A user's summary, from `users` under the alias `u`. */
 const USER = `json_build_object('id', u.id, 'email', u.email,
@@ -90,7 +98,7 @@ const stateOf = (partyTypes: string) => `(select json_build_object('partyType', 
 const lastMessage = alias(messages, 'm')
 
 // An order item's conversation shows its item only when the order item, its order and its product all exist.
-const VIEW = sql.raw(`json_build_object(
+const VIEW_FIELDS = `
   'id', conversations.id, 'companyId', conversations.company_id, 'locationId', conversations.location_id,
   'subject', conversations.subject, 'type', conversations.type, 'isPublic', conversations.is_public,
   'isAnswered', conversations.is_answered, 'archived', conversations.archived, 'deleted', conversations.deleted,
@@ -111,9 +119,14 @@ const VIEW = sql.raw(`json_build_object(
         'product', ${productOf('p')})
       from order_items oi join orders o on o.id = oi.order_id join products p on p.id = oi.product_id
       where oi.id = conversations.item_id) end,
-  'lastMessage', case when m.id is null then null else ${MESSAGE} end,
-  'customerState', ${stateOf(`'customer'`)},
-  'counterpartyState', ${stateOf(`'seller', 'staff'`)})`)
+  'lastMessage', case when m.id is null then null else ${MESSAGE} end`
+
+const STATE_FIELDS = `'customerState', ${stateOf(`'customer'`)},
+  'counterpartyState', ${stateOf(`'seller', 'staff'`)}`
+
+/** A conversation's view as one JSON value, with its parties' read states when `readStates`. */
+const viewJson = (readStates: boolean) =>
+  sql.raw(`json_build_object(${VIEW_FIELDS}${readStates ? `,\n  ${STATE_FIELDS}` : ''})`)
 
 /** Which page of a conversation's messages: the newest before `beforeId`, or the oldest after `afterId`. */
 export type MessagesDirection = 'older' | 'newer'
@@ -161,14 +174,18 @@ const BY_ACTIVITY = 'conversations.last_message_at desc, conversations.id desc'
  * show read once each, and with the first row's value of each `extra` (the same on every row, or the only
  * row's). Each row names its customer, seller and last message's authors; the page reads them in one go.
  */
-export const viewPageQuery = <Extra extends Record<string, SQL>>(
+export const viewPageQuery = <
+  ReadStates extends boolean,
+  Extra extends Record<string, SQL> = Record<never, SQL>,
+>(
   db: Db,
   where: SQL | undefined,
-  extra: Extra = {} as Extra,
+  options: { readStates: ReadStates; extra?: Extra },
 ) => {
+  const extra = options.extra ?? ({} as Extra)
   const rows = db
     .select({
-      view: sql<ViewJson>`${VIEW}`.as('view'),
+      view: sql`${viewJson(options.readStates)}`.as('view'),
       rank: sql<number>`row_number() over (order by ${sql.raw(BY_ACTIVITY)})`.as('rank'),
       customerId: sql<number>`conversations.customer_id`.as('customer_id'),
       sellerId: sql<number>`conversations.seller_id`.as('seller_id'),
@@ -188,28 +205,37 @@ export const viewPageQuery = <Extra extends Record<string, SQL>>(
   ) as { [K in keyof Extra]: SQL<(Extra[K] extends SQL<infer T> ? T : never) | null> }
   return db
     .select({
-      page: sql<ViewPageJson>`json_build_object('views', json_agg(v.view order by v.rank),
+      page: sql<
+        ViewPageJson<StatesOf<ReadStates>>
+      >`json_build_object('views', json_agg(v.view order by v.rank),
         ${sql.raw(people('array_agg(v.customer_id) || array_agg(v.sender_user_id)', 'array_agg(v.seller_id) || array_agg(v.sender_seller_id)'))})`,
       ...firstOf,
     })
     .from(rows)
 }
 
-/** A page's views and a page of the (only) conversation's messages (see messagesPage). */
+/** A page's views and a page of the (only) conversation's messages (see messagesPage); no read states. */
 export const viewWithMessagesQuery = (db: Db, where: SQL | undefined, direction: MessagesDirection) =>
-  viewPageQuery(db, where, { messages: messagesPage(sql.raw('conversations.id'), direction) })
+  viewPageQuery(db, where, {
+    readStates: false,
+    extra: { messages: messagesPage(sql.raw('conversations.id'), direction) },
+  })
 
 /** A viewWithMessagesQuery's row as the domain's; undefined when no conversation matched. */
 export function toViewWithMessages(
-  row: { page: ViewPageJson; messages: MessagesPageJson | null } | undefined,
+  row: { page: ViewPageJson<unknown>; messages: MessagesPageJson | null } | undefined,
 ) {
   const [view] = row ? toViews(row.page) : []
   return view && row?.messages ? { view, messages: toMessages(row.messages) } : undefined
 }
 
-/** The views matching `where`, newest activity first. */
-export async function selectViews(db: Db, where: SQL | undefined): Promise<ConversationView[]> {
-  const [row] = await viewPageQuery(db, where)
+/** The views matching `where`, newest activity first, with their read states when `readStates`. */
+export async function selectViews<ReadStates extends boolean>(
+  db: Db,
+  where: SQL | undefined,
+  options: { readStates: ReadStates },
+): Promise<(ConversationView & StatesOf<ReadStates>)[]> {
+  const [row] = await viewPageQuery(db, where, options)
   return row ? toViews(row.page) : []
 }
 
@@ -259,8 +285,8 @@ export function toMessages(page: MessagesPageJson): MessageView[] {
   return page.messages.map((message) => toMessage(message, people))
 }
 
-/** A page's views as the domain's, each with its people. */
-export function toViews(page: ViewPageJson): ConversationView[] {
+/** A page's views as the domain's, each with its people (and its read states, when the page has them). */
+export function toViews<States>(page: ViewPageJson<States>): (ConversationView & States)[] {
   const people = peopleOf(page)
   return (page.views ?? []).map(({ customerId, sellerId, ...view }) => {
     const customer = people.users.get(customerId)
@@ -275,7 +301,6 @@ export function toViews(page: ViewPageJson): ConversationView[] {
       seller: (sellerId !== null && people.sellers.get(sellerId)) || null,
       item: view.item && toItem(view.item),
       lastMessage: view.lastMessage && toMessage(view.lastMessage, people),
-      viewerState: null,
-    }
+    } as ConversationView & States
   })
 }

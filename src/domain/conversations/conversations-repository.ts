@@ -126,9 +126,10 @@ export const conversationsRepository = {
   /** The same with a page of its messages, in one statement. */
   findPersonalViewWithMessages: personalViewsRepository.findWithMessages,
 
+  /** One conversation of the company, with its read states. */
   async findCompanyView(db: Db, companyId: number, id: number, includeDeleted: boolean) {
     const where = includeDeleted ? eq(conversations.companyId, companyId) : visible(companyId)
-    const [view] = await selectViews(db, and(where, eq(conversations.id, id)))
+    const [view] = await selectViews(db, and(where, eq(conversations.id, id)), { readStates: true })
     return view
   },
 
@@ -165,7 +166,7 @@ export const conversationsRepository = {
       .limit(page.limit)
       .offset(page.offset)
     const [views, [total]] = await Promise.all([
-      selectViews(db, inArray(conversations.id, ids)),
+      selectViews(db, inArray(conversations.id, ids), { readStates: false }),
       db.select({ total: count() }).from(conversations).where(where),
     ])
     views.sort((a, b) => b.createdAt.getTime() - a.createdAt.getTime() || b.id - a.id)

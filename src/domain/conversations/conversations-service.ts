@@ -16,8 +16,10 @@ import { markDelivered, markRead } from './read-state.ts'
 import { planStart, type StartConversationInput } from './start-conversation.ts'
 import type {
   ConversationView,
+  ConversationViewWithStates,
   MessageView,
   Page,
+  PartyStates,
   Perspective,
   ReadState,
   SenderClaim,
@@ -44,7 +46,11 @@ const requireStaff = (principal: Principal) => {
 }
 
 /** The read state of the party the viewer acts as in a conversation it can see. */
-const withViewerState = (view: ConversationView, principal: Principal, perspective: Perspective) => {
+const withViewerState = (
+  view: ConversationView & PartyStates,
+  principal: Principal,
+  perspective: Perspective,
+): ConversationViewWithStates => {
   const viewerState =
     perspective === 'personal' && view.customer.id === principal.userId
       ? view.customerState
@@ -88,13 +94,13 @@ export function createConversationsService(db: Db, notifier: Notifier) {
     throw notFound()
   }
 
-  /** One conversation its viewer can see, with the viewer's read state; not_found for anyone else. */
+  /** One conversation its viewer can see, with the parties' read states; not_found for anyone else. */
   async function getConversation(
     principal: Principal,
     id: number,
     perspective: Perspective = 'personal',
     options: { includeDeleted?: boolean } = {},
-  ): Promise<ConversationView> {
+  ): Promise<ConversationViewWithStates> {
     if (perspective === 'staff') requireStaff(principal)
     const view =
       perspective === 'staff'
@@ -214,7 +220,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
               page,
             )
       if (!found) throw notFound()
-      return { conversation: withViewerState(found.view, principal, perspective), messages: found.messages }
+      return { conversation: found.view, messages: found.messages }
     },
 
     /** The user's conversations as a customer and as a member of its sellers, newest activity first. */
@@ -225,7 +231,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
         principal.userId,
         page,
       )
-      return { items: views.map((view) => withViewerState(view, principal, 'personal')), total }
+      return { items: views, total }
     },
 
     /** The company's conversations for its staff, newest first. */
@@ -247,7 +253,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
         filters,
         page,
       )
-      return { items: views.map((view) => withViewerState(view, principal, 'staff')), total }
+      return { items: views, total }
     },
 
     /** A page of a conversation's messages, oldest first (see messagesRepository.list). */

@@ -1,6 +1,6 @@
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
 import type {
-  ConversationView,
+  ConversationViewWithStates,
   MessageView,
   ProductSummary,
   ReadState,
@@ -106,7 +106,7 @@ export const viewerStateOf = <State>(
 ) => (customerId === userId ? states.customerState : states.counterpartyState)
 
 /** A conversation view's dialog facts. */
-export function factsOf(view: ConversationView): DialogFacts {
+export function factsOf(view: ConversationViewWithStates): DialogFacts {
   const message = view.lastMessage
   return {
     conversation: view,

@@ -59,10 +59,10 @@ const personalConversation = and(
 )
 
 export const personalViewsRepository = {
-  /** One conversation as a party sees it; undefined when the user takes no part in it. */
-  async find(db: Db, company: number, id: number, user: number): Promise<ConversationView | undefined> {
+  /** One conversation as a party sees it, with its read states; undefined when the user takes no part in it. */
+  async find(db: Db, company: number, id: number, user: number) {
     const query = prepared(db, 'personal_view', (db) =>
-      viewPageQuery(db, personalConversation).prepare('personal_view'),
+      viewPageQuery(db, personalConversation, { readStates: true }).prepare('personal_view'),
     )
     const [row] = await query.execute({ companyId: company, id, userId: user })
     return row && toViews(row.page)[0]
@@ -95,7 +95,9 @@ export const personalViewsRepository = {
     page: Page,
   ): Promise<{ views: ConversationView[]; total: number }> {
     const query = prepared(db, 'personal_inbox', (db) =>
-      viewPageQuery(db, inboxPageIds, { total: inboxTotal }).prepare('personal_inbox'),
+      viewPageQuery(db, inboxPageIds, { readStates: false, extra: { total: inboxTotal } }).prepare(
+        'personal_inbox',
+      ),
     )
     const { limit, offset } = page
     const [row] = await query.execute({

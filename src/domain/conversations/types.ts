@@ -122,11 +122,22 @@ export type ConversationView = {
   seller: SellerSummary | null
   item: ConversationItem | null
   lastMessage: MessageView | null
-  /** The customer's read state and the counterparty's (the seller's, or the staff's). */
+}
+
+/** The customer's read state and the counterparty's (the seller's, or the staff's). */
+export type PartyStates = {
   customerState: ReadState | null
   counterpartyState: ReadState | null
-  /** The read state of the party the caller acts as here; null for staff looking at a seller's conversation. */
-  viewerState: ReadState | null
 }
+
+/**
+ * A view with the read states a dialog's receipts and unread count are made of. Only the views that show
+ * them read them: they were a fifth of an inbox page's cost in PostgreSQL.
+ */
+export type ConversationViewWithStates = ConversationView &
+  PartyStates & {
+    /** The read state of the party the caller acts as here; null for staff looking at a seller's conversation. */
+    viewerState: ReadState | null
+  }
 
 export type Page = { limit: number; offset: number }
