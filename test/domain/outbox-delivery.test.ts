@@ -102,6 +102,33 @@ test('a server that refused a whole batch gets a pause before the next email is 
   }
 })
 
+test('an email refused on every attempt is given up on after the last one, with the reason kept', async () => {
+  const sink = await startSmtpSink()
+  const refusing = await startTestApp({
+    env: { SMTP_URL: sink.url, CONTACT_US_RATE_PER_MINUTE: '1000', OUTBOX_MAX_ATTEMPTS: '2' },
+  })
+  try {
+    sink.refuse(1000)
+    await submitMany(await guestBrowser(refusing), 1)
+    const deadline = Date.now() + 10_000
+    const entries = () => refusing.db.select().from(outbox)
+    while ((await entries()).some((entry) => entry.status === 'pending')) {
+      assert.ok(Date.now() < deadline, 'the email was never given up on')
+      await new Promise((resolve) => setTimeout(resolve, 20))
+    }
+    const [entry] = await entries()
+    assert.equal(entry?.status, 'failed')
+    assert.equal(entry?.attempts, 2)
+    assert.match(entry?.lastError ?? '', /451/)
+    // Given up on means never tried again.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    assert.equal(sink.refusedCount, 2)
+  } finally {
+    await refusing.close()
+    await sink.close()
+  }
+})
+
 test('a second instance on the same database shares the outbox without sending anything twice', async () => {
   const second = await startTestApp({
     env: { SMTP_URL: smtp.url, CONTACT_US_RATE_PER_MINUTE: '1000' },
