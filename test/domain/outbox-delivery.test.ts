@@ -20,9 +20,9 @@ after(async () => {
   await smtp.close()
 })
 
-async function submitMany(browser: HttpClient, count: number) {
+async function submitMany(browser: HttpClient, count: number, app: TestApp = parley) {
   for (let index = 0; index < count; index += 1) {
-    const response = await browser.post('/users/contact-us/', { json: validForm(parley) })
+    const response = await browser.post('/users/contact-us/', { json: validForm(app) })
     assert.equal(response.status, 200)
   }
 }
@@ -37,21 +37,25 @@ const arrivals = () => {
   return counts
 }
 
-async function pendingCount() {
-  return (await parley.db.select().from(outbox).where(eq(outbox.status, 'pending'))).length
+async function pendingCount(app: TestApp) {
+  return (await app.db.select().from(outbox).where(eq(outbox.status, 'pending'))).length
+}
+
+/** Polls until `done` holds; fails with `message` if it still does not after 10 s. */
+async function eventually(done: () => boolean | Promise<boolean>, message: string) {
+  const deadline = Date.now() + 10_000
+  while (!(await done())) {
+    assert.ok(Date.now() < deadline, message)
+    await new Promise((resolve) => setTimeout(resolve, 20))
+  }
 }
 
 /**
  * Waits for the outbox to settle: an email can reach the SMTP server a moment before its worker records
- * it as sent. Fails if anything is still pending after `timeoutMs`.
+ * it as sent. Fails if anything is still pending after 10 s.
  */
-async function settled(timeoutMs = 10_000) {
-  const deadline = Date.now() + timeoutMs
-  while ((await pendingCount()) > 0) {
-    assert.ok(Date.now() < deadline, 'the outbox still has pending emails')
-    await new Promise((resolve) => setTimeout(resolve, 20))
-  }
-}
+const settled = () =>
+  eventually(async () => (await pendingCount(parley)) === 0, 'the outbox still has pending emails')
 
 test('an SMTP server that refuses for a while delays mail and loses none', async () => {
   smtp.refuse(4)
@@ -82,14 +86,10 @@ test('a server that refused a whole batch gets a pause before the next email is 
   try {
     sink.refuse(1)
     const browser = await guestBrowser(paused)
-    await submitMany(browser, 1)
-    const deadline = Date.now() + 10_000
-    while (sink.refusedCount === 0) {
-      assert.ok(Date.now() < deadline, 'the first email was never tried')
-      await new Promise((resolve) => setTimeout(resolve, 10))
-    }
+    await submitMany(browser, 1, paused)
+    await eventually(() => sink.refusedCount > 0, 'the first email was never tried')
     const refusedAt = Date.now()
-    await submitMany(browser, 1)
+    await submitMany(browser, 1, paused)
     // Queued right after the refusal, the second email would otherwise go out at once, woken by its queueing.
     await new Promise((resolve) => setTimeout(resolve, pollMs / 3))
     assert.equal(sink.received.length, 0, 'nothing was tried during the pause')
@@ -109,14 +109,9 @@ test('an email refused on every attempt is given up on after the last one, with 
   })
   try {
     sink.refuse(1000)
-    await submitMany(await guestBrowser(refusing), 1)
-    const deadline = Date.now() + 10_000
-    const entries = () => refusing.db.select().from(outbox)
-    while ((await entries()).some((entry) => entry.status === 'pending')) {
-      assert.ok(Date.now() < deadline, 'the email was never given up on')
-      await new Promise((resolve) => setTimeout(resolve, 20))
-    }
-    const [entry] = await entries()
+    await submitMany(await guestBrowser(refusing), 1, refusing)
+    await eventually(async () => (await pendingCount(refusing)) === 0, 'the email was never given up on')
+    const [entry] = await refusing.db.select().from(outbox)
     assert.equal(entry?.status, 'failed')
     assert.equal(entry?.attempts, 2)
     assert.match(entry?.lastError ?? '', /451/)
