@@ -18,12 +18,17 @@ export function createNotifier(db: Db, onError: (error: unknown) => void) {
   let pending = new Map<string, Set<string>>()
   let sending: Promise<void> | undefined
 
+  // Prepared once: most writes send a batch of their own, and parsing it anew took longer than running it.
+  const notifyAll = db
+    .select({ sent: sql`pg_notify(n ->> 0, n ->> 1)` })
+    .from(sql`json_array_elements(${sql.placeholder('notifications')}::json) as n`)
+    .prepare('notify_all')
+
   async function send(batch: Map<string, Set<string>>) {
     const notifications = [...batch].flatMap(([channel, payloads]) =>
       [...payloads].map((payload) => [channel, payload]),
     )
-    await db.execute(sql`select pg_notify(n ->> 0, n ->> 1)
-      from json_array_elements(${JSON.stringify(notifications)}::json) as n`)
+    await notifyAll.execute({ notifications: JSON.stringify(notifications) })
   }
 
   function flush() {
