@@ -186,3 +186,35 @@ test('an order item shows as its item only with its order and product; a page ma
   })
   assert.equal(conversation.item.product.id, item.product_id)
 })
+
+// The view's people are read in the page's lookup of its messages' authors: a page must not narrow them.
+test("a page of one side's messages still shows the conversation's customer, seller and last message", async () => {
+  const { alice, seller } = principals(parley)
+  const bmw = parley.demo.sellers.bmw.id
+  const start = await engine().startConversation(alice, {
+    sender: { as: 'user', userId: alice.userId },
+    sellerId: bmw,
+    text: 'Is the part in stock?',
+  })
+  const id = start.conversationId
+  await engine().postMessage(seller, {
+    conversationId: id,
+    sender: { as: 'seller', sellerId: bmw },
+    text: 'Yes.',
+  })
+  const full = await engine().getConversationWithMessages(alice, id, { limit: 10 })
+  const customersOnly = await engine().getConversationWithMessages(alice, id, { limit: 1, afterId: 0 })
+  const sellersOnly = await engine().getConversationWithMessages(alice, id, { limit: 1 })
+  const empty = await engine().getConversationWithMessages(alice, id, { limit: 10, beforeId: 1 })
+
+  assert.deepEqual(
+    [customersOnly, sellersOnly, empty].map(({ messages }) => messages.map((message) => message.text)),
+    [['Is the part in stock?'], ['Yes.'], []],
+  )
+  for (const { conversation } of [customersOnly, sellersOnly, empty]) {
+    assert.deepEqual(conversation, full.conversation)
+  }
+  assert.equal(full.conversation.customer.id, alice.userId)
+  assert.equal(full.conversation.seller?.id, bmw)
+  assert.deepEqual(full.conversation.lastMessage?.senderSeller, { id: bmw, name: 'BMW Parts Store' })
+})

@@ -141,7 +141,7 @@ type PeopleIds = { userIds: string; sellerIds: string }
  * or the oldest `limit` after `afterId`; an index range on (conversation, id), whatever the history's length.
  * Its authors come once each beside the messages, not once per message: a page has two or three of them,
  * and looking one up per message was most of the page's cost in PostgreSQL. `alsoShown` adds the people
- * whatever else the statement shows (its conversation's), so that they too are read in that one lookup.
+ * the rest of the statement shows (its conversation's), so that they are read in the same lookup.
  */
 export const messagesPage = (conversationId: SQL, direction: MessagesDirection, alsoShown?: PeopleIds) => {
   const range =
@@ -231,8 +231,8 @@ export const viewPageQuery = <
 
 /**
  * A page's views and a page of the (only) conversation's messages (see messagesPage); no read states. The
- * messages' authors and the conversation's people are read in one lookup, beside the messages: a page of its
- * own for the view's few people cost a fifth of the statement.
+ * messages' authors and the conversation's people are read in one lookup, beside the messages: a second
+ * lookup for the view's few people cost about a fifth of the statement.
  */
 export const viewWithMessagesQuery = (db: Db, where: SQL | undefined, direction: MessagesDirection) =>
   viewPageQuery(db, where, {
