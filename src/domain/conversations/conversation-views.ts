@@ -86,10 +86,19 @@ const messageOf = (alias: string) => `json_build_object('id', ${alias}.id,
   'createdAt', ${alias}.created_at, 'senderUserId', ${alias}.sender_user_id,
   'senderSellerId', ${alias}.sender_seller_id)`
 
+/**
+ * A JSON array of `json` for each row of `table` (under `alias`) whose id is in the SQL array `ids`, once each.
+ * Each id is looked up on its own by a scalar subquery, a probe of the primary key, so the cost follows the
+ * page, not the table: asked for `id = any(ids)`, PostgreSQL scanned all 500 sellers of the bench's large set
+ * to find an inbox page's ten (0.15 ms of the page's 0.8).
+ */
+const eachOf = (table: string, alias: string, json: string, ids: string) =>
+  `(select json_agg((select ${json} from ${table} ${alias} where ${alias}.id = ids.id))
+    from (select distinct id from unnest(${ids}) as id where id is not null) ids)`
+
 /** JSON fields: each user and seller whose id is in the SQL arrays `userIds` and `sellerIds`, once. */
-const people = (userIds: string, sellerIds: string) => `'users', (select json_agg(${USER}) from users u
-    where u.id = any(${userIds})),
-  'sellers', (select json_agg(${SELLER}) from sellers s where s.id = any(${sellerIds}))`
+const people = (userIds: string, sellerIds: string) =>
+  `'users', ${eachOf('users', 'u', USER, userIds)}, 'sellers', ${eachOf('sellers', 's', SELLER, sellerIds)}`
 
 const stateOf = (partyTypes: string) => `(select json_build_object('partyType', cp.party_type,
   'partyId', cp.party_id, 'lastDeliveredMessageId', cp.last_delivered_message_id,
