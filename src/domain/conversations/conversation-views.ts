@@ -241,7 +241,7 @@ export const viewPageQuery = <
 /**
  * A page's views and a page of the (only) conversation's messages (see messagesPage); no read states. The
  * messages' authors and the conversation's people are read in one lookup, beside the messages: a second
- * lookup for the view's few people cost about a fifth of the statement.
+ * lookup for the view's few people cost 6-12% of a retrieve's CPU in PostgreSQL.
  */
 export const viewWithMessagesQuery = (db: Db, where: SQL | undefined, direction: MessagesDirection) =>
   viewPageQuery(db, where, {
