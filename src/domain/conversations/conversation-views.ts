@@ -205,17 +205,23 @@ export const viewPageQuery = <
   options: { readStates: ReadStates; extra?: Extra; peopleElsewhere?: boolean },
 ) => {
   const extra = options.extra ?? ({} as Extra)
-  const ownPeople = options.peopleElsewhere
+  // Each row's people, as ids for the page to read in one go; nothing when an `extra` reads them instead.
+  const peopleIds: Record<string, SQL.Aliased<number>> = options.peopleElsewhere
+    ? {}
+    : {
+        customerId: sql<number>`conversations.customer_id`.as('customer_id'),
+        sellerId: sql<number>`conversations.seller_id`.as('seller_id'),
+        senderUserId: sql<number>`lm.sender_user_id`.as('sender_user_id'),
+        senderSellerId: sql<number>`lm.sender_seller_id`.as('sender_seller_id'),
+      }
+  const pagePeople = options.peopleElsewhere
     ? ''
     : `, ${people('array_agg(v.customer_id) || array_agg(v.sender_user_id)', 'array_agg(v.seller_id) || array_agg(v.sender_seller_id)')}`
   const rows = db
     .select({
       view: sql`${viewJson(options.readStates)}`.as('view'),
       rank: sql<number>`row_number() over (order by ${sql.raw(BY_ACTIVITY)})`.as('rank'),
-      customerId: sql<number>`conversations.customer_id`.as('customer_id'),
-      sellerId: sql<number>`conversations.seller_id`.as('seller_id'),
-      senderUserId: sql<number>`lm.sender_user_id`.as('sender_user_id'),
-      senderSellerId: sql<number>`lm.sender_seller_id`.as('sender_seller_id'),
+      ...peopleIds,
       ...Object.fromEntries(Object.entries(extra).map(([name, value]) => [name, value.as(name)])),
     })
     .from(conversations)
@@ -232,7 +238,7 @@ export const viewPageQuery = <
     .select({
       page: sql<
         ViewPageJson<StatesOf<ReadStates>>
-      >`json_build_object('views', json_agg(v.view order by v.rank)${sql.raw(ownPeople)})`,
+      >`json_build_object('views', json_agg(v.view order by v.rank)${sql.raw(pagePeople)})`,
       ...firstOf,
     })
     .from(rows)
