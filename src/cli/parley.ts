@@ -6,6 +6,7 @@ import { createNotifier } from '../db/notifier.ts'
 import { companiesRepository } from '../domain/accounts/companies-repository.ts'
 import { usersRepository } from '../domain/accounts/users-repository.ts'
 import { createDomain } from '../domain/create-domain.ts'
+import { OUTBOX_CHANNEL } from '../domain/outbox/outbox-repository.ts'
 import { createBlobStore } from '../infra/blobs/blob-store.ts'
 import { seedDemo } from './seed-demo.ts'
 
@@ -61,6 +62,8 @@ const notifier = createNotifier(database.db, (error) =>
 const domain = createDomain({
   db: database.db,
   notifier,
+  // A command runs no outbox worker: a running server's delivers what it queues.
+  wakeOutbox: () => notifier.notify(OUTBOX_CHANNEL, ''),
   config,
   blobs: createBlobStore(join(config.dataDir, 'blobs')),
 })

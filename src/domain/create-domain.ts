@@ -13,8 +13,15 @@ import { createEventsService } from './events/events-service.ts'
 import { createSettingsService } from './settings/settings-service.ts'
 
 /** Every domain service, wired once per app and handed to each surface. */
-export function createDomain(deps: { db: Db; notifier: Notifier; config: Config; blobs: BlobStore }) {
-  const { db, notifier, config, blobs } = deps
+export function createDomain(deps: {
+  db: Db
+  notifier: Notifier
+  /** Has the outbox's emails delivered: this instance's own worker woken, or a NOTIFY for another's. */
+  wakeOutbox: () => void
+  config: Config
+  blobs: BlobStore
+}) {
+  const { db, notifier, wakeOutbox, config, blobs } = deps
   const settings = createSettingsService(db, config.settingDefaults, config.bodyLimit)
   const accounts = createAccountsService(db, config.sessionTtlSeconds)
   const conversations = createConversationsService(db, notifier)
@@ -22,7 +29,7 @@ export function createDomain(deps: { db: Db; notifier: Notifier; config: Config;
   return {
     accounts,
     settings,
-    contacts: createContactsService({ db, notifier, settings, blobs, mailDomain }),
+    contacts: createContactsService({ db, wakeOutbox, settings, blobs, mailDomain }),
     conversations,
     dialogs: createDialogsService({ db, notifier, blobs, engine: conversations }),
     events: createEventsService(db),

@@ -146,6 +146,46 @@ test('a second instance on the same database shares the outbox without sending a
   assert.equal(counts.size, before + 20)
 })
 
+/** An instance whose worker, with nothing to do, would not look at the outbox again for a minute. */
+const slowPolling = (sink: SmtpSink) => ({
+  SMTP_URL: sink.url,
+  CONTACT_US_RATE_PER_MINUTE: '1000',
+  OUTBOX_POLL_MS: '60000',
+})
+
+test('an instance delivers the forms it takes at once, whenever it would next poll', async () => {
+  const sink = await startSmtpSink()
+  const idle = await startTestApp({ env: slowPolling(sink) })
+  try {
+    // The first form may commit while the worker's opening claim is still running, the next once it waits.
+    await submitMany(await guestBrowser(idle), 1, idle)
+    await sink.waitFor(1, 5_000)
+    await submitMany(await guestBrowser(idle), 1, idle)
+    await sink.waitFor(2, 5_000)
+  } finally {
+    await idle.close()
+    await sink.close()
+  }
+})
+
+test('a form taken by an instance without a worker wakes the worker of another', async () => {
+  const sink = await startSmtpSink()
+  const delivering = await startTestApp({ env: slowPolling(sink) })
+  const front = await startTestApp({
+    env: slowPolling(sink),
+    runWorkers: false,
+    shared: { database: delivering.database, dataDir: delivering.dataDir },
+  })
+  try {
+    await submitMany(await guestBrowser(front), 2, front)
+    await sink.waitFor(2, 5_000)
+  } finally {
+    await front.close()
+    await delivering.close()
+    await sink.close()
+  }
+})
+
 test('a graceful close finishes the send under way', async () => {
   let release!: () => void
   const gate = new Promise<void>((resolve) => {

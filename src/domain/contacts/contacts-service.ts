@@ -1,8 +1,6 @@
 import type { Db } from '../../db/client.ts'
-import type { Notifier } from '../../db/notifier.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import { FieldErrors, messages } from '../errors.ts'
-import { OUTBOX_CHANNEL } from '../outbox/outbox-repository.ts'
 import type { Actor } from '../principal.ts'
 import type { SettingsService } from '../settings/settings-service.ts'
 import { checkAttachment, type Upload } from './attachment-check.ts'
@@ -30,7 +28,8 @@ const splitName = (fullName: string) => {
 
 export function createContactsService(deps: {
   db: Db
-  notifier: Notifier
+  /** Called once a submission's emails are queued and committed, so that a worker delivers them. */
+  wakeOutbox: () => void
   settings: SettingsService
   blobs: BlobStore
   mailDomain: string
@@ -128,7 +127,7 @@ export function createContactsService(deps: {
         deps.mailDomain,
       )
       const queued = await submissionRepository.insert(db, contact, emails)
-      if (queued > 0) deps.notifier.notify(OUTBOX_CHANNEL, '')
+      if (queued > 0) deps.wakeOutbox()
     },
   }
 }

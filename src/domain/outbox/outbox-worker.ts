@@ -38,6 +38,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   /** Ends the worker's current wait, if any. */
   let interrupt: (() => void) | undefined
   let waitingForNews = false
+  /** Something was queued while the worker was busy: its claim may have run too early to see it. */
+  let newsWhileBusy = false
   let unlisten: (() => Promise<void>) | undefined
 
   const retryDelay = (attempts: number) => Math.min(options.retryBaseMs * 2 ** (attempts - 1), 15 * 60_000)
@@ -106,16 +108,24 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     })
   }
 
+  /** Ends a wait for news at once, or, if the worker is busy, has it claim again before it next waits. */
+  function wake() {
+    if (waitingForNews) interrupt?.()
+    else newsWhileBusy = true
+  }
+
   async function run() {
     while (running) {
       let outcome = { claimed: 0, delivered: 0 }
+      // A claim sees everything queued before it starts: only news after this point needs another.
+      newsWhileBusy = false
       try {
         outcome = await runOnce()
       } catch (error) {
         log.error({ err: error }, 'outbox worker could not claim entries')
       }
       if (!running) break
-      if (outcome.claimed === 0) await wait(options.pollMs, true)
+      if (outcome.claimed === 0 && !newsWhileBusy) await wait(options.pollMs, true)
       // A server that refused a whole batch gets a pause, not the next batch at once: in an outage the
       // worker would otherwise try every new email as soon as it is queued, fail it, and log it.
       else if (outcome.delivered === 0) await wait(options.pollMs, false)
@@ -126,9 +136,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     async start() {
       if (running) return
       running = true
-      unlisten = await database.listen(OUTBOX_CHANNEL, () => {
-        if (waitingForNews) interrupt?.()
-      })
+      unlisten = await database.listen(OUTBOX_CHANNEL, wake)
       loop = run()
     },
     /** Stops claiming and waits for the sends under way, so a graceful shutdown loses nothing in flight. */
@@ -138,6 +146,11 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       await loop
       await unlisten?.()
     },
+    /**
+     * Tells the worker that entries were queued and committed. An instance's own submissions call this
+     * directly; other instances hear of them through `OUTBOX_CHANNEL`.
+     */
+    wake,
     runOnce,
   }
 }
