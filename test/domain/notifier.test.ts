@@ -64,3 +64,21 @@ test('a notification that fails is reported and the ones after it still go out',
   assert.deepEqual(channel.heard, ['seller:1'])
   await channel.unlisten()
 })
+
+test('a quiet notifier sends at once; a busy one waits out the gap since its last batch', async () => {
+  const gapMs = 300
+  const notifier = createNotifier(database.db, () => {}, { gapMs })
+  const channel = await hear('parley_test_paced')
+  const firstAt = performance.now()
+  notifier.notify('parley_test_paced', 'customer:1')
+  await until(() => channel.heard.length >= 1)
+  assert.ok(performance.now() - firstAt < gapMs, 'the first notification did not wait for a gap')
+
+  notifier.notify('parley_test_paced', 'customer:2')
+  notifier.notify('parley_test_paced', 'customer:3')
+  await notifier.settle()
+  await until(() => channel.heard.length >= 3)
+  assert.ok(performance.now() - firstAt >= gapMs - 20, 'the next batch waited for the gap to pass')
+  assert.deepEqual(channel.heard, ['customer:1', 'customer:2', 'customer:3'])
+  await channel.unlisten()
+})
