@@ -12,6 +12,8 @@ export type Row = {
   ratio?: number
   /** This row's p99 ÷ the small set's p99, on large rows. */
   largeOverSmallP99?: number
+  /** The same for the floor: how much of the growth the data itself causes, whatever serves it. */
+  floorLargeOverSmallP99?: number
   /** The machine's 1-minute load average when the Parley run started (2 cores here: above 2 is contention). */
   loadAverage: number
   note?: string
@@ -45,6 +47,9 @@ export function compareSizes(rows: Row[]) {
     if (small && small.parley.p99 > 0 && answered(small.parley) && answered(row.parley)) {
       row.largeOverSmallP99 = row.parley.p99 / small.parley.p99
     }
+    if (small?.floor && row.floor && small.floor.p99 > 0 && answered(small.floor) && answered(row.floor)) {
+      row.floorLargeOverSmallP99 = row.floor.p99 / small.floor.p99
+    }
   }
 }
 
@@ -64,7 +69,11 @@ export function judge(rows: Row[], peakRssMb: number): Report['targets'] {
       targets.push({
         target: `${where}: p99 ≤ ${TARGETS.largeOverSmall}× small`,
         met: row.largeOverSmallP99 <= TARGETS.largeOverSmall,
-        detail: `${row.largeOverSmallP99.toFixed(2)}×`,
+        detail:
+          `${row.largeOverSmallP99.toFixed(2)}×` +
+          (row.floorLargeOverSmallP99 === undefined
+            ? ''
+            : ` (the floor's: ${row.floorLargeOverSmallP99.toFixed(2)}×)`),
       })
     }
     targets.push({
@@ -112,6 +121,7 @@ export function renderTable(report: Report): string {
     'floor req/s',
     '÷ floor',
     'L÷S p99',
+    'floor L÷S',
     'load',
   ]
   const body = report.rows.map((row) => [
@@ -129,6 +139,7 @@ export function renderTable(report: Report): string {
     number(row.floor?.rps),
     number(row.ratio, 2),
     number(row.largeOverSmallP99, 2),
+    number(row.floorLargeOverSmallP99, 2),
     number(row.loadAverage, 1),
   ])
   const widths = header.map((title, column) =>
