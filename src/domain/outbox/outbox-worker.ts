@@ -125,7 +125,9 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
         log.error({ err: error }, 'outbox worker could not claim entries')
       }
       if (!running) break
-      if (outcome.claimed === 0 && !newsWhileBusy) await wait(options.pollMs, true)
+      if (outcome.claimed === 0) {
+        if (!newsWhileBusy) await wait(options.pollMs, true)
+      }
       // A server that refused a whole batch gets a pause, not the next batch at once: in an outage the
       // worker would otherwise try every new email as soon as it is queued, fail it, and log it.
       else if (outcome.delivered === 0) await wait(options.pollMs, false)
