@@ -21,10 +21,6 @@ const partiesOfUser = sql`(select 'customer'::text as party_type, ${userId} as p
 /** Conversation `c` is a visible dialog: the company's, not deleted, with a seller. */
 const isDialog = sql`c.company_id = ${companyId} and not c.deleted and c.seller_id is not null`
 
-/** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds truncated as a Date keeps them). */
-const iso = (column: string) =>
-  sql.raw(`to_char(${column} at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
-
 /** The user's unread messages over all its dialogs: a sum of stored counts, never a scan of messages. */
 const totalUnread = sql`(select coalesce(sum(cp.unread_count), 0)::int
   from ${partiesOfUser} join conversation_parties cp
@@ -51,30 +47,30 @@ const pagePositions = sql`(select p.conversation_id, p.last_message_at from ${pa
   order by p.last_message_at desc, p.conversation_id desc
   limit ${sql.placeholder('rows')}::bigint) page`
 
-const dialogRows = sql`(select coalesce(json_agg(json_build_object(
-    'id', c.id,
-    'at', to_char(page.last_message_at at time zone 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"'),
-    'createdAt', ${iso('c.created_at')},
-    'updatedAt', ${iso('c.updated_at')},
-    'customer', json_build_object('id', u.id, 'firstName', u.first_name, 'lastName', u.last_name,
-      'displayName', u.display_name, 'avatarUrl', u.avatar_url, 'cityId', u.city_id,
-      'createdAt', ${iso('u.created_at')}),
-    'seller', json_build_object('id', s.id, 'name', s.name, 'avatarUrl', s.avatar_url, 'cityId', s.city_id,
-      'rating', s.rating::text, 'reviewsCount', s.reviews_count, 'productsCount', s.products_count,
-      'createdAt', ${iso('s.created_at')}),
-    'product', case when p.id is not null then json_build_object('id', p.id, 'name', p.name,
-      'price', p.price::text, 'images', p.images, 'attributes', p.attributes,
-      'publishedAt', ${iso('p.published_at')}) end,
-    'lastMessage', case when m.id is not null then json_build_object('id', m.id, 'side', m.side,
-      'senderId', coalesce(m.sender_seller_id, m.sender_user_id, 0), 'text', m.text, 'image', m.image,
-      'createdAt', ${iso('m.created_at')}) end,
-    'customerState', case when cu.conversation_id is not null then json_build_object(
-      'lastDeliveredMessageId', cu.last_delivered_message_id, 'lastReadMessageId', cu.last_read_message_id,
-      'unreadCount', cu.unread_count) end,
-    'counterpartyState', case when co.conversation_id is not null then json_build_object(
-      'lastDeliveredMessageId', co.last_delivered_message_id, 'lastReadMessageId', co.last_read_message_id,
-      'unreadCount', co.unread_count) end
-  ) order by page.last_message_at desc, page.conversation_id desc), '[]')
+/**
+ * The page's dialogs, each one flat record of aliased columns that PostgreSQL turns into a JSON object by its
+ * row type. Building the same objects with json_build_object, which writes every key as a value of its own,
+ * and its times with to_char, was two thirds of the statement's cost (the vendor inbox's), three times the
+ * joins'; a flat record costs about half of that. Times come as PostgreSQL writes them in JSON, to the
+ * microsecond, so the last row's `at` resumes the next page exactly.
+ */
+const dialogRows = sql`(select coalesce(json_agg(r order by r.at desc, r.id desc), '[]') from (
+  select c.id, page.last_message_at as at, c.created_at as "createdAt", c.updated_at as "updatedAt",
+    u.id as "customerId", u.first_name as "customerFirstName", u.last_name as "customerLastName",
+    u.display_name as "customerDisplayName", u.avatar_url as "customerAvatarUrl", u.city_id as "customerCityId",
+    u.created_at as "customerCreatedAt",
+    s.id as "sellerId", s.name as "sellerName", s.avatar_url as "sellerAvatarUrl", s.city_id as "sellerCityId",
+    s.rating::text as "sellerRating", s.reviews_count as "sellerReviewsCount",
+    s.products_count as "sellerProductsCount", s.created_at as "sellerCreatedAt",
+    p.id as "productId", p.name as "productName", p.price::text as "productPrice", p.images as "productImages",
+    p.attributes as "productAttributes", p.published_at as "productPublishedAt",
+    m.id as "lastMessageId", m.side as "lastMessageSide",
+    coalesce(m.sender_seller_id, m.sender_user_id, 0) as "lastMessageSenderId", m.text as "lastMessageText",
+    m.image as "lastMessageImage", m.created_at as "lastMessageCreatedAt",
+    cu.last_delivered_message_id as "customerDeliveredId", cu.last_read_message_id as "customerReadId",
+    cu.unread_count as "customerUnreadCount",
+    co.last_delivered_message_id as "counterpartyDeliveredId", co.last_read_message_id as "counterpartyReadId",
+    co.unread_count as "counterpartyUnreadCount"
   from ${pagePositions}
   join conversations c on c.id = page.conversation_id
   join users u on u.id = c.customer_id
@@ -83,59 +79,123 @@ const dialogRows = sql`(select coalesce(json_agg(json_build_object(
   left join products p on p.id = case when c.item_type = 'product' then c.item_id else oi.product_id end
   left join messages m on m.id = c.last_message_id
   left join conversation_parties cu on cu.conversation_id = c.id and cu.party_type = 'customer'
-  left join conversation_parties co on co.conversation_id = c.id and co.party_type in ('seller', 'staff'))`
+  left join conversation_parties co on co.conversation_id = c.id and co.party_type in ('seller', 'staff')
+) r)`
 
 export const dialogsPage = { totalUnread, rows: dialogRows }
 
-type Marks = { lastDeliveredMessageId: number; lastReadMessageId: number; unreadCount: number }
-
-/** One dialog of the page as the statement writes it: times as ISO text, `at` to the microsecond. */
+/**
+ * One dialog of the page as the statement writes it (see dialogRows): times as ISO text, `at` to the
+ * microsecond; a product's, last message's or party's columns are all null when the dialog has none.
+ */
 export type DialogPageRow = {
   id: number
   at: string
   createdAt: string
   updatedAt: string
-  customer: Omit<DialogBuyer, 'createdAt'> & { createdAt: string }
-  seller: Omit<SellerSummary, 'createdAt'> & { createdAt: string }
-  product:
-    | (Pick<ProductSummary, 'id' | 'name' | 'price' | 'images' | 'attributes'> & {
-        publishedAt: string | null
-      })
-    | null
-  lastMessage: {
-    id: number
-    side: Side
-    senderId: number
-    text: string
-    image: StoredAttachment | null
-    createdAt: string
-  } | null
-  customerState: Marks | null
-  counterpartyState: Marks | null
+  customerId: DialogBuyer['id']
+  customerFirstName: DialogBuyer['firstName']
+  customerLastName: DialogBuyer['lastName']
+  customerDisplayName: DialogBuyer['displayName']
+  customerAvatarUrl: DialogBuyer['avatarUrl']
+  customerCityId: DialogBuyer['cityId']
+  customerCreatedAt: string
+  sellerId: SellerSummary['id']
+  sellerName: SellerSummary['name']
+  sellerAvatarUrl: SellerSummary['avatarUrl']
+  sellerCityId: SellerSummary['cityId']
+  sellerRating: SellerSummary['rating']
+  sellerReviewsCount: SellerSummary['reviewsCount']
+  sellerProductsCount: SellerSummary['productsCount']
+  sellerCreatedAt: string
+  productId: number | null
+  productName: ProductSummary['name']
+  productPrice: ProductSummary['price']
+  productImages: ProductSummary['images']
+  productAttributes: ProductSummary['attributes']
+  productPublishedAt: string | null
+  lastMessageId: number | null
+  lastMessageSide: Side
+  lastMessageSenderId: number
+  lastMessageText: string
+  lastMessageImage: StoredAttachment | null
+  lastMessageCreatedAt: string
+  customerDeliveredId: number
+  customerReadId: number
+  customerUnreadCount: number | null
+  counterpartyDeliveredId: number
+  counterpartyReadId: number
+  counterpartyUnreadCount: number | null
 }
 
+const dateOrNull = (iso: string | null) => (iso === null ? null : new Date(iso))
+
 export function toDialogFacts(row: DialogPageRow): DialogFacts {
-  const { product, lastMessage } = row
   return {
     conversation: {
       id: row.id,
       createdAt: new Date(row.createdAt),
       updatedAt: new Date(row.updatedAt),
-      customer: { ...row.customer, createdAt: new Date(row.customer.createdAt) },
-      seller: { ...row.seller, createdAt: new Date(row.seller.createdAt) },
-      item: product && {
-        product: {
-          ...product,
-          publishedAt: product.publishedAt === null ? null : new Date(product.publishedAt),
-        },
+      customer: {
+        id: row.customerId,
+        firstName: row.customerFirstName,
+        lastName: row.customerLastName,
+        displayName: row.customerDisplayName,
+        avatarUrl: row.customerAvatarUrl,
+        cityId: row.customerCityId,
+        createdAt: new Date(row.customerCreatedAt),
       },
+      seller: {
+        id: row.sellerId,
+        name: row.sellerName,
+        avatarUrl: row.sellerAvatarUrl,
+        cityId: row.sellerCityId,
+        rating: row.sellerRating,
+        reviewsCount: row.sellerReviewsCount,
+        productsCount: row.sellerProductsCount,
+        createdAt: new Date(row.sellerCreatedAt),
+      },
+      item:
+        row.productId === null
+          ? null
+          : {
+              product: {
+                id: row.productId,
+                name: row.productName,
+                price: row.productPrice,
+                images: row.productImages,
+                attributes: row.productAttributes,
+                publishedAt: dateOrNull(row.productPublishedAt),
+              },
+            },
     },
-    lastMessage: lastMessage && {
-      ...lastMessage,
-      conversationId: row.id,
-      createdAt: new Date(lastMessage.createdAt),
-    },
-    customerState: row.customerState,
-    counterpartyState: row.counterpartyState,
+    lastMessage:
+      row.lastMessageId === null
+        ? null
+        : {
+            id: row.lastMessageId,
+            conversationId: row.id,
+            side: row.lastMessageSide,
+            senderId: row.lastMessageSenderId,
+            text: row.lastMessageText,
+            image: row.lastMessageImage,
+            createdAt: new Date(row.lastMessageCreatedAt),
+          },
+    customerState:
+      row.customerUnreadCount === null
+        ? null
+        : {
+            lastDeliveredMessageId: row.customerDeliveredId,
+            lastReadMessageId: row.customerReadId,
+            unreadCount: row.customerUnreadCount,
+          },
+    counterpartyState:
+      row.counterpartyUnreadCount === null
+        ? null
+        : {
+            lastDeliveredMessageId: row.counterpartyDeliveredId,
+            lastReadMessageId: row.counterpartyReadId,
+            unreadCount: row.counterpartyUnreadCount,
+          },
   }
 }
