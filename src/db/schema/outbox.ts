@@ -28,7 +28,9 @@ export const outbox = pgTable(
     sentAt: timestamptz('sent_at'),
   },
   (t) => [
-    index('outbox_due_idx').on(t.nextAttemptAt).where(sql`status = 'pending'`),
+    // In the claim's own order, so a claim reads its batch and stops: on `next_attempt_at` alone, each claim
+    // read and sorted every due entry, and a worker behind by a few thousand emails fell further behind.
+    index('outbox_due_idx').on(t.nextAttemptAt, t.id).where(sql`status = 'pending'`),
     index('outbox_contact_idx').on(t.contactId),
   ],
 )
