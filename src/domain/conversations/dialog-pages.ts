@@ -128,7 +128,9 @@ export type DialogPageRow = {
   counterpartyUnreadCount: number | null
 }
 
-const dateOrNull = (iso: string | null) => (iso === null ? null : new Date(iso))
+/** A party's marks, from its columns of the row; null when the dialog has no such party. */
+const marksOf = (lastDeliveredMessageId: number, lastReadMessageId: number, unreadCount: number | null) =>
+  unreadCount === null ? null : { lastDeliveredMessageId, lastReadMessageId, unreadCount }
 
 export function toDialogFacts(row: DialogPageRow): DialogFacts {
   return {
@@ -165,7 +167,7 @@ export function toDialogFacts(row: DialogPageRow): DialogFacts {
                 price: row.productPrice,
                 images: row.productImages,
                 attributes: row.productAttributes,
-                publishedAt: dateOrNull(row.productPublishedAt),
+                publishedAt: row.productPublishedAt === null ? null : new Date(row.productPublishedAt),
               },
             },
     },
@@ -181,21 +183,11 @@ export function toDialogFacts(row: DialogPageRow): DialogFacts {
             image: row.lastMessageImage,
             createdAt: new Date(row.lastMessageCreatedAt),
           },
-    customerState:
-      row.customerUnreadCount === null
-        ? null
-        : {
-            lastDeliveredMessageId: row.customerDeliveredId,
-            lastReadMessageId: row.customerReadId,
-            unreadCount: row.customerUnreadCount,
-          },
-    counterpartyState:
-      row.counterpartyUnreadCount === null
-        ? null
-        : {
-            lastDeliveredMessageId: row.counterpartyDeliveredId,
-            lastReadMessageId: row.counterpartyReadId,
-            unreadCount: row.counterpartyUnreadCount,
-          },
+    customerState: marksOf(row.customerDeliveredId, row.customerReadId, row.customerUnreadCount),
+    counterpartyState: marksOf(
+      row.counterpartyDeliveredId,
+      row.counterpartyReadId,
+      row.counterpartyUnreadCount,
+    ),
   }
 }
