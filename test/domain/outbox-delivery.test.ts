@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { request as httpRequest } from 'node:http'
 import { after, before, test } from 'node:test'
 import { eq } from 'drizzle-orm'
 import { outbox } from '../../src/db/schema/index.ts'
@@ -164,6 +165,37 @@ test('an instance delivers the forms it takes at once, whenever it would next po
     await sink.waitFor(2, 5_000)
   } finally {
     await idle.close()
+    await sink.close()
+  }
+})
+
+test('an instance never without a request in flight still delivers, after its longest wait', async () => {
+  const sink = await startSmtpSink()
+  const busy = await startTestApp({ env: slowPolling(sink) })
+  const browser = await guestBrowser(busy)
+  // A form whose body never ends: the instance answers it for as long as the test runs.
+  const stalled = httpRequest(`${busy.baseUrl}/users/contact-us/`, {
+    method: 'POST',
+    headers: {
+      ...browser.cookieHeader(),
+      [browser.csrfHeader]: browser.cookies.get(browser.csrfCookie) ?? '',
+      'content-type': 'application/json',
+      'content-length': '1000',
+    },
+  })
+  let answered = false
+  stalled.on('response', () => {
+    answered = true
+  })
+  stalled.on('error', () => {})
+  stalled.write('{"subject": ')
+  try {
+    await submitMany(browser, 2, busy)
+    await sink.waitFor(2, 5_000)
+    assert.equal(answered, false, 'the stalled form was in flight throughout')
+  } finally {
+    stalled.destroy()
+    await busy.close()
     await sink.close()
   }
 })

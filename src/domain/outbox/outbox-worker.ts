@@ -21,6 +21,11 @@ export type OutboxWorkerOptions = {
   maxAttempts: number
   batchSize?: number
   leaseMs?: number
+  /**
+   * Awaited before each claim, so that delivery can wait for a moment when the instance has CPU to spare
+   * (see app.ts); it must resolve, at the latest, after a bounded time.
+   */
+  giveWay?: () => Promise<void>
 }
 
 /**
@@ -116,6 +121,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   async function run() {
     while (running) {
+      await options.giveWay?.()
+      if (!running) break
       let outcome = { claimed: 0, delivered: 0 }
       // A claim sees everything queued before it starts: only news after this point needs another.
       newsWhileBusy = false

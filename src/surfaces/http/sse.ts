@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { StoredEvent } from '../../domain/events/events-repository.ts'
 import type { EventFeed } from '../../domain/events/events-service.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
+import { stopCounting } from './request-gauge.ts'
 
 // Event ids come from one sequence but commit out of order; re-reading this many ids behind the newest one
 // sent catches an event that committed late, and the ids already sent are skipped.
@@ -36,6 +37,7 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
   const raw = reply.raw
 
   reply.hijack()
+  stopCounting(request)
   raw.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-cache, no-transform',
