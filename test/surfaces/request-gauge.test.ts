@@ -7,9 +7,13 @@ import { createRequestGauge, stopCounting } from '../../src/surfaces/http/reques
 const gauge = createRequestGauge()
 let app: FastifyInstance
 let origin: string
-/** Ends the requests to /held that are waiting. */
-let releaseHeld: () => void = () => {}
 let held = Promise.withResolvers<void>()
+
+/** Ends the requests to /held that are waiting. */
+function releaseHeld() {
+  held.resolve()
+  held = Promise.withResolvers<void>()
+}
 
 before(async () => {
   app = Fastify({ logger: false })
@@ -25,10 +29,6 @@ before(async () => {
     reply.raw.writeHead(200, { 'content-type': 'text/event-stream' })
     reply.raw.write(': open\n\n')
   })
-  releaseHeld = () => {
-    held.resolve()
-    held = Promise.withResolvers<void>()
-  }
   origin = await app.listen({ port: 0, host: '127.0.0.1' })
 })
 after(async () => {
