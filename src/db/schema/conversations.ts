@@ -1,3 +1,4 @@
+import { sql } from 'drizzle-orm'
 import { boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
 import { users } from './accounts.ts'
 import { sellers } from './catalog.ts'
@@ -98,6 +99,8 @@ export const conversationParties = pgTable(
       t.lastMessageAt.desc(),
       t.conversationId.desc(),
     ),
+    // Only the rows with something unread, so a user's unread total reads those, not every dialog it has had.
+    index('conversation_parties_unread_idx').on(t.partyType, t.partyId).where(sql`unread_count > 0`),
   ],
 )
 

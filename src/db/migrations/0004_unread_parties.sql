@@ -1,0 +1,1 @@
+CREATE INDEX "conversation_parties_unread_idx" ON "conversation_parties" USING btree ("party_type","party_id") WHERE unread_count > 0;
