@@ -110,7 +110,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: read.string('HOST', '127.0.0.1'),
     dataDir,
     databaseUrl: read.optional('DATABASE_URL'),
-    databasePoolSize: read.integer('DATABASE_POOL_SIZE', 20, 1, 1000),
+    databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
     smtpUrl: read.optional('SMTP_URL'),
     mailFrom: read.string('MAIL_FROM', 'Parley <no-reply@parley.local>'),
     trustedOrigins: read.list('TRUSTED_ORIGINS', []),
