@@ -1,0 +1,1 @@
+ALTER TABLE "events" DROP CONSTRAINT "events_company_id_companies_id_fk";
