@@ -4,11 +4,14 @@
  */
 import { readFileSync } from 'node:fs'
 import autocannon from 'autocannon'
+import { cpuClock } from './processes.ts'
 import { scenarioNamed } from './scenarios.ts'
 import type { Fixture } from './shape.ts'
 
 export type DriveJob = {
   url: string
+  /** The server's process, whose CPU time the run reads. */
+  pid: number
   scenario: string
   target: 'parley' | 'floor'
   connections: number
@@ -28,6 +31,11 @@ export type DriveResult = {
   statusCodes: Record<string, number>
   /** The first non-2xx answer, so a failing scenario says why. */
   sample?: { status: number; body: string }
+  /**
+   * CPU time per answered request, in microseconds: the server process's, and the whole machine's (the
+   * server, PostgreSQL, this driver and anything else running). Absent where /proc cannot be read.
+   */
+  cpuUs?: { server: number; machine: number }
 }
 
 const job = JSON.parse(readFileSync(process.argv[2] ?? '', 'utf8')) as DriveJob
@@ -37,33 +45,35 @@ if (!plan) throw new Error(`${job.scenario} has no ${job.target} plan`)
 
 let next = 0
 let sample: DriveResult['sample']
-const options = {
-  url: job.url,
-  connections: job.connections,
-  duration: job.durationSeconds,
-  timeout: 10,
-  requests: [
-    {
-      setupRequest: (request: autocannon.Request) => {
-        const built = plan(job.fixture, next++)
-        return {
-          ...request,
-          method: built.method,
-          path: built.path,
-          headers: built.headers,
-          body: built.body,
-        }
-      },
-      onResponse: (status: number, body: string) => {
-        if ((status < 200 || status > 299) && sample === undefined)
-          sample = { status, body: body.slice(0, 300) }
-      },
+const requests = [
+  {
+    setupRequest: (request: autocannon.Request) => {
+      const built = plan(job.fixture, next++)
+      return {
+        ...request,
+        method: built.method,
+        path: built.path,
+        headers: built.headers,
+        body: built.body,
+      }
     },
-  ],
-  ...(job.warmupSeconds > 0 ? { warmup: { connections: job.connections, duration: job.warmupSeconds } } : {}),
-} as autocannon.Options
+    onResponse: (status: number, body: string) => {
+      if ((status < 200 || status > 299) && sample === undefined)
+        sample = { status, body: body.slice(0, 300) }
+    },
+  },
+]
 
-const result = await autocannon(options)
+const run = (duration: number) => {
+  const options = { url: job.url, connections: job.connections, duration, timeout: 10, requests }
+  return autocannon(options as autocannon.Options)
+}
+
+// The warm-up is a run of its own, so the CPU clocks are read where the measured run begins and ends.
+if (job.warmupSeconds > 0) await run(job.warmupSeconds)
+const before = cpuClock(job.pid)
+const result = await run(job.durationSeconds)
+const after = cpuClock(job.pid)
 const statusCodes: Record<string, number> = {}
 for (const [code, stats] of Object.entries(result.statusCodeStats ?? {})) statusCodes[code] = stats.count ?? 0
 const output: DriveResult = {
@@ -75,5 +85,12 @@ const output: DriveResult = {
   non2xx: result.non2xx,
   statusCodes,
   sample,
+  cpuUs:
+    before && after && result.requests.total > 0
+      ? {
+          server: ((after.processSeconds - before.processSeconds) * 1e6) / result.requests.total,
+          machine: ((after.machineSeconds - before.machineSeconds) * 1e6) / result.requests.total,
+        }
+      : undefined,
 }
 process.stdout.write(`${JSON.stringify(output)}\n`)

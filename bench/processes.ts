@@ -83,6 +83,30 @@ export async function startServer(options: {
   throw new Error(`${options.name} did not answer ${options.healthPath} within 120 s:\n${server.output()}`)
 }
 
+/** Linux counts CPU time in /proc in USER_HZ ticks, 100 a second on every architecture it runs on. */
+const TICKS_PER_SECOND = 100
+
+/**
+ * The CPU time process `pid` has used and the whole machine's busy time, both in seconds, from /proc;
+ * undefined where there is no /proc.
+ */
+export function cpuClock(pid: number) {
+  try {
+    // The command name, in parentheses, may hold spaces: the fields are counted after it.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? []
+    const machine =
+      readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]?.trim().split(/\s+/).map(Number) ?? []
+    // cpu user nice system idle iowait irq softirq steal: all but idle and iowait is busy.
+    const [, user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = machine
+    return {
+      processSeconds: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+      machineSeconds: (user + nice + system + irq + softirq + steal) / TICKS_PER_SECOND,
+    }
+  } catch {
+    return undefined
+  }
+}
+
 const statusKb = (pid: number, field: 'VmRSS' | 'VmHWM') => {
   try {
     const match = readFileSync(`/proc/${pid}/status`, 'utf8').match(

@@ -109,6 +109,10 @@ export function judge(rows: Row[], peakRssMb: number): Report['targets'] {
 
 const number = (value: number | undefined, digits = 0) => (value === undefined ? '-' : value.toFixed(digits))
 
+/** A run's CPU time per request as "server/machine" microseconds (see DriveResult's cpuUs). */
+const cpu = (result: DriveResult | undefined) =>
+  result?.cpuUs ? `${number(result.cpuUs.server)}/${number(result.cpuUs.machine)}` : '-'
+
 export function renderTable(report: Report): string {
   const header = [
     'scenario',
@@ -118,7 +122,9 @@ export function renderTable(report: Report): string {
     'p50 ms',
     'p99 ms',
     'non-2xx/err',
+    'cpu µs',
     'floor req/s',
+    'floor cpu µs',
     '÷ floor',
     'L÷S p99',
     'floor L÷S',
@@ -136,7 +142,9 @@ export function renderTable(report: Report): string {
       : failures(row.parley) === 0
         ? '0'
         : `${failures(row.parley)}/${row.parley.requests}`,
+    cpu(row.parley),
     number(row.floor?.rps),
+    cpu(row.floor),
     number(row.ratio, 2),
     number(row.largeOverSmallP99, 2),
     number(row.floorLargeOverSmallP99, 2),
@@ -179,7 +187,11 @@ export function renderReport(report: Report): string {
   }
   for (const row of report.rows)
     if (row.note) out.push(`  ${row.scenario} @${row.connections} ${row.size}: ${row.note}`)
-  out.push(`Parley peak RSS: ${report.parleyPeakRssMb} MB`, '')
+  out.push(
+    'cpu µs: CPU time per request, the server process’s / the whole machine’s (PostgreSQL and the load generator included).',
+    `Parley peak RSS: ${report.parleyPeakRssMb} MB`,
+    '',
+  )
   const missed = report.targets.filter((target) => !target.met)
   out.push(`Targets (issue 6): ${report.targets.length - missed.length} of ${report.targets.length} met`)
   for (const target of missed) out.push(`  missed: ${target.target} (${target.detail})`)

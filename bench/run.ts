@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_ADMIN_URL } from './database.ts'
 import type { DriveJob, DriveResult } from './drive.ts'
-import { startServer, watchMemory } from './processes.ts'
+import { type ServerProcess, startServer, watchMemory } from './processes.ts'
 import { compareSizes, judge, type Report, type Row, renderReport } from './report.ts'
 import { CONTACT_US_SMTP_REFUSING, SCENARIOS, type Scenario } from './scenarios.ts'
 import { type Fixture, messageCount, SHAPES, type SizeName } from './shape.ts'
@@ -53,7 +53,7 @@ function npmStart() {
 const selected = (scenario: Scenario) => flags.only === undefined || scenario.name.includes(flags.only)
 
 async function drive(
-  url: string,
+  server: ServerProcess,
   scenario: Scenario,
   target: DriveJob['target'],
   connections: number,
@@ -62,7 +62,8 @@ async function drive(
   const folder = await mkdtemp(join(tmpdir(), 'parley-bench-job-'))
   const file = join(folder, 'job.json')
   const job: DriveJob = {
-    url,
+    url: server.url,
+    pid: server.pid,
     scenario: scenario.name,
     target,
     connections,
@@ -158,7 +159,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       }
       // The machine is shared: its load when the run starts says how far to trust the figures.
       const loadAverage = loadavg()[0] ?? 0
-      const parleyResult = await drive(parley.url, scenario, 'parley', connections, database.fixture)
+      const parleyResult = await drive(parley, scenario, 'parley', connections, database.fixture)
       if (parley.exitCode() !== null) {
         throw new Error(`Parley exited during ${scenario.name}:\n${parley.output()}`)
       }
@@ -179,7 +180,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
         )
       }
       if (scenario.floor) {
-        row.floor = await drive(floor.url, scenario, 'floor', connections, database.fixture)
+        row.floor = await drive(floor, scenario, 'floor', connections, database.fixture)
         await settle('the floor')
       } else if (scenario.floorOf) {
         row.floor = report.rows.find(
