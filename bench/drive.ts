@@ -32,8 +32,9 @@ export type DriveResult = {
   /** The first non-2xx answer, so a failing scenario says why. */
   sample?: { status: number; body: string }
   /**
-   * CPU time per answered request, in microseconds: the server process's, and the whole machine's (the
-   * server, PostgreSQL, this driver and anything else running). Absent where /proc cannot be read.
+   * CPU time per request of the measured run, non-2xx ones included, in microseconds: the server process's,
+   * and the whole machine's (the server, PostgreSQL, this driver and anything else running). Absent where
+   * /proc cannot be read.
    */
   cpuUs?: { server: number; machine: number }
 }
