@@ -9,6 +9,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import { createNotifier } from './db/notifier.ts'
+import { watchShown } from './domain/conversations/shown-cache.ts'
 import { createDomain } from './domain/create-domain.ts'
 import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
 import { OUTBOX_CHANNEL } from './domain/outbox/outbox-repository.ts'
@@ -159,12 +160,13 @@ export async function buildApp(options: AppOptions) {
     purge.unref()
     app.addHook('onClose', () => clearInterval(purge))
   }
-  // Credentials are cached only while this instance hears from the database of the changes that end them.
-  let unwatchCredentials: (() => Promise<void>) | undefined
+  // Credentials, and the records conversations show, are cached only while this instance hears from the
+  // database of the changes that make them wrong.
+  const unwatch: (() => Promise<void>)[] = []
   app.addHook('onReady', async () => {
-    unwatchCredentials = await domain.accounts.watchCredentials(database)
+    unwatch.push(await domain.accounts.watchCredentials(database), await watchShown(database))
   })
-  app.addHook('onClose', () => unwatchCredentials?.())
+  app.addHook('onClose', () => Promise.all(unwatch.map((stop) => stop())))
   app.addHook('onReady', () => events.start())
   // Open event streams would hold the server's close forever: end them first.
   app.addHook('preClose', () => events.stop())

@@ -1,13 +1,11 @@
 import type { Database, Db } from '../../db/client.ts'
+import { watchChannel } from '../../db/watch.ts'
 import { DomainError, NON_FIELD } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { companiesRepository } from './companies-repository.ts'
 import { CREDENTIALS_CHANNEL, type CredentialsCache, createCredentialsCache } from './credentials-cache.ts'
 import { decoyHash, hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts'
 import { type NewUser, type User, usersRepository } from './users-repository.ts'
-
-/** How soon a dropped credentials listener is opened again. */
-const RELISTEN_MS = 2_000
 
 const LOGIN_FAILED = 'Unable to log in with provided credentials.'
 
@@ -81,31 +79,11 @@ export function createAccountsService(
      * changes: the cache is emptied and stays off until listening again, retried every few seconds.
      */
     async watchCredentials(database: Database): Promise<() => Promise<void>> {
-      let stopped = false
-      let unlisten: (() => Promise<void>) | undefined
-      let retry: NodeJS.Timeout | undefined
-      const lost = () => {
-        credentials.disable()
-        unlisten = undefined
-        if (!stopped) retry = setTimeout(relisten, RELISTEN_MS)
-      }
-      const listen = async () => {
-        unlisten = await database.listen(CREDENTIALS_CHANNEL, credentials.forget, lost)
-        if (stopped) await unlisten()
-        else credentials.enable()
-      }
-      const relisten = () => {
-        listen().catch(() => {
-          if (!stopped) retry = setTimeout(relisten, RELISTEN_MS)
-        })
-      }
-      await listen()
-      return async () => {
-        stopped = true
-        clearTimeout(retry)
-        credentials.disable()
-        await unlisten?.()
-      }
+      return watchChannel(database, CREDENTIALS_CHANNEL, {
+        onLive: credentials.enable,
+        onNews: credentials.forget,
+        onDead: credentials.disable,
+      })
     },
 
     async createUser(

@@ -1,3 +1,4 @@
+import type { WatchedCacheOptions } from '../../db/watch.ts'
 import type { Principal } from '../principal.ts'
 
 /**
@@ -14,27 +15,17 @@ export type ResolvedCredential = { principal: Principal; expiresAt: number }
 
 type Entry = ResolvedCredential & { freshUntil: number }
 
-export type CredentialsCacheOptions = {
-  /**
-   * How long an entry is trusted without asking the database. Notifications are what end an entry; this only
-   * bounds a change that reached the database without its triggers (a restore as a replica, say).
-   */
-  ttlMs?: number
-  /** Past this many entries the oldest goes: ~250 bytes each, so 20k is ~5 MB. */
-  maxEntries?: number
-  now?: () => number
-}
-
 /**
  * Recently resolved sessions and API keys, so a repeat request skips the database. Keyed by the SHA-256 of the
  * secret, never the secret; only credentials that resolved are kept, so guessing fills nothing. Nothing is kept
  * until `enable` (the instance listens for changes) and everything is dropped on `disable`.
  */
-export function createCredentialsCache(options: CredentialsCacheOptions = {}) {
+export function createCredentialsCache(options: WatchedCacheOptions = {}) {
   // 15 minutes, not 1: at 60 s every user who came back after a minute cost a statement again. On the bench's
   // large set (10,000 customers, each back every 20-80 s), 11 of 14 alternating runs were faster with 15
   // minutes (the vendor inbox by 10-31%), the rest within noise.
   const ttlMs = options.ttlMs ?? 15 * 60_000
+  // ~250 bytes an entry, so 20k is ~5 MB.
   const maxEntries = options.maxEntries ?? 20_000
   const now = options.now ?? Date.now
   const entries = new Map<string, Entry>()

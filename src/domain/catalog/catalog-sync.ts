@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts'
 import type { ProductAttributes, ProductImage } from '../../db/schema/index.ts'
+import { shownCacheOf } from '../conversations/shown-cache.ts'
 import { ItemErrors } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { requireStaff } from '../staff-policy.ts'
@@ -68,6 +69,9 @@ const unique = (values: string[]) => [...new Set(values)]
  * batch is checked whole before anything is written, and written in one transaction.
  */
 export function createCatalogSync(db: Db) {
+  // This instance shows what a batch wrote from its next request on, not once the database's notification of
+  // it arrives (see shownCacheOf); other instances hear of it from the notification.
+  const written = <T>(write: Promise<T>) => write.finally(() => shownCacheOf(db).forget('*'))
   const inOrder = (ids: Map<string, number>, externalIds: string[]): SyncResult[] =>
     externalIds.map((externalId) => ({ externalId, id: ids.get(externalId) ?? 0 }))
 
@@ -93,7 +97,7 @@ export function createCatalogSync(db: Db) {
         }
       })
       check.throwIfAny()
-      const ids = await syncRepository.upsertUsers(db, principal.companyId, batch)
+      const ids = await written(syncRepository.upsertUsers(db, principal.companyId, batch))
       return inOrder(
         byExternalId(ids),
         batch.map((user) => user.externalId),
@@ -120,25 +124,27 @@ export function createCatalogSync(db: Db) {
         }
       })
       check.throwIfAny()
-      return db.transaction(async (tx) => {
-        const ids = byExternalId(
-          await syncRepository.upsertSellers(
-            tx,
-            principal.companyId,
-            batch.map(({ memberExternalIds: _members, ...seller }) => seller),
-          ),
-        )
-        for (const seller of batch) {
-          const sellerId = ids.get(seller.externalId)
-          if (sellerId === undefined || seller.memberExternalIds === undefined) continue
-          const userIds = seller.memberExternalIds.flatMap((member) => memberIds.get(member) ?? [])
-          await syncRepository.replaceMembers(tx, sellerId, [...new Set(userIds)])
-        }
-        return inOrder(
-          ids,
-          batch.map((seller) => seller.externalId),
-        )
-      })
+      return written(
+        db.transaction(async (tx) => {
+          const ids = byExternalId(
+            await syncRepository.upsertSellers(
+              tx,
+              principal.companyId,
+              batch.map(({ memberExternalIds: _members, ...seller }) => seller),
+            ),
+          )
+          for (const seller of batch) {
+            const sellerId = ids.get(seller.externalId)
+            if (sellerId === undefined || seller.memberExternalIds === undefined) continue
+            const userIds = seller.memberExternalIds.flatMap((member) => memberIds.get(member) ?? [])
+            await syncRepository.replaceMembers(tx, sellerId, [...new Set(userIds)])
+          }
+          return inOrder(
+            ids,
+            batch.map((seller) => seller.externalId),
+          )
+        }),
+      )
     },
 
     async products(principal: Principal, batch: ProductSync[]): Promise<SyncResult[]> {
@@ -162,14 +168,16 @@ export function createCatalogSync(db: Db) {
         isPublished: product.isPublished ?? true,
         publishedAt: product.publishedAt ?? ((product.isPublished ?? true) ? now : null),
       }))
-      return db.transaction(async (tx) => {
-        const ids = byExternalId(await syncRepository.upsertProducts(tx, principal.companyId, rows))
-        await syncRepository.recountProducts(tx, [...sellerIds.values()])
-        return inOrder(
-          ids,
-          batch.map((product) => product.externalId),
-        )
-      })
+      return written(
+        db.transaction(async (tx) => {
+          const ids = byExternalId(await syncRepository.upsertProducts(tx, principal.companyId, rows))
+          await syncRepository.recountProducts(tx, [...sellerIds.values()])
+          return inOrder(
+            ids,
+            batch.map((product) => product.externalId),
+          )
+        }),
+      )
     },
 
     /** Upserts orders and their items by the shop's ids; an item the shop stops sending is kept. */
@@ -210,35 +218,37 @@ export function createCatalogSync(db: Db) {
         }
       })
       check.throwIfAny()
-      return db.transaction(async (tx) => {
-        const results: SyncResult[] = []
-        for (const order of batch) {
-          const id = await syncRepository.upsertOrder(tx, principal.companyId, {
-            externalId: order.externalId,
-            customerId: customers.get(order.customerExternalId) ?? 0,
-            number: order.number ?? '',
-            status: order.status ?? 'new',
-          })
-          const items = await syncRepository.upsertOrderItems(
-            tx,
-            id,
-            (order.items ?? []).map(({ productExternalId, ...item }) => ({
-              ...item,
-              productId: productIds.get(productExternalId) ?? 0,
-            })),
-          )
-          const itemIds = byExternalId(items)
-          results.push({
-            externalId: order.externalId,
-            id,
-            items: (order.items ?? []).map((item) => ({
-              externalId: item.externalId,
-              id: itemIds.get(item.externalId) ?? 0,
-            })),
-          })
-        }
-        return results
-      })
+      return written(
+        db.transaction(async (tx) => {
+          const results: SyncResult[] = []
+          for (const order of batch) {
+            const id = await syncRepository.upsertOrder(tx, principal.companyId, {
+              externalId: order.externalId,
+              customerId: customers.get(order.customerExternalId) ?? 0,
+              number: order.number ?? '',
+              status: order.status ?? 'new',
+            })
+            const items = await syncRepository.upsertOrderItems(
+              tx,
+              id,
+              (order.items ?? []).map(({ productExternalId, ...item }) => ({
+                ...item,
+                productId: productIds.get(productExternalId) ?? 0,
+              })),
+            )
+            const itemIds = byExternalId(items)
+            results.push({
+              externalId: order.externalId,
+              id,
+              items: (order.items ?? []).map((item) => ({
+                externalId: item.externalId,
+                id: itemIds.get(item.externalId) ?? 0,
+              })),
+            })
+          }
+          return results
+        }),
+      )
     },
   }
 }

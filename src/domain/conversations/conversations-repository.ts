@@ -149,7 +149,7 @@ export const conversationsRepository = {
         direction,
       ).prepare(name),
     )
-    return toViewWithMessages((await query.execute({ companyId: company, id, ...values }))[0])
+    return toViewWithMessages(db, (await query.execute({ companyId: company, id, ...values }))[0])
   },
 
   /** A page of the user's personal inbox, newest activity first, with its size. */

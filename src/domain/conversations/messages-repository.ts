@@ -184,6 +184,6 @@ export const messagesRepository = {
         .prepare(name),
     )
     const [row] = await query.execute({ conversationId, ...values })
-    return row ? toMessages(row.messages) : []
+    return row ? toMessages(db, row.messages) : []
   },
 }

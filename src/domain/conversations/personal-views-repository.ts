@@ -65,7 +65,7 @@ export const personalViewsRepository = {
       viewPageQuery(db, personalConversation, { readStates: true }).prepare('personal_view'),
     )
     const [row] = await query.execute({ companyId: company, id, userId: user })
-    return row && toViews(row.page)[0]
+    return row && (await toViews(db, row.page))[0]
   },
 
   /** One conversation as a party sees it with a page of its messages, in one statement (see messagesPage). */
@@ -81,7 +81,10 @@ export const personalViewsRepository = {
     const query = prepared(db, name, (db) =>
       viewWithMessagesQuery(db, personalConversation, direction).prepare(name),
     )
-    return toViewWithMessages((await query.execute({ companyId: company, id, userId: user, ...values }))[0])
+    return toViewWithMessages(
+      db,
+      (await query.execute({ companyId: company, id, userId: user, ...values }))[0],
+    )
   },
 
   /**
@@ -107,7 +110,7 @@ export const personalViewsRepository = {
       offset,
       end: offset + limit,
     })
-    const views = row ? toViews(row.page) : []
+    const views = row ? await toViews(db, row.page) : []
     const total =
       views.length > 0 || offset === 0
         ? Number(row?.total ?? 0)

@@ -1,0 +1,54 @@
+import type { Database } from './client.ts'
+
+/** How a cache kept by watchChannel bounds itself. */
+export type WatchedCacheOptions = {
+  /**
+   * How long an entry is trusted without asking the database. Notifications are what end an entry; this only
+   * bounds a change that reached the database without its triggers (a restore as a replica, say).
+   */
+  ttlMs?: number
+  /** Past this many entries (of a kind) the oldest goes. */
+  maxEntries?: number
+  now?: () => number
+}
+
+/** How soon a dropped listener is opened again. */
+const RELISTEN_MS = 2_000
+
+/**
+ * Keeps a cache that `channel` announces changes to: `onLive` once the instance listens (the cache may keep
+ * what it reads), `onNews` for each notification, and `onDead` when the listener drops, since changes may
+ * then go unheard (the cache must drop everything and keep nothing). A dropped listener is opened again
+ * every few seconds. Returns how to stop, which also calls `onDead`.
+ */
+export async function watchChannel(
+  database: Database,
+  channel: string,
+  cache: { onLive(): void; onNews(payload: string): void; onDead(): void },
+): Promise<() => Promise<void>> {
+  let stopped = false
+  let unlisten: (() => Promise<void>) | undefined
+  let retry: NodeJS.Timeout | undefined
+  const lost = () => {
+    cache.onDead()
+    unlisten = undefined
+    if (!stopped) retry = setTimeout(relisten, RELISTEN_MS)
+  }
+  const listen = async () => {
+    unlisten = await database.listen(channel, cache.onNews, lost)
+    if (stopped) await unlisten()
+    else cache.onLive()
+  }
+  const relisten = () => {
+    listen().catch(() => {
+      if (!stopped) retry = setTimeout(relisten, RELISTEN_MS)
+    })
+  }
+  await listen()
+  return async () => {
+    stopped = true
+    clearTimeout(retry)
+    cache.onDead()
+    await unlisten?.()
+  }
+}

@@ -1,0 +1,178 @@
+import type { Database, Db } from '../../db/client.ts'
+import { type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
+import { type ShownIds, shownRecordsRepository } from './shown-records.ts'
+import type { ConversationItem, SellerSummary, UserSummary } from './types.ts'
+
+/**
+ * The channel the database notifies when a shown record may have changed (migration 0006_shown_notify): a
+ * space-separated list of `user:<id>`, `seller:<id>`, `product:<id>`, `order:<id>` and `orderitem:<id>`, or
+ * `*` when a statement touched too many rows to list.
+ */
+export const SHOWN_CHANNEL = 'parley_shown'
+
+/** What a read asks to be shown: users and sellers by id, items by `itemKey`. */
+export type Wanted = { users: Set<number>; sellers: Set<number>; items: Set<string> }
+
+/** What a read shows, found, keyed as it was asked for; a record that does not exist is absent. */
+export type Shown = {
+  users: Map<number, UserSummary>
+  sellers: Map<number, SellerSummary>
+  items: Map<string, ConversationItem>
+}
+
+export const itemKey = (type: string, id: number) => `${type}:${id}`
+
+const keyOfItem = (item: ConversationItem) =>
+  item.type === 'product' ? itemKey('product', item.product.id) : itemKey('orderitem', item.orderItem.id)
+
+type Entry<T> = { value: T; freshUntil: number }
+
+/**
+ * The customers, sellers and items that conversations show, kept between requests: a conversation's page
+ * names them by id and reads from the database only those not held here. Reading them with every page was
+ * 40% of a retrieve's work in PostgreSQL and half an inbox page's, to show the same few people and products
+ * again and again. Nothing is kept until `enable` (the instance listens for changes, see watchShown) and
+ * everything is dropped on `disable`.
+ */
+export function createShownCache(options: WatchedCacheOptions = {}) {
+  const ttlMs = options.ttlMs ?? 15 * 60_000
+  // A few hundred bytes an entry, so 20k of each kind is a few MB.
+  const maxEntries = options.maxEntries ?? 20_000
+  const now = options.now ?? Date.now
+  const users = new Map<number, Entry<UserSummary>>()
+  const sellers = new Map<number, Entry<SellerSummary>>()
+  const items = new Map<string, Entry<ConversationItem>>()
+  let enabled = false
+  // Bumped by every invalidation: a read that raced one may have read what it drops, so it is not kept.
+  let generation = 0
+
+  function keep<K, T>(entries: Map<K, Entry<T>>, key: K, value: T, freshUntil: number) {
+    if (!entries.has(key) && entries.size >= maxEntries) {
+      const oldest = entries.keys().next().value
+      if (oldest !== undefined) entries.delete(oldest)
+    }
+    entries.set(key, { value, freshUntil })
+  }
+
+  /** Puts each fresh entry of `keys` into `found`; returns the keys it did not hold. */
+  function take<K, T>(entries: Map<K, Entry<T>>, keys: Set<K>, at: number, found: Map<K, T>): K[] {
+    const missing: K[] = []
+    for (const key of keys) {
+      const entry = entries.get(key)
+      if (entry && entry.freshUntil > at) found.set(key, entry.value)
+      else missing.push(key)
+    }
+    return missing
+  }
+
+  function forgetItems(shows: (item: ConversationItem) => boolean) {
+    for (const [key, entry] of items) {
+      if (shows(entry.value)) items.delete(key)
+    }
+  }
+
+  function forgetAll() {
+    users.clear()
+    sellers.clear()
+    items.clear()
+  }
+
+  return {
+    /** The records `wanted` names, from memory where held, the rest read from `db` in one statement. */
+    async show(db: Db, wanted: Wanted): Promise<Shown> {
+      const shown: Shown = { users: new Map(), sellers: new Map(), items: new Map() }
+      const at = now()
+      const missingItems = take(items, wanted.items, at, shown.items)
+      const ids: ShownIds = {
+        users: take(users, wanted.users, at, shown.users),
+        sellers: take(sellers, wanted.sellers, at, shown.sellers),
+        products: [],
+        orderItems: [],
+      }
+      for (const key of missingItems) {
+        const [type, id] = key.split(':')
+        ;(type === 'product' ? ids.products : ids.orderItems).push(Number(id))
+      }
+      if (ids.users.length + ids.sellers.length + missingItems.length === 0) return shown
+      const readAt = generation
+      const records = await shownRecordsRepository.find(db, ids)
+      const keeps = enabled && generation === readAt
+      const freshUntil = now() + ttlMs
+      for (const user of records.users) {
+        shown.users.set(user.id, user)
+        if (keeps) keep(users, user.id, user, freshUntil)
+      }
+      for (const seller of records.sellers) {
+        shown.sellers.set(seller.id, seller)
+        if (keeps) keep(sellers, seller.id, seller, freshUntil)
+      }
+      for (const item of records.items) {
+        const key = keyOfItem(item)
+        shown.items.set(key, item)
+        if (keeps) keep(items, key, item, freshUntil)
+      }
+      return shown
+    },
+
+    /** Drops the entries a notification on SHOWN_CHANNEL names. */
+    forget(payload: string) {
+      generation += 1
+      if (payload === '*') {
+        forgetAll()
+        return
+      }
+      for (const name of payload.split(' ')) {
+        const [kind, text] = name.split(':')
+        const id = Number(text)
+        if (kind === 'user') users.delete(id)
+        else if (kind === 'seller') {
+          sellers.delete(id)
+          forgetItems((item) => item.product.seller?.id === id)
+        } else if (kind === 'product') forgetItems((item) => item.product.id === id)
+        else if (kind === 'order') forgetItems((item) => item.type === 'orderitem' && item.order.id === id)
+        else if (kind === 'orderitem') items.delete(itemKey('orderitem', id))
+      }
+    },
+
+    enable() {
+      enabled = true
+    },
+
+    disable() {
+      enabled = false
+      generation += 1
+      forgetAll()
+    },
+  }
+}
+
+export type ShownCache = ReturnType<typeof createShownCache>
+
+// One cache per database handle: ids are only unique within a database. A transaction's handle gets one
+// that is never enabled, so what it reads is its own snapshot's.
+const caches = new WeakMap<Db, ShownCache>()
+
+export function shownCacheOf(db: Db): ShownCache {
+  let cache = caches.get(db)
+  if (!cache) {
+    cache = createShownCache()
+    caches.set(db, cache)
+  }
+  return cache
+}
+
+/** The records `wanted` names, as `db` sees them (see createShownCache). */
+export const show = (db: Db, wanted: Wanted) => shownCacheOf(db).show(db, wanted)
+
+/**
+ * Keeps the database's shown cache while this instance hears, on SHOWN_CHANNEL, of every change that would
+ * make an entry wrong; returns how to stop (and forget them all).
+ */
+export const watchShown = (database: Database) => {
+  const cache = shownCacheOf(database.db)
+  return watchChannel(database, SHOWN_CHANNEL, {
+    onLive: cache.enable,
+    onNews: cache.forget,
+    onDead: cache.disable,
+  })
+}
