@@ -8,16 +8,14 @@ import type { ConversationView, ItemType, MessageView, PartyStates } from './typ
 
 /*
  * The one query shape that reads conversations for display: the conversation with its last message and
- * both parties' read states, built by PostgreSQL as one JSON value per conversation. Each related row is a
- * join on its primary key, so a page costs the same however long its conversations' histories are. One JSON
- * column instead of ~80 plain ones spares Drizzle's per-field mapping (about 15% of a request's CPU on a
- * page), and subqueries instead of a wide join spare the planner its join-order search (planning took 1-2
- * ms, several times the execution).
+ * both parties' read states, built by PostgreSQL as one JSON value per conversation. Each related row is
+ * found on its key, so a page costs the same however long its conversations' histories are. One JSON column
+ * instead of ~80 plain ones spares Drizzle's per-field mapping (about 15% of a request's CPU on a page), and
+ * subqueries instead of a wide join spare the planner its join-order search (planning took 1-2 ms, several
+ * times the execution).
  *
- * The people and items a view shows come by id and are found in the shown cache (shown-cache.ts), which
- * reads from the database only those it does not hold: a customer's inbox shows the same customer on every
- * row and two or three sellers, and reading them with every page was half of its cost. The parties' read
- * states are read only by the views that show them (see PartyStates).
+ * The people and item a view shows come as ids, and are found in the shown cache (see createShownCache). The
+ * parties' read states are read only by the views that show them (see PartyStates).
  *
  * Column references are spelled out as `conversations.<column>`: in a select from one table Drizzle leaves
  * its own column references unqualified, which inside a subquery would name the subquery's columns.
