@@ -66,12 +66,6 @@ export function createShownCache(options: WatchedCacheOptions = {}) {
     return missing
   }
 
-  function forgetItems(shows: (item: ConversationItem) => boolean) {
-    for (const [key, entry] of items) {
-      if (shows(entry.value)) items.delete(key)
-    }
-  }
-
   function forgetAll() {
     users.clear()
     sellers.clear()
@@ -122,16 +116,26 @@ export function createShownCache(options: WatchedCacheOptions = {}) {
         forgetAll()
         return
       }
+      // The items that show a named seller, product or order are found in one pass over them, however many
+      // names a catalog sync's notification lists.
+      const shownIn = { seller: new Set<number>(), product: new Set<number>(), order: new Set<number>() }
       for (const name of payload.split(' ')) {
         const [kind, text] = name.split(':')
         const id = Number(text)
         if (kind === 'user') users.delete(id)
-        else if (kind === 'seller') {
-          sellers.delete(id)
-          forgetItems((item) => item.product.seller?.id === id)
-        } else if (kind === 'product') forgetItems((item) => item.product.id === id)
-        else if (kind === 'order') forgetItems((item) => item.type === 'orderitem' && item.order.id === id)
         else if (kind === 'orderitem') items.delete(itemKey('orderitem', id))
+        else if (kind === 'seller' || kind === 'product' || kind === 'order') shownIn[kind].add(id)
+      }
+      for (const id of shownIn.seller) sellers.delete(id)
+      if (shownIn.seller.size + shownIn.product.size + shownIn.order.size === 0) return
+      for (const [key, { value: item }] of items) {
+        const { product } = item
+        if (
+          shownIn.product.has(product.id) ||
+          (product.seller !== null && shownIn.seller.has(product.seller.id)) ||
+          (item.type === 'orderitem' && shownIn.order.has(item.order.id))
+        )
+          items.delete(key)
       }
     },
 
