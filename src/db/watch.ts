@@ -12,6 +12,15 @@ export type WatchedCacheOptions = {
   now?: () => number
 }
 
+/** Sets `key` in a cache's `entries`; past `maxEntries`, a new key first drops the oldest one set. */
+export function setBounded<K, V>(entries: Map<K, V>, key: K, value: V, maxEntries: number) {
+  if (!entries.has(key) && entries.size >= maxEntries) {
+    const oldest = entries.keys().next().value
+    if (oldest !== undefined) entries.delete(oldest)
+  }
+  entries.set(key, value)
+}
+
 /** How soon a dropped listener is opened again. */
 const RELISTEN_MS = 2_000
 

@@ -1,4 +1,4 @@
-import type { WatchedCacheOptions } from '../../db/watch.ts'
+import { setBounded, type WatchedCacheOptions } from '../../db/watch.ts'
 import type { Principal } from '../principal.ts'
 
 /**
@@ -34,12 +34,8 @@ export function createCredentialsCache(options: WatchedCacheOptions = {}) {
   let generation = 0
 
   function remember(key: string, found: ResolvedCredential) {
-    if (!entries.has(key) && entries.size >= maxEntries) {
-      const oldest = entries.keys().next().value
-      if (oldest !== undefined) entries.delete(oldest)
-    }
     const principal = Object.freeze({ ...found.principal })
-    entries.set(key, { principal, expiresAt: found.expiresAt, freshUntil: now() + ttlMs })
+    setBounded(entries, key, { principal, expiresAt: found.expiresAt, freshUntil: now() + ttlMs }, maxEntries)
   }
 
   function forgetUsers(userIds: Set<number>) {

@@ -1,5 +1,5 @@
 import type { Database, Db } from '../../db/client.ts'
-import { type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
+import { setBounded, type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
 import { type ShownIds, shownRecordsRepository } from './shown-records.ts'
 import type { ConversationItem, SellerSummary, UserSummary } from './types.ts'
 
@@ -48,11 +48,7 @@ export function createShownCache(options: WatchedCacheOptions = {}) {
   let generation = 0
 
   function keep<K, T>(entries: Map<K, Entry<T>>, key: K, value: T, freshUntil: number) {
-    if (!entries.has(key) && entries.size >= maxEntries) {
-      const oldest = entries.keys().next().value
-      if (oldest !== undefined) entries.delete(oldest)
-    }
-    entries.set(key, { value, freshUntil })
+    setBounded(entries, key, { value, freshUntil }, maxEntries)
   }
 
   /** Puts each fresh entry of `keys` into `found`; returns the keys it did not hold. */
