@@ -164,7 +164,8 @@ export async function buildApp(options: AppOptions) {
   // database of the changes that make them wrong.
   const unwatch: (() => Promise<void>)[] = []
   app.addHook('onReady', async () => {
-    unwatch.push(await domain.accounts.watchCredentials(database), await watchShown(database))
+    unwatch.push(await domain.accounts.watchCredentials(database))
+    unwatch.push(await watchShown(database))
   })
   app.addHook('onClose', () => Promise.all(unwatch.map((stop) => stop())))
   app.addHook('onReady', () => events.start())
