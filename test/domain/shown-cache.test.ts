@@ -131,14 +131,24 @@ test("the app's views are held in memory, and show a change made straight in the
     itemId: mirror.id,
     text: 'Does it fit a 2019 model?',
   })
-  const itemName = async () => {
+  const viewedName = async () => {
     const { conversation } = await engine.getConversationWithMessages(alice, start.conversationId, {
       limit: 10,
     })
     return conversation.item?.product.name
   }
+  const dialogName = async () => {
+    const { items } = await parley.app.domain.dialogs.listDialogs(alice, { limit: 50 })
+    return items.find((dialog) => dialog.conversation.id === start.conversationId)?.conversation.item?.product
+      .name
+  }
+  // The conversation's view and the vendor's dialog list show the same held product.
+  const itemName = async () => {
+    const [viewed, listed] = await Promise.all([viewedName(), dialogName()])
+    return viewed === listed ? viewed : `${viewed} (viewed) / ${listed} (listed)`
+  }
   const before = await itemName()
-  assert.ok(before)
+  assert.equal(before, 'BMW E46 side mirror')
   // A change that bypasses the triggers is not heard of: the view keeps showing what the app holds.
   await parley.db.execute(sql`alter table products disable trigger products_updated_shown`)
   try {

@@ -2,7 +2,14 @@ import { eq, or, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
 import { conversations, messages, sellerMembers } from '../../db/schema/index.ts'
-import { itemKey, type Shown, show, type Wanted } from './shown-cache.ts'
+import {
+  nothingWanted,
+  type Shown,
+  show,
+  shownConversation,
+  type Wanted,
+  wantConversation,
+} from './shown-cache.ts'
 import { type Json, objectOf } from './shown-records.ts'
 import type { ConversationView, ItemType, MessageView, PartyStates } from './types.ts'
 
@@ -189,9 +196,7 @@ const wantMessage = (wanted: Wanted, message: MessageJson) => {
 }
 
 const wantView = (wanted: Wanted, view: ViewJson) => {
-  wanted.users.add(view.customerId)
-  if (view.sellerId !== null) wanted.sellers.add(view.sellerId)
-  if (view.itemType !== null && view.itemId !== null) wanted.items.add(itemKey(view.itemType, view.itemId))
+  wantConversation(wanted, view)
   if (view.lastMessage) wantMessage(wanted, view.lastMessage)
 }
 
@@ -208,25 +213,20 @@ const toMessage = ({ senderUserId, senderSellerId, ...message }: MessageJson, sh
 const toView = <States>(
   { customerId, sellerId, itemType, itemId, ...view }: ViewJson & States,
   shown: Shown,
-): ConversationView & States => {
-  const customer = shown.users.get(customerId)
-  if (!customer) throw new Error(`conversation ${view.id} has no customer ${customerId}`)
-  return {
+): ConversationView & States =>
+  ({
     ...view,
     deletedAt: view.deletedAt === null ? null : dateOf(view.deletedAt),
     lastMessageAt: dateOf(view.lastMessageAt),
     createdAt: dateOf(view.createdAt),
     updatedAt: dateOf(view.updatedAt),
-    customer,
-    seller: (sellerId !== null && shown.sellers.get(sellerId)) || null,
-    item: (itemType !== null && itemId !== null && shown.items.get(itemKey(itemType, itemId))) || null,
+    ...shownConversation(shown, { id: view.id, customerId, sellerId, itemType, itemId }),
     lastMessage: view.lastMessage && toMessage(view.lastMessage, shown),
-  } as ConversationView & States
-}
+  }) as ConversationView & States
 
 /** Views and messages as the domain's, with the people and items they show, found once for all of them. */
 async function withShown<States>(db: Db, views: (ViewJson & States)[], messages: MessageJson[]) {
-  const wanted: Wanted = { users: new Set(), sellers: new Set(), items: new Set() }
+  const wanted = nothingWanted()
   for (const view of views) wantView(wanted, view)
   for (const message of messages) wantMessage(wanted, message)
   const shown = await show(db, wanted)

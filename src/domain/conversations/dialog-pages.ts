@@ -1,7 +1,8 @@
 import { sql } from 'drizzle-orm'
 import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import type { DialogBuyer, DialogFacts } from './dialog-views.ts'
-import type { ProductSummary, SellerSummary, Side } from './types.ts'
+import type { DialogFacts } from './dialog-views.ts'
+import { type ConversationRefs, type Shown, shownConversation } from './shown-cache.ts'
+import type { Side } from './types.ts'
 
 /**
  * The statement behind a page of a user's dialogs. It walks the inbox index (party, last message desc) from
@@ -55,19 +56,13 @@ const pagePositions = sql`(select p.conversation_id, p.last_message_at from ${pa
  * The page's dialogs, each one flat record of aliased columns that PostgreSQL turns into a JSON object by its
  * row type. Building the same objects with json_build_object, which writes every key as a value of its own,
  * and its times with to_char, was two thirds of the statement's cost (the vendor inbox's), three times the
- * joins'; a flat record costs about half of that. Times come as PostgreSQL writes them in JSON, to the
+ * joins'; a flat record costs about half of that. The people and product a dialog shows come as ids, found
+ * in the shown cache (see createShownCache). Times come as PostgreSQL writes them in JSON, to the
  * microsecond, so the last row's `at` resumes the next page exactly.
  */
 const dialogRows = sql`(select coalesce(json_agg(r order by r.at desc, r.id desc), '[]') from (
   select c.id, page.last_message_at as at, c.created_at as "createdAt", c.updated_at as "updatedAt",
-    u.id as "customerId", u.first_name as "customerFirstName", u.last_name as "customerLastName",
-    u.display_name as "customerDisplayName", u.avatar_url as "customerAvatarUrl", u.city_id as "customerCityId",
-    u.created_at as "customerCreatedAt",
-    s.id as "sellerId", s.name as "sellerName", s.avatar_url as "sellerAvatarUrl", s.city_id as "sellerCityId",
-    s.rating::text as "sellerRating", s.reviews_count as "sellerReviewsCount",
-    s.products_count as "sellerProductsCount", s.created_at as "sellerCreatedAt",
-    p.id as "productId", p.name as "productName", p.price::text as "productPrice", p.images as "productImages",
-    p.attributes as "productAttributes", p.published_at as "productPublishedAt",
+    c.customer_id as "customerId", c.seller_id as "sellerId", c.item_type as "itemType", c.item_id as "itemId",
     m.id as "lastMessageId", m.side as "lastMessageSide",
     coalesce(m.sender_seller_id, m.sender_user_id, 0) as "lastMessageSenderId", m.text as "lastMessageText",
     m.image as "lastMessageImage", m.created_at as "lastMessageCreatedAt",
@@ -77,10 +72,6 @@ const dialogRows = sql`(select coalesce(json_agg(r order by r.at desc, r.id desc
     co.unread_count as "counterpartyUnreadCount"
   from ${pagePositions}
   join conversations c on c.id = page.conversation_id
-  join users u on u.id = c.customer_id
-  join sellers s on s.id = c.seller_id
-  left join order_items oi on c.item_type = 'orderitem' and oi.id = c.item_id
-  left join products p on p.id = case when c.item_type = 'product' then c.item_id else oi.product_id end
   left join messages m on m.id = c.last_message_id
   left join conversation_parties cu on cu.conversation_id = c.id and cu.party_type = 'customer'
   left join conversation_parties co on co.conversation_id = c.id and co.party_type in ('seller', 'staff')
@@ -90,34 +81,12 @@ export const dialogsPage = { totalUnread, rows: dialogRows }
 
 /**
  * One dialog of the page as the statement writes it (see dialogRows): times as ISO text, `at` to the
- * microsecond; a product's, last message's or party's columns are all null when the dialog has none.
+ * microsecond; a last message's or party's columns are all null when the dialog has none.
  */
-export type DialogPageRow = {
-  id: number
+export type DialogPageRow = ConversationRefs & {
   at: string
   createdAt: string
   updatedAt: string
-  customerId: DialogBuyer['id']
-  customerFirstName: DialogBuyer['firstName']
-  customerLastName: DialogBuyer['lastName']
-  customerDisplayName: DialogBuyer['displayName']
-  customerAvatarUrl: DialogBuyer['avatarUrl']
-  customerCityId: DialogBuyer['cityId']
-  customerCreatedAt: string
-  sellerId: SellerSummary['id']
-  sellerName: SellerSummary['name']
-  sellerAvatarUrl: SellerSummary['avatarUrl']
-  sellerCityId: SellerSummary['cityId']
-  sellerRating: SellerSummary['rating']
-  sellerReviewsCount: SellerSummary['reviewsCount']
-  sellerProductsCount: SellerSummary['productsCount']
-  sellerCreatedAt: string
-  productId: number | null
-  productName: ProductSummary['name']
-  productPrice: ProductSummary['price']
-  productImages: ProductSummary['images']
-  productAttributes: ProductSummary['attributes']
-  productPublishedAt: string | null
   lastMessageId: number | null
   lastMessageSide: Side
   lastMessageSenderId: number
@@ -136,44 +105,14 @@ export type DialogPageRow = {
 const marksOf = (lastDeliveredMessageId: number, lastReadMessageId: number, unreadCount: number | null) =>
   unreadCount === null ? null : { lastDeliveredMessageId, lastReadMessageId, unreadCount }
 
-export function toDialogFacts(row: DialogPageRow): DialogFacts {
+/** A dialog of the page with the people and product it shows, from `shown` (see wantConversation). */
+export function toDialogFacts(row: DialogPageRow, shown: Shown): DialogFacts {
   return {
     conversation: {
       id: row.id,
       createdAt: new Date(row.createdAt),
       updatedAt: new Date(row.updatedAt),
-      customer: {
-        id: row.customerId,
-        firstName: row.customerFirstName,
-        lastName: row.customerLastName,
-        displayName: row.customerDisplayName,
-        avatarUrl: row.customerAvatarUrl,
-        cityId: row.customerCityId,
-        createdAt: new Date(row.customerCreatedAt),
-      },
-      seller: {
-        id: row.sellerId,
-        name: row.sellerName,
-        avatarUrl: row.sellerAvatarUrl,
-        cityId: row.sellerCityId,
-        rating: row.sellerRating,
-        reviewsCount: row.sellerReviewsCount,
-        productsCount: row.sellerProductsCount,
-        createdAt: new Date(row.sellerCreatedAt),
-      },
-      item:
-        row.productId === null
-          ? null
-          : {
-              product: {
-                id: row.productId,
-                name: row.productName,
-                price: row.productPrice,
-                images: row.productImages,
-                attributes: row.productAttributes,
-                publishedAt: row.productPublishedAt === null ? null : new Date(row.productPublishedAt),
-              },
-            },
+      ...shownConversation(shown, row),
     },
     lastMessage:
       row.lastMessageId === null

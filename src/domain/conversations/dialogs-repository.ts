@@ -5,6 +5,7 @@ import { messages, products } from '../../db/schema/index.ts'
 import type { Party } from '../events/party.ts'
 import { type DialogPageRow, dialogsPage, toDialogFacts } from './dialog-pages.ts'
 import type { DialogFacts } from './dialog-views.ts'
+import { nothingWanted, show, wantConversation } from './shown-cache.ts'
 
 /**
  * Where a dialog page resumes: the last row's inbox position. The time is kept as PostgreSQL's own text, to
@@ -93,10 +94,13 @@ export const dialogsRepository = {
       rows: page.limit + 1,
     })
     const rows = result?.dialogs ?? []
-    const shown = rows.slice(0, page.limit)
-    const last = shown.at(-1)
+    const onPage = rows.slice(0, page.limit)
+    const wanted = nothingWanted()
+    for (const row of onPage) wantConversation(wanted, row)
+    const shown = await show(db, wanted)
+    const last = onPage.at(-1)
     return {
-      dialogs: shown.map(toDialogFacts),
+      dialogs: onPage.map((row) => toDialogFacts(row, shown)),
       next: rows.length > page.limit && last ? { at: last.at, conversationId: last.id } : null,
       totalUnread: Number(result?.totalUnread ?? 0),
     }

@@ -1,7 +1,7 @@
 import type { Database, Db } from '../../db/client.ts'
 import { setBounded, type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
 import { type ShownIds, shownRecordsRepository } from './shown-records.ts'
-import type { ConversationItem, SellerSummary, UserSummary } from './types.ts'
+import type { ConversationItem, ItemType, SellerSummary, UserSummary } from './types.ts'
 
 /**
  * The channel the database notifies when a shown record may have changed (migration 0006_shown_notify): a
@@ -21,6 +21,38 @@ export type Shown = {
 }
 
 export const itemKey = (type: string, id: number) => `${type}:${id}`
+
+/** What a conversation row names to be shown: its customer, seller and item, by id. */
+export type ConversationRefs = {
+  id: number
+  customerId: number
+  sellerId: number | null
+  itemType: ItemType | null
+  itemId: number | null
+}
+
+export const nothingWanted = (): Wanted => ({ users: new Set(), sellers: new Set(), items: new Set() })
+
+export function wantConversation(wanted: Wanted, refs: ConversationRefs) {
+  wanted.users.add(refs.customerId)
+  if (refs.sellerId !== null) wanted.sellers.add(refs.sellerId)
+  if (refs.itemType !== null && refs.itemId !== null) wanted.items.add(itemKey(refs.itemType, refs.itemId))
+}
+
+/**
+ * The customer, seller and item a conversation row names, as shown. A seller or item that is gone shows as
+ * null; a conversation always has its customer, so one that is gone is an error.
+ */
+export function shownConversation(shown: Shown, refs: ConversationRefs) {
+  const customer = shown.users.get(refs.customerId)
+  if (!customer) throw new Error(`conversation ${refs.id} has no customer ${refs.customerId}`)
+  const { sellerId, itemType, itemId } = refs
+  return {
+    customer,
+    seller: (sellerId !== null && shown.sellers.get(sellerId)) || null,
+    item: (itemType !== null && itemId !== null && shown.items.get(itemKey(itemType, itemId))) || null,
+  }
+}
 
 const keyOfItem = (item: ConversationItem) =>
   item.type === 'product' ? itemKey('product', item.product.id) : itemKey('orderitem', item.orderItem.id)
