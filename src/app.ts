@@ -9,6 +9,7 @@ import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import { createNotifier } from './db/notifier.ts'
+import { watchContactContexts } from './domain/contacts/submission-context-cache.ts'
 import { watchShown } from './domain/conversations/shown-cache.ts'
 import { createDomain } from './domain/create-domain.ts'
 import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
@@ -160,12 +161,13 @@ export async function buildApp(options: AppOptions) {
     purge.unref()
     app.addHook('onClose', () => clearInterval(purge))
   }
-  // Credentials, and the records conversations show, are cached only while this instance hears from the
-  // database of the changes that make them wrong.
+  // Credentials, the records conversations show and what contact-us forms are checked against are cached
+  // only while this instance hears from the database of the changes that make them wrong.
   const unwatch: (() => Promise<void>)[] = []
   app.addHook('onReady', async () => {
     unwatch.push(await domain.accounts.watchCredentials(database))
     unwatch.push(await watchShown(database))
+    unwatch.push(await watchContactContexts(database))
   })
   app.addHook('onClose', () => Promise.all(unwatch.map((stop) => stop())))
   app.addHook('onReady', () => events.start())

@@ -5,6 +5,7 @@ import type { Actor } from '../principal.ts'
 import type { SettingsService } from '../settings/settings-service.ts'
 import { checkAttachment, type Upload } from './attachment-check.ts'
 import { composeContactEmails } from './contact-emails.ts'
+import { nextContactId } from './contact-ids.ts'
 import { localize } from './language.ts'
 import { subjectsRepository } from './subjects-repository.ts'
 import { submissionRepository } from './submission-repository.ts'
@@ -93,7 +94,7 @@ export function createContactsService(deps: {
       const fullName = input.fullName.trim()
       const subjectText = localize(subject.texts, subject.defaultLanguage, [])
       const contact = {
-        id: context.contactId,
+        id: await nextContactId(db),
         companyId: actor.companyId,
         source: 'contact_us',
         subjectId: subject.id,

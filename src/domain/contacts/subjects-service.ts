@@ -3,6 +3,7 @@ import { FieldErrors, messages, notFound } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { requireStaff } from '../staff-policy.ts'
 import { type ContactSubject, type SubjectFields, subjectsRepository } from './subjects-repository.ts'
+import { changingContexts } from './submission-context-cache.ts'
 
 export const subjectTextMaxLength = 255
 /** A BCP 47 tag of the plain kind browsers send in Accept-Language: "en", "tr", "pt-BR". */
@@ -88,11 +89,14 @@ export function createSubjectsService(db: Db) {
         errors,
       )
       errors.throwIfAny()
-      const updated = await subjectsRepository.update(db, principal.companyId, id, {
-        ...changes,
-        texts: merged.texts,
-        defaultLanguage: merged.defaultLanguage,
-      })
+      const updated = await changingContexts(
+        db,
+        subjectsRepository.update(db, principal.companyId, id, {
+          ...changes,
+          texts: merged.texts,
+          defaultLanguage: merged.defaultLanguage,
+        }),
+      )
       if (!updated) throw notFound()
       return updated
     },
@@ -100,7 +104,8 @@ export function createSubjectsService(db: Db) {
     /** Deletes a subject; contacts made with it keep the subject's text they were made with. */
     async remove(principal: Principal, id: number): Promise<void> {
       requireStaff(principal)
-      if (!(await subjectsRepository.delete(db, principal.companyId, id))) throw notFound()
+      const deleted = await changingContexts(db, subjectsRepository.delete(db, principal.companyId, id))
+      if (!deleted) throw notFound()
     },
   }
 }

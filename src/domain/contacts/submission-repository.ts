@@ -4,21 +4,16 @@ import { prepared } from '../../db/prepared.ts'
 import { outboxRepository } from '../outbox/outbox-repository.ts'
 import { type SettingOverride, settingsRepository } from '../settings/settings-repository.ts'
 import type { NewContact } from './contacts-repository.ts'
+import { contextCacheOf, type FormSubject } from './submission-context-cache.ts'
 
-/** What a contact-us form is checked against, with the id its contact will have if it is accepted. */
+/** What a contact-us form is checked against. */
 export type SubmissionContext = {
-  contactId: number
-  subject: {
-    id: number
-    texts: Record<string, string>
-    defaultLanguage: string
-    isOrderNeeded: boolean
-  } | null
+  subject: FormSubject | null
   order: { id: number; number: string } | null
   settingOverrides: SettingOverride[]
 }
 
-/** A contact as the submission writes it: the id its context drew, the form's fields and its attachment. */
+/** A contact as the submission writes it: the id drawn for it (see nextContactId), the form's fields and its attachment. */
 export type SubmittedContact = { id: number } & Required<
   Pick<
     NewContact,
@@ -44,7 +39,6 @@ function contextStatement(db: Db) {
   const companyId = sql`${param('companyId')}::bigint`
   return db
     .select({
-      contactId: sql<number | string>`nextval(pg_get_serial_sequence('contacts', 'id'))`,
       subject: sql<SubmissionContext['subject']>`(select json_build_object('id', s.id, 'texts', s.texts,
           'defaultLanguage', s.default_language, 'isOrderNeeded', s.is_order_needed)
         from contact_subjects s where s.company_id = ${companyId} and s.id = ${param('subjectId')}::bigint)`,
@@ -56,6 +50,13 @@ function contextStatement(db: Db) {
     })
     .from(sql`(select 1) as one`)
     .prepare('submission_context')
+}
+
+function idsStatement(db: Db) {
+  return db
+    .select({ id: sql<number | string>`nextval(pg_get_serial_sequence('contacts', 'id'))` })
+    .from(sql`generate_series(1, ${sql.placeholder('count')}::int)`)
+    .prepare('contact_ids')
 }
 
 function insertStatement(db: Db) {
@@ -81,10 +82,11 @@ function insertStatement(db: Db) {
 }
 
 /**
- * A submission is two statements, whatever the form holds: one reads everything it is checked against, the
- * other writes it. The contact's id is drawn in the first, so its emails (which name it) are composed before
- * the second writes the contact and queues them together. Both are prepared once: their text is the same
- * for every form, the emails going in as one JSON array.
+ * A submission reads everything it is checked against, then writes the contact and queues its emails in one
+ * statement. The read is skipped when the form names no order and its subject and settings are held (see
+ * createContextCache). The contact's id is drawn before the write, from a block of the sequence's values
+ * this instance holds, so its emails (which name it) are composed first. The statements are prepared once:
+ * their text is the same for every form, the emails going in as one JSON array.
  */
 export const submissionRepository = {
   async context(
@@ -93,6 +95,10 @@ export const submissionRepository = {
     subjectId: number | undefined,
     order: { customerId: number; orderId: number } | undefined,
   ): Promise<SubmissionContext> {
+    const cache = contextCacheOf(db)
+    const held = order === undefined && subjectId !== undefined ? cache.get(companyId, subjectId) : undefined
+    if (held) return { ...held, order: null }
+    const readStartedAt = cache.readStarts()
     const statement = prepared(db, 'submission_context', contextStatement)
     const [row] = await statement.execute({
       companyId,
@@ -101,7 +107,17 @@ export const submissionRepository = {
       orderId: order?.orderId ?? null,
     })
     if (!row) throw new Error('the submission context returned no row')
-    return { ...row, contactId: Number(row.contactId) }
+    const { subject, settingOverrides } = row
+    if (subject && subjectId !== undefined) {
+      cache.keep(companyId, subjectId, { subject, settingOverrides }, readStartedAt)
+    }
+    return row
+  },
+
+  /** `count` new contact ids from the contacts' sequence. */
+  async drawIds(db: Db, count: number): Promise<number[]> {
+    const rows = await prepared(db, 'contact_ids', idsStatement).execute({ count })
+    return rows.map((row) => Number(row.id))
   },
 
   /** Writes the contact and queues its emails: both, or neither. Returns how many emails it queued. */

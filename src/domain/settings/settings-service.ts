@@ -1,5 +1,6 @@
 import type { SettingDefaults } from '../../config.ts'
 import type { Db } from '../../db/client.ts'
+import { changingContexts } from '../contacts/submission-context-cache.ts'
 import { DomainError, notFound } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { type SettingKey, type Settings, settingDefinitions } from './definitions.ts'
@@ -22,7 +23,9 @@ function requireAdmin(principal: Principal) {
 
 /**
  * Dynamic settings: defaults from configuration, overridden per company by staff. Read from the database on
- * every use, so a change is in effect on the next request on every instance.
+ * every use, so a change is in effect on the next request on every instance; contact-us forms, the busiest
+ * reader, hold them, so other instances' forms follow a change once it is notified, a moment after its
+ * commit (see createContextCache).
  */
 export function createSettingsService(db: Db, defaults: SettingDefaults, bodyLimit: number) {
   const definitions = settingDefinitions(bodyLimit)
@@ -76,11 +79,14 @@ export function createSettingsService(db: Db, defaults: SettingDefaults, bodyLim
       const definition = definitionOf(key)
       if (!definition) throw notFound()
       if (value === null) {
-        await settingsRepository.remove(db, principal.companyId, key)
+        await changingContexts(db, settingsRepository.remove(db, principal.companyId, key))
       } else {
         const problem = definition.problem(value)
         if (problem) throw new DomainError('validation', problem, { value: [problem] })
-        await settingsRepository.upsert(db, principal.companyId, key, value, principal.userId)
+        await changingContexts(
+          db,
+          settingsRepository.upsert(db, principal.companyId, key, value, principal.userId),
+        )
       }
       return this.get(principal, key)
     },

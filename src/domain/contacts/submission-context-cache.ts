@@ -1,0 +1,104 @@
+import type { Database, Db } from '../../db/client.ts'
+import { setBounded, type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
+import type { SettingOverride } from '../settings/settings-repository.ts'
+
+/**
+ * The channel the database notifies, with `*`, when a contact subject or a setting changes (migration
+ * 0007_contact_context_notify).
+ */
+export const CONTACT_CONTEXT_CHANNEL = 'parley_contact_context'
+
+/** A contact subject as a contact-us form is checked against it. */
+export type FormSubject = {
+  id: number
+  texts: Record<string, string>
+  defaultLanguage: string
+  isOrderNeeded: boolean
+}
+
+/** What a form without an order is checked against: its subject and its company's setting overrides. */
+export type HeldContext = { subject: FormSubject; settingOverrides: SettingOverride[] }
+
+type Entry = { value: HeldContext; freshUntil: number }
+
+/**
+ * The subjects and settings contact-us forms are checked against, kept between submissions: they change
+ * rarely, and reading them was one of a submission's two statements, which made it 40% slower on the bench.
+ * Nothing is kept until `enable` (the instance listens for changes, see watchContactContexts); any change
+ * drops everything, since subjects and settings are few and their writes rare.
+ */
+export function createContextCache(options: WatchedCacheOptions = {}) {
+  const ttlMs = options.ttlMs ?? 15 * 60_000
+  const maxEntries = options.maxEntries ?? 10_000
+  const now = options.now ?? Date.now
+  const entries = new Map<string, Entry>()
+  let enabled = false
+  // Bumped by every invalidation: a read that raced one may have read what it drops, so it is not kept.
+  let generation = 0
+  const keyOf = (companyId: number, subjectId: number) => `${companyId}:${subjectId}`
+
+  return {
+    get(companyId: number, subjectId: number): HeldContext | undefined {
+      const entry = entries.get(keyOf(companyId, subjectId))
+      return entry && entry.freshUntil > now() ? entry.value : undefined
+    },
+
+    /** Where a read starts: pass it to `keep` with what the read found. */
+    readStarts: () => generation,
+
+    keep(companyId: number, subjectId: number, value: HeldContext, readStartedAt: number) {
+      if (!enabled || generation !== readStartedAt) return
+      setBounded(entries, keyOf(companyId, subjectId), { value, freshUntil: now() + ttlMs }, maxEntries)
+    },
+
+    forget() {
+      generation += 1
+      entries.clear()
+    },
+
+    enable() {
+      enabled = true
+    },
+
+    disable() {
+      enabled = false
+      generation += 1
+      entries.clear()
+    },
+  }
+}
+
+export type ContextCache = ReturnType<typeof createContextCache>
+
+// One cache per database handle, as the shown cache (see shownCacheOf).
+const caches = new WeakMap<Db, ContextCache>()
+
+export function contextCacheOf(db: Db): ContextCache {
+  let cache = caches.get(db)
+  if (!cache) {
+    cache = createContextCache()
+    caches.set(db, cache)
+  }
+  return cache
+}
+
+/**
+ * `write`, a change to subjects or settings, with this instance's held contexts dropped once it is done: the
+ * notification would drop them too, but only a moment after, and the instance that made a change shows it
+ * on its very next request.
+ */
+export const changingContexts = <T>(db: Db, write: Promise<T>) =>
+  write.finally(() => contextCacheOf(db).forget())
+
+/**
+ * Keeps the database's contact-us context cache while this instance hears, on CONTACT_CONTEXT_CHANNEL, of
+ * every change to subjects and settings; returns how to stop (and forget them all).
+ */
+export const watchContactContexts = (database: Database) => {
+  const cache = contextCacheOf(database.db)
+  return watchChannel(database, CONTACT_CONTEXT_CHANNEL, {
+    onLive: cache.enable,
+    onNews: cache.forget,
+    onDead: cache.disable,
+  })
+}
