@@ -123,7 +123,7 @@ const BY_ACTIVITY = 'conversations.last_message_at desc, conversations.id desc'
 
 /**
  * The views of the conversations `where` selects, newest activity first, as one page, with the first row's
- * value of each `extra` (the same on every row, or the only row's).
+ * value of each `extra` (the same on every row).
  */
 export const viewPageQuery = <
   ReadStates extends boolean,

@@ -55,8 +55,8 @@ const pagePositions = sql`(select p.conversation_id, p.last_message_at from ${pa
 /**
  * The page's dialogs, each one flat record of aliased columns that PostgreSQL turns into a JSON object by its
  * row type. Building the same objects with json_build_object, which writes every key as a value of its own,
- * and its times with to_char, was two thirds of the statement's cost (the vendor inbox's), three times the
- * joins'; a flat record costs about half of that. The people and product a dialog shows come as ids, found
+ * and its times with to_char, was two thirds of the statement's cost (the vendor inbox's); a flat record
+ * costs about half of that. The people and product a dialog shows come as ids, found
  * in the shown cache (see createShownCache). Times come as PostgreSQL writes them in JSON, to the
  * microsecond, so the last row's `at` resumes the next page exactly.
  */

@@ -23,9 +23,9 @@ function requireAdmin(principal: Principal) {
 
 /**
  * Dynamic settings: defaults from configuration, overridden per company by staff. Read from the database on
- * every use, so a change is in effect on the next request on every instance; contact-us forms, the busiest
- * reader, hold them, so other instances' forms follow a change once it is notified, a moment after its
- * commit (see createContextCache).
+ * every use, so a change is in effect on the next request on every instance. Contact-us forms, the busiest
+ * reader, are the exception: they hold them, so other instances' forms follow a change once it is notified,
+ * a moment after its commit (see createContextCache).
  */
 export function createSettingsService(db: Db, defaults: SettingDefaults, bodyLimit: number) {
   const definitions = settingDefinitions(bodyLimit)
