@@ -3,7 +3,7 @@ import { after, before, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { eq, sql } from 'drizzle-orm'
 import { products, sellers, users } from '../../src/db/schema/index.ts'
-import { createShownCache, itemKey, type Wanted } from '../../src/domain/conversations/shown-cache.ts'
+import { createShownCache, itemKey, show, type Wanted } from '../../src/domain/conversations/shown-cache.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
 import { principals } from './conversations-helpers.ts'
 
@@ -184,4 +184,22 @@ test("a catalog sync's change is shown by the instance that wrote it at once", a
   assert.equal(await sellerName(), 'BMW Parts, Munich')
   await parley.app.domain.catalogSync.sellers(staff, [{ externalId: row.externalId, name: before }])
   assert.equal(await sellerName(), before)
+})
+
+test("a session read from the database holds its user's shown record, so the user's first page need not read it", async () => {
+  const accounts = parley.app.domain.accounts
+  const companyId = parley.demo.company.id
+  const email = `first-page-${crypto.randomUUID()}@parley.test`
+  await accounts.createUser({ companyId, email, firstName: 'Ada', password: 'first-page-password' })
+  const { token, user } = await accounts.login(companyId, email, 'first-page-password')
+  assert.equal((await accounts.principalOfSession(token))?.userId, user.id)
+  // Renamed behind the cache's back: a read of the record would now find the new name.
+  await parley.db.execute(sql`alter table users disable trigger users_updated_shown`)
+  try {
+    await rename.user(user.id, 'Grace')
+  } finally {
+    await parley.db.execute(sql`alter table users enable trigger users_updated_shown`)
+  }
+  const shown = await show(parley.db, wanting({ users: new Set([user.id]) }))
+  assert.equal(shown.users.get(user.id)?.firstName, 'Ada')
 })

@@ -2,6 +2,8 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { apiKeys, sessions, users } from '../../db/schema/index.ts'
+import { type Json, userRecordOf } from '../conversations/shown-records.ts'
+import type { UserSummary } from '../conversations/types.ts'
 import type { Principal } from '../principal.ts'
 
 export type NewUser = typeof users.$inferInsert
@@ -52,15 +54,19 @@ export const usersRepository = {
     await db.insert(sessions).values({ tokenHash, userId, expiresAt })
   },
 
-  /** The principal a live session acts as, and when the session ends. */
+  /**
+   * The principal a live session acts as, when the session ends, and the user as conversations show it (see
+   * accounts-service's principalOfSession).
+   */
   async principalOfSession(
     db: Db,
     tokenHash: string,
-  ): Promise<(Principal & { expiresAt: Date }) | undefined> {
-    // Runs on every request the credentials cache misses: a primary-key lookup of the few columns needed.
+  ): Promise<(Principal & { expiresAt: Date; shown: Json<UserSummary> }) | undefined> {
+    // Runs on every request the credentials cache misses: a primary-key lookup of the few columns needed,
+    // and of the shown ones, so that the user's first page finds them held.
     const query = prepared(db, 'principal_of_session', (db) =>
       db
-        .select({ ...principalColumns, expiresAt: sessions.expiresAt })
+        .select({ ...principalColumns, expiresAt: sessions.expiresAt, shown: userRecordOf('users') })
         .from(sessions)
         .innerJoin(users, eq(users.id, sessions.userId))
         .where(

@@ -137,6 +137,14 @@ export function createShownCache(options: WatchedCacheOptions = {}) {
       return shown
     },
 
+    /** Where a read of records starts: pass it to `holdUser` with what the read found. */
+    readStarts: () => generation,
+
+    /** Holds a user read elsewhere (see accounts-service's principalOfSession), as `show` would have. */
+    holdUser(user: UserSummary, readStartedAt: number) {
+      if (enabled && generation === readStartedAt) keep(users, user.id, user, now() + ttlMs)
+    },
+
     /** Drops the entries a notification on SHOWN_CHANNEL names. */
     forget(payload: string) {
       generation += 1

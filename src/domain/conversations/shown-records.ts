@@ -26,8 +26,15 @@ export type ShownIds = { users: number[]; sellers: number[]; products: number[];
 /** The records of some ids, each kind in a list; an id with no row is left out. */
 export type ShownRecords = { users: UserSummary[]; sellers: SellerSummary[]; items: ConversationItem[] }
 
-const USER = `u.id, u.email, u.first_name as "firstName", u.last_name as "lastName", u.phone, u.gender,
-  u.display_name as "displayName", u.avatar_url as "avatarUrl", u.city_id as "cityId", u.created_at as "createdAt"`
+const userColumns = (alias: string) => `${alias}.id, ${alias}.email, ${alias}.first_name as "firstName",
+  ${alias}.last_name as "lastName", ${alias}.phone, ${alias}.gender, ${alias}.display_name as "displayName",
+  ${alias}.avatar_url as "avatarUrl", ${alias}.city_id as "cityId", ${alias}.created_at as "createdAt"`
+
+const USER = userColumns('u')
+
+/** The shown record of the `users` row under `alias`, as JSON (see toUser). */
+export const userRecordOf = (alias: string) =>
+  sql<Json<UserSummary>>`${sql.raw(objectOf(userColumns(alias)))}`
 
 const SELLER = `s.id, s.name, s.avatar_url as "avatarUrl", s.city_id as "cityId", s.rating::text as rating,
   s.reviews_count as "reviewsCount", s.products_count as "productsCount", s.created_at as "createdAt"`
@@ -72,7 +79,10 @@ const recordsQuery = (db: Db) =>
 
 const dateOf = (iso: string) => new Date(iso)
 
-const toUser = (user: Json<UserSummary>): UserSummary => ({ ...user, createdAt: dateOf(user.createdAt) })
+export const toUser = (user: Json<UserSummary>): UserSummary => ({
+  ...user,
+  createdAt: dateOf(user.createdAt),
+})
 
 const toSeller = (seller: Json<SellerSummary>): SellerSummary => ({
   ...seller,
