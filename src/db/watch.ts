@@ -24,29 +24,37 @@ export function setBounded<K, V>(entries: Map<K, V>, key: K, value: V, maxEntrie
 /** How soon a dropped listener is opened again. */
 const RELISTEN_MS = 2_000
 
+/** A cache that a channel's notifications keep right (see watchChannel). */
+export type WatchedCache = {
+  /** The instance listens: the cache may keep what it reads. */
+  enable(): void
+  /** A notification: drop what it names. */
+  forget(payload: string): void
+  /** The listener dropped, so changes may go unheard: drop everything and keep nothing. */
+  disable(): void
+}
+
 /**
- * Keeps a cache that `channel` announces changes to: `onLive` once the instance listens (the cache may keep
- * what it reads), `onNews` for each notification, and `onDead` when the listener drops, since changes may
- * then go unheard (the cache must drop everything and keep nothing). A dropped listener is opened again
- * every few seconds. Returns how to stop, which also calls `onDead`.
+ * Keeps `cache` while this instance listens on `channel`, the channel its changes are announced on. A dropped
+ * listener is opened again every few seconds. Returns how to stop, which also disables the cache.
  */
 export async function watchChannel(
   database: Database,
   channel: string,
-  cache: { onLive(): void; onNews(payload: string): void; onDead(): void },
+  cache: WatchedCache,
 ): Promise<() => Promise<void>> {
   let stopped = false
   let unlisten: (() => Promise<void>) | undefined
   let retry: NodeJS.Timeout | undefined
   const lost = () => {
-    cache.onDead()
+    cache.disable()
     unlisten = undefined
     if (!stopped) retry = setTimeout(relisten, RELISTEN_MS)
   }
   const listen = async () => {
-    unlisten = await database.listen(channel, cache.onNews, lost)
+    unlisten = await database.listen(channel, (payload) => cache.forget(payload), lost)
     if (stopped) await unlisten()
-    else cache.onLive()
+    else cache.enable()
   }
   const relisten = () => {
     listen().catch(() => {
@@ -57,7 +65,7 @@ export async function watchChannel(
   return async () => {
     stopped = true
     clearTimeout(retry)
-    cache.onDead()
+    cache.disable()
     await unlisten?.()
   }
 }

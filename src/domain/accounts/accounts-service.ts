@@ -87,11 +87,7 @@ export function createAccountsService(
      * changes: the cache is emptied and stays off until listening again, retried every few seconds.
      */
     async watchCredentials(database: Database): Promise<() => Promise<void>> {
-      return watchChannel(database, CREDENTIALS_CHANNEL, {
-        onLive: credentials.enable,
-        onNews: credentials.forget,
-        onDead: credentials.disable,
-      })
+      return watchChannel(database, CREDENTIALS_CHANNEL, credentials)
     },
 
     async createUser(

@@ -1,4 +1,5 @@
 import type { Db } from '../../db/client.ts'
+import { onePerDatabase } from '../../db/per-database.ts'
 import { submissionRepository } from './submission-repository.ts'
 
 /**
@@ -11,14 +12,10 @@ const BLOCK_SIZE = 50
 type Block = { ids: number[]; refill?: Promise<void> }
 
 // One block per database handle: ids come from that database's sequence.
-const blocks = new WeakMap<Db, Block>()
+const blockOf = onePerDatabase((): Block => ({ ids: [] }))
 
 export async function nextContactId(db: Db): Promise<number> {
-  let block = blocks.get(db)
-  if (!block) {
-    block = { ids: [] }
-    blocks.set(db, block)
-  }
+  const block = blockOf(db)
   for (;;) {
     const id = block.ids.shift()
     if (id !== undefined) return id

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { and, asc, count, desc, eq, gte, ilike, lte, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
+import { onePerDatabase } from '../../db/per-database.ts'
 import { contactSearchText, contacts, orders, users } from '../../db/schema/index.ts'
 import { type EmailDelivery, outboxRepository } from '../outbox/outbox-repository.ts'
 
@@ -83,7 +84,7 @@ const shapeOf = (query: ContactQuery) =>
 // words, long orderings) gets its statements built afresh, and unnamed, rather than growing this (and each
 // PostgreSQL connection's prepared statements) without end.
 const CACHED_SHAPES = 100
-const pageStatements = new WeakMap<Db, Map<string, ReturnType<typeof pageStatement>>>()
+const pageStatementsOf = onePerDatabase(() => new Map<string, ReturnType<typeof pageStatement>>())
 
 const withDetails = {
   contact: contacts,
@@ -138,8 +139,7 @@ function pageStatement(db: Db, query: ContactQuery, name: string) {
 
 function cachedPageStatement(db: Db, query: ContactQuery) {
   const shape = shapeOf(query)
-  const statements = pageStatements.get(db) ?? new Map()
-  pageStatements.set(db, statements)
+  const statements = pageStatementsOf(db)
   const cached = statements.get(shape)
   if (cached) return cached
   if (statements.size >= CACHED_SHAPES) return pageStatement(db, query, '')

@@ -1,4 +1,5 @@
 import type { Database, Db } from '../../db/client.ts'
+import { onePerDatabase } from '../../db/per-database.ts'
 import { setBounded, type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
 import type { SettingOverride } from '../settings/settings-repository.ts'
 
@@ -72,16 +73,7 @@ export function createContextCache(options: WatchedCacheOptions = {}) {
 export type ContextCache = ReturnType<typeof createContextCache>
 
 // One cache per database handle, as the shown cache (see shownCacheOf).
-const caches = new WeakMap<Db, ContextCache>()
-
-export function contextCacheOf(db: Db): ContextCache {
-  let cache = caches.get(db)
-  if (!cache) {
-    cache = createContextCache()
-    caches.set(db, cache)
-  }
-  return cache
-}
+export const contextCacheOf = onePerDatabase(() => createContextCache())
 
 /**
  * `write`, a change to subjects or settings, with this instance's held contexts dropped once it is done: the
@@ -96,10 +88,5 @@ export const changingContexts = <T>(db: Db, write: Promise<T>) =>
  * every change to subjects and settings; returns how to stop (and forget them all).
  */
 export const watchContactContexts = (database: Database) => {
-  const cache = contextCacheOf(database.db)
-  return watchChannel(database, CONTACT_CONTEXT_CHANNEL, {
-    onLive: cache.enable,
-    onNews: cache.forget,
-    onDead: cache.disable,
-  })
+  return watchChannel(database, CONTACT_CONTEXT_CHANNEL, contextCacheOf(database.db))
 }

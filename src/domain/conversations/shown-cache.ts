@@ -1,4 +1,5 @@
 import type { Database, Db } from '../../db/client.ts'
+import { onePerDatabase } from '../../db/per-database.ts'
 import { setBounded, type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
 import { type ShownIds, shownRecordsRepository } from './shown-records.ts'
 import type { ConversationItem, ItemType, SellerSummary, UserSummary } from './types.ts'
@@ -191,16 +192,7 @@ export type ShownCache = ReturnType<typeof createShownCache>
 
 // One cache per database handle: ids are only unique within a database. A transaction's handle gets one
 // that is never enabled, so what it reads is its own snapshot's.
-const caches = new WeakMap<Db, ShownCache>()
-
-export function shownCacheOf(db: Db): ShownCache {
-  let cache = caches.get(db)
-  if (!cache) {
-    cache = createShownCache()
-    caches.set(db, cache)
-  }
-  return cache
-}
+export const shownCacheOf = onePerDatabase(() => createShownCache())
 
 /** The records `wanted` names, as `db` sees them (see createShownCache). */
 export const show = (db: Db, wanted: Wanted) => shownCacheOf(db).show(db, wanted)
@@ -210,10 +202,5 @@ export const show = (db: Db, wanted: Wanted) => shownCacheOf(db).show(db, wanted
  * make an entry wrong; returns how to stop (and forget them all).
  */
 export const watchShown = (database: Database) => {
-  const cache = shownCacheOf(database.db)
-  return watchChannel(database, SHOWN_CHANNEL, {
-    onLive: cache.enable,
-    onNews: cache.forget,
-    onDead: cache.disable,
-  })
+  return watchChannel(database, SHOWN_CHANNEL, shownCacheOf(database.db))
 }
