@@ -10,16 +10,17 @@ import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import { createNotifier } from './db/notifier.ts'
 import { watchContactContexts } from './domain/contacts/submission-context-cache.ts'
-import { watchShown } from './domain/conversations/shown-cache.ts'
+import { watchShown } from './domain/conversations/queries/shown-cache.ts'
 import { createDomain } from './domain/create-domain.ts'
 import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
 import { OUTBOX_CHANNEL } from './domain/outbox/outbox-repository.ts'
-import { createOutboxWorker } from './domain/outbox/outbox-worker.ts'
 import { createBlobStore } from './infra/blobs/blob-store.ts'
 import { createEventHub } from './infra/events/event-hub.ts'
 import { createMailTransport, type MailTransport } from './infra/mail/mail-transport.ts'
+import { startEventsPurge } from './jobs/events-purge.ts'
+import { createOutboxWorker } from './jobs/outbox-worker.ts'
+import { drfErrorHandler } from './surfaces/drf/errors.ts'
 import { bodyParsing } from './surfaces/http/body-parsing.ts'
-import { drfErrorHandler } from './surfaces/http/drf-errors.ts'
 import './surfaces/http/request-context.ts'
 import { createRequestGauge } from './surfaces/http/request-gauge.ts'
 import { shopSurface } from './surfaces/shop/index.ts'
@@ -152,14 +153,8 @@ export async function buildApp(options: AppOptions) {
   if (runsWorkers) {
     app.addHook('onReady', () => outbox.start())
     app.addHook('onClose', () => outbox.stop())
-    // Events are kept only as long as a reconnecting stream may ask for them.
-    const purge = setInterval(() => {
-      domain.events
-        .purgeExpired()
-        .catch((error) => app.log.warn({ err: error }, 'could not purge old events'))
-    }, 3_600_000)
-    purge.unref()
-    app.addHook('onClose', () => clearInterval(purge))
+    const stopPurge = startEventsPurge(domain.events, app.log)
+    app.addHook('onClose', async () => stopPurge())
   }
   // Credentials, the records conversations show and what contact-us forms are checked against are cached
   // only while this instance hears from the database of the changes that make them wrong.

@@ -1,15 +1,5 @@
 import { resolve } from 'node:path'
-import { copyRulesProblem, emailRoutingProblem } from './domain/settings/definitions.ts'
-
-/** The dynamic settings' defaults; staff may override each one at run time (domain/settings). */
-export type SettingDefaults = {
-  CONTACT_US_EMAIL_TO: Record<string, string[]>
-  CONTACT_US_SEND_USER: boolean
-  CONTACT_US_REPLY_TO_ONLY_USER: boolean
-  EMAIL_BCC_AND_CC: Record<string, { cc?: string[]; bcc?: string[] }>
-  CONTACT_US_ALLOWED_EXTENSIONS: string[]
-  CONTACT_US_MAX_FILE_SIZE: number
-}
+import { copyRulesProblem, emailRoutingProblem, type SettingDefaults } from './domain/settings/definitions.ts'
 
 export type Config = {
   port: number

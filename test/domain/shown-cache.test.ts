@@ -3,7 +3,12 @@ import { after, before, test } from 'node:test'
 import { setTimeout as delay } from 'node:timers/promises'
 import { eq, sql } from 'drizzle-orm'
 import { products, sellers, users } from '../../src/db/schema/index.ts'
-import { createShownCache, itemKey, show, type Wanted } from '../../src/domain/conversations/shown-cache.ts'
+import {
+  createShownCache,
+  itemKey,
+  show,
+  type Wanted,
+} from '../../src/domain/conversations/queries/shown-cache.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
 import { principals } from './conversations-helpers.ts'
 

@@ -2,7 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { apiKeys, sessions, users } from '../../db/schema/index.ts'
-import { type Json, userRecordOf } from '../conversations/shown-records.ts'
+import { type Json, userRecordOf } from '../conversations/queries/shown-records-repository.ts'
 import type { UserSummary } from '../conversations/types.ts'
 import type { Principal } from '../principal.ts'
 

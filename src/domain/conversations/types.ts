@@ -141,3 +141,23 @@ export type ConversationViewWithStates = ConversationView &
   }
 
 export type Page = { limit: number; offset: number }
+
+/** A message to append (see messagesRepository.append). */
+export type NewMessage = {
+  companyId: number
+  conversationId: number
+  side: Side
+  /** The party writing, whose own read state moves to the new message. */
+  senderParty: PartyType
+  senderUserId: number | null
+  senderSellerId: number | null
+  userType: string
+  text: string
+  image: StoredAttachment | null
+  /**
+   * Append only if the sender may reply there, checked by the same statement: the conversation's customer,
+   * or a member of its seller (who cannot answer a review); the shop's staff write anywhere in their company.
+   * posting-rules.ts words these rules for the errors of a refused reply.
+   */
+  asReply?: boolean
+}

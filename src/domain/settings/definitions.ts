@@ -1,4 +1,12 @@
-import type { SettingDefaults } from '../../config.ts'
+/** The dynamic settings' defaults; staff may override each one at run time (config.ts reads them). */
+export type SettingDefaults = {
+  CONTACT_US_EMAIL_TO: Record<string, string[]>
+  CONTACT_US_SEND_USER: boolean
+  CONTACT_US_REPLY_TO_ONLY_USER: boolean
+  EMAIL_BCC_AND_CC: Record<string, { cc?: string[]; bcc?: string[] }>
+  CONTACT_US_ALLOWED_EXTENSIONS: string[]
+  CONTACT_US_MAX_FILE_SIZE: number
+}
 
 export type SettingKey = keyof SettingDefaults
 export type Settings = SettingDefaults

@@ -1,9 +1,8 @@
-import type { SettingDefaults } from '../../config.ts'
 import type { Db } from '../../db/client.ts'
 import { changingContexts } from '../contacts/submission-context-cache.ts'
 import { DomainError, notFound } from '../errors.ts'
 import type { Principal } from '../principal.ts'
-import { type SettingKey, type Settings, settingDefinitions } from './definitions.ts'
+import { type SettingDefaults, type SettingKey, type Settings, settingDefinitions } from './definitions.ts'
 import { type SettingOverride, settingsRepository } from './settings-repository.ts'
 
 export type SettingView = {

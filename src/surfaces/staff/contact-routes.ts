@@ -3,8 +3,8 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { type ContactOrdering, contactSortKeys } from '../../domain/contacts/contacts-repository.ts'
 import type { Domain } from '../../domain/create-domain.ts'
+import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
-import { DetailResponse, ErrorResponse } from '../storefront/schemas.ts'
 import { presentContact } from './contact-presenter.ts'
 import {
   type ContactBody,

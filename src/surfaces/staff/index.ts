@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { Principal } from '../../domain/principal.ts'
-import { drfErrorHandler } from '../http/drf-errors.ts'
+import { drfErrorHandler } from '../drf/errors.ts'
 import { declareSecurity } from '../http/openapi-security.ts'
 import { contactRoutes } from './contact-routes.ts'
 import { settingsRoutes } from './settings-routes.ts'

@@ -2,8 +2,8 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { SettingView } from '../../domain/settings/settings-service.ts'
+import { ErrorResponse } from '../drf/schemas.ts'
 import { nullable } from '../http/nullable.ts'
-import { ErrorResponse } from '../storefront/schemas.ts'
 
 const Setting = Type.Object({
   key: Type.String(),

@@ -5,8 +5,8 @@ import type { SyncResult } from '../../domain/catalog/catalog-sync.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError, ItemErrors } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
+import { ErrorResponse } from '../drf/schemas.ts'
 import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
-import { ErrorResponse } from '../storefront/schemas.ts'
 import {
   Batch,
   OrderSyncResponse,

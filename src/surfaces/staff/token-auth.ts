@@ -2,7 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
-import { principalOfTokenHeader } from '../http/drf-token-auth.ts'
+import { principalOfTokenHeader } from '../drf/token-auth.ts'
 
 const NO_PERMISSION = 'You do not have permission to perform this action.'
 

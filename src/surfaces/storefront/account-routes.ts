@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
+import { ErrorResponse } from '../drf/schemas.ts'
 import {
   clearSessionCookies,
   type SessionCookies,
@@ -9,7 +10,7 @@ import {
 } from '../http/session-cookies.ts'
 import { type CsrfOptions, checkOrigin, setCsrfCookie } from './csrf.ts'
 import { presentUser } from './presenters.ts'
-import { ErrorResponse, LoginRequest, StorefrontUser } from './schemas.ts'
+import { LoginRequest, StorefrontUser } from './schemas.ts'
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{
   domain: Domain

@@ -3,10 +3,11 @@ import { Type } from 'typebox'
 import type { Config } from '../../config.ts'
 import { preferredLanguages } from '../../domain/contacts/language.ts'
 import type { Domain } from '../../domain/create-domain.ts'
-import { drfForm, formErrors } from '../http/drf-fields.ts'
+import { drfForm, formErrors } from '../drf/fields.ts'
+import { ErrorResponse } from '../drf/schemas.ts'
 import { ThrottledError } from '../http/failures.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
-import { ContactUsRequest, ContactUsSubject, ErrorResponse } from './schemas.ts'
+import { ContactUsRequest, ContactUsSubject } from './schemas.ts'
 import { actorOf } from './session-auth.ts'
 
 const contactUsDescription = `Submits a contact us message.

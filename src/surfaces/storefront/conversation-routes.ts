@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { PostOutcome } from '../../domain/conversations/conversations-service.ts'
+import type { PostOutcome } from '../../domain/conversations/engine/conversations-service.ts'
 import type { SenderClaim } from '../../domain/conversations/types.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError, notFound } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
+import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import { presentConversation } from './conversation-presenters.ts'
 import {
@@ -14,7 +15,6 @@ import {
   CreateConversationRequest,
   InboxQuery,
 } from './conversation-schemas.ts'
-import { DetailResponse, ErrorResponse } from './schemas.ts'
 import { requirePrincipal } from './session-auth.ts'
 
 /** The seed's field names for the engine's. */

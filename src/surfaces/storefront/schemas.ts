@@ -1,14 +1,6 @@
 import { Type } from 'typebox'
 import { nullable } from '../http/nullable.ts'
 
-export const DetailResponse = Type.Object({ detail: Type.String() })
-
-/** A 400 as DRF sends it: messages per field, or a `detail` when the body could not be read at all. */
-export const ErrorResponse = Type.Union(
-  [Type.Record(Type.String(), Type.Array(Type.String())), DetailResponse],
-  { description: 'Standard DRF validation error response' },
-)
-
 export const EnumValue = Type.Object({ value: Type.String(), label: Type.String() })
 
 export const LoginRequest = Type.Object({

@@ -4,7 +4,7 @@ import type {
   DialogMessage,
   DialogProduct,
   DialogView,
-} from '../../domain/conversations/dialog-views.ts'
+} from '../../domain/conversations/dialogs/dialog-views.ts'
 import type { ReadState, SellerSummary } from '../../domain/conversations/types.ts'
 import type { Conversation, Message, Product, Profile } from './conversation-schemas.ts'
 

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
-import type { DialogCursor } from '../../domain/conversations/dialogs-service.ts'
+import type { DialogCursor } from '../../domain/conversations/dialogs/dialogs-service.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError } from '../../domain/errors.ts'
 import { presentConversation } from './conversation-presenters.ts'

@@ -1,5 +1,5 @@
 import { Type } from 'typebox'
-import { MESSAGE_IMAGE_MAX_BYTES } from '../../domain/conversations/message-image.ts'
+import { MESSAGE_IMAGE_MAX_BYTES } from '../../domain/conversations/dialogs/message-image.ts'
 import { nullable } from '../http/nullable.ts'
 import { Message } from './conversation-schemas.ts'
 

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { MESSAGE_IMAGE_MAX_BYTES } from '../../../src/domain/conversations/message-image.ts'
+import { MESSAGE_IMAGE_MAX_BYTES } from '../../../src/domain/conversations/dialogs/message-image.ts'
 import type { HttpClient } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 import { addProduct, strangerSeller, vendorLogin } from './fixtures.ts'

@@ -1,8 +1,7 @@
-import type { Db } from '../../db/client.ts'
-import { eventsRepository } from '../events/events-repository.ts'
-import type { Party } from '../events/party.ts'
-import type { NewMessage } from './messages-repository.ts'
-import type { ReadState } from './types.ts'
+import type { Db } from '../../../db/client.ts'
+import { eventsRepository } from '../../events/events-repository.ts'
+import type { Party } from '../../events/party.ts'
+import type { NewMessage, ReadState } from '../types.ts'
 
 /**
  * The realtime events of a conversation, recorded in the transaction of the change they report so a stream

@@ -1,4 +1,4 @@
-import type { StoredAttachment } from '../../db/schema/contacts.ts'
+import type { StoredAttachment } from '../../../db/schema/contacts.ts'
 import type {
   ConversationViewWithStates,
   MessageView,
@@ -7,7 +7,7 @@ import type {
   SellerSummary,
   Side,
   UserSummary,
-} from './types.ts'
+} from '../types.ts'
 
 /** A message as a dialog's party sees it: who wrote it, and how far its recipient has got with it. */
 export type DialogMessage = {

@@ -1,13 +1,8 @@
-import type { Db } from '../../db/client.ts'
-import type { Party } from '../events/party.ts'
-import { recordReceipt } from './conversation-events.ts'
-import {
-  type DialogRead,
-  dialogReadState,
-  type MovedState,
-  readStateRepository,
-} from './read-state-repository.ts'
-import type { ReadState } from './types.ts'
+import type { Db } from '../../../db/client.ts'
+import type { Party } from '../../events/party.ts'
+import { recordReceipt } from '../engine/conversation-events.ts'
+import type { ReadState } from '../types.ts'
+import { type MovedState, readStateRepository } from './read-state-repository.ts'
 
 /** A party's moved read state, and the keys its receipt event is to be announced to once committed. */
 export type Receipted = { state: ReadState; eventKeys: string }
@@ -15,7 +10,7 @@ export type Receipted = { state: ReadState; eventKeys: string }
 /**
  * The one path by which a party's receipts move: what must follow a delivery or a read (its receipt event
  * for the other party) happens here, in the caller's transaction. Each returns the party's new state with
- * its receipt's keys, or undefined when nothing moved; markDialogRead answers with the state either way.
+ * its receipt's keys, or undefined when nothing moved.
  */
 export async function markDelivered(
   tx: Db,
@@ -40,15 +35,4 @@ export async function markRead(
 async function receipt(tx: Db, conversationId: number, kind: 'delivered' | 'read', moved: MovedState) {
   const eventKeys = await recordReceipt(tx, { conversationId, kind, ...moved })
   return { state: moved.state, eventKeys }
-}
-
-/**
- * A user reads a dialog as the party it is in it, up to `messageId` (default: the newest): the access check,
- * the move and its receipt are one statement, atomic on its own (see dialogReadState.markRead).
- */
-export function markDialogRead(
-  db: Db,
-  read: { companyId: number; conversationId: number; userId: number; messageId: number | undefined },
-): Promise<DialogRead> {
-  return dialogReadState.markRead(db, read)
 }

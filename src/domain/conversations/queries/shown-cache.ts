@@ -1,8 +1,8 @@
-import type { Database, Db } from '../../db/client.ts'
-import { onePerDatabase } from '../../db/per-database.ts'
-import { setBounded, type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
-import { type ShownIds, shownRecordsRepository } from './shown-records.ts'
-import type { ConversationItem, ItemType, SellerSummary, UserSummary } from './types.ts'
+import type { Database, Db } from '../../../db/client.ts'
+import { onePerDatabase } from '../../../db/per-database.ts'
+import { setBounded, type WatchedCacheOptions, watchChannel } from '../../../db/watch.ts'
+import type { ConversationItem, ItemType, SellerSummary, UserSummary } from '../types.ts'
+import { type ShownIds, shownRecordsRepository } from './shown-records-repository.ts'
 
 /**
  * The channel the database notifies when a shown record may have changed (migration 0006_shown_notify): a

@@ -1,19 +1,11 @@
-import type { Db } from '../../db/client.ts'
-import type { Notifier } from '../../db/notifier.ts'
-import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import { DomainError, messages, notFound } from '../errors.ts'
-import { announceEvents } from '../events/events-repository.ts'
-import type { Party } from '../events/party.ts'
-import type { Principal } from '../principal.ts'
-import { appendMessage, newMessage } from './append-message.ts'
-import { catalogRepository } from './catalog-repository.ts'
-import { recordArchived } from './conversation-events.ts'
-import { type CompanyFilters, conversationsRepository } from './conversations-repository.ts'
-import { idempotentWrite, type PostOutcome, replayOf, type WriteOptions } from './idempotent-write.ts'
-import { type AppendedMessage, messagesRepository } from './messages-repository.ts'
-import { checkReply, claimedReply, type Sender } from './posting-rules.ts'
-import { markDelivered, markRead } from './read-state.ts'
-import { planStart, type StartConversationInput } from './start-conversation.ts'
+import type { Db } from '../../../db/client.ts'
+import type { Notifier } from '../../../db/notifier.ts'
+import type { StoredAttachment } from '../../../db/schema/contacts.ts'
+import { DomainError, messages, notFound } from '../../errors.ts'
+import { announceEvents } from '../../events/events-repository.ts'
+import type { Party } from '../../events/party.ts'
+import type { Principal } from '../../principal.ts'
+import { markDelivered, markRead } from '../read-state/read-state.ts'
 import type {
   ConversationView,
   ConversationViewWithStates,
@@ -24,7 +16,15 @@ import type {
   ReadState,
   SenderClaim,
   UserType,
-} from './types.ts'
+} from '../types.ts'
+import { appendMessage, newMessage } from './append-message.ts'
+import { catalogRepository } from './catalog-repository.ts'
+import { recordArchived } from './conversation-events.ts'
+import { type CompanyFilters, conversationsRepository } from './conversations-repository.ts'
+import { idempotentWrite, type PostOutcome, replayOf, type WriteOptions } from './idempotent-write.ts'
+import { type AppendedMessage, messagesRepository } from './messages-repository.ts'
+import { checkReply, claimedReply, type Sender } from './posting-rules.ts'
+import { planStart, type StartConversationInput } from './start-conversation.ts'
 
 export type { StartConversationInput } from './start-conversation.ts'
 

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { messages } from '../../domain/errors.ts'
-import { fieldErrorsFromSchema, pythonTypeName } from './schema-errors.ts'
+import { fieldErrorsFromSchema, pythonTypeName } from '../http/schema-errors.ts'
 
 type PropertySchema = { type?: string; format?: string; minLength?: number }
 type ObjectSchema = { properties: Record<string, PropertySchema>; required?: string[] }

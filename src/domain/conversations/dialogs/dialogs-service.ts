@@ -1,14 +1,19 @@
-import type { Db } from '../../db/client.ts'
-import type { Notifier } from '../../db/notifier.ts'
-import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import type { BlobStore } from '../../infra/blobs/blob-store.ts'
-import type { Upload } from '../contacts/attachment-check.ts'
-import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
-import { announceEvents } from '../events/events-repository.ts'
-import type { Party } from '../events/party.ts'
-import type { Principal } from '../principal.ts'
-import { appendMessage } from './append-message.ts'
-import type { ConversationsService } from './conversations-service.ts'
+import type { Db } from '../../../db/client.ts'
+import type { Notifier } from '../../../db/notifier.ts'
+import type { StoredAttachment } from '../../../db/schema/contacts.ts'
+import type { BlobStore } from '../../../infra/blobs/blob-store.ts'
+import type { Upload } from '../../contacts/attachment-check.ts'
+import { DomainError, FieldErrors, messages, notFound } from '../../errors.ts'
+import { announceEvents } from '../../events/events-repository.ts'
+import type { Party } from '../../events/party.ts'
+import type { Principal } from '../../principal.ts'
+import { appendMessage } from '../engine/append-message.ts'
+import type { ConversationsService } from '../engine/conversations-service.ts'
+import { messagesRepository } from '../engine/messages-repository.ts'
+import { requireContent, reviewRefusal } from '../engine/posting-rules.ts'
+import { markDelivered } from '../read-state/read-state.ts'
+import type { ReadState } from '../types.ts'
+import { dialogReadRepository } from './dialog-read-repository.ts'
 import {
   type DialogMessage,
   type DialogView,
@@ -21,10 +26,6 @@ import {
 } from './dialog-views.ts'
 import { type DialogCursor, dialogsRepository } from './dialogs-repository.ts'
 import { checkMessageImage } from './message-image.ts'
-import { messagesRepository } from './messages-repository.ts'
-import { requireContent, reviewRefusal } from './posting-rules.ts'
-import { markDelivered, markDialogRead } from './read-state.ts'
-import type { ReadState } from './types.ts'
 
 export type { DialogCursor } from './dialogs-repository.ts'
 
@@ -190,7 +191,12 @@ export function createDialogsService(deps: {
     /** Marks the dialog read by the user's party up to a message of it (default: the newest). */
     async markRead(principal: Principal, id: number, messageId?: number): Promise<ReadState> {
       const { companyId, userId } = principal
-      const read = await markDialogRead(db, { companyId, conversationId: id, userId, messageId })
+      const read = await dialogReadRepository.markRead(db, {
+        companyId,
+        conversationId: id,
+        userId,
+        messageId,
+      })
       if (read.outcome === 'not_a_party') throw notFound()
       if (read.outcome === 'not_in_dialog') {
         throw new DomainError('validation', 'Invalid input.', { messageId: [dialogMessages.notInDialog] })

@@ -1,6 +1,6 @@
-import type { Db } from '../../db/client.ts'
-import { DomainError } from '../errors.ts'
-import type { Principal } from '../principal.ts'
+import type { Db } from '../../../db/client.ts'
+import { DomainError } from '../../errors.ts'
+import type { Principal } from '../../principal.ts'
 import { idempotencyRepository } from './idempotency-repository.ts'
 
 export type WriteOptions = {

@@ -1,21 +1,21 @@
-import type { FastifyBaseLogger } from 'fastify'
-import type { Database } from '../../db/client.ts'
-import type { BlobStore } from '../../infra/blobs/blob-store.ts'
-import type { MailTransport } from '../../infra/mail/mail-transport.ts'
-import type { EmailPayload } from './email.ts'
+import type { Database } from '../db/client.ts'
+import type { EmailPayload } from '../domain/outbox/email.ts'
 import {
   type ClaimedEntry,
   type DeliveryFailure,
   OUTBOX_CHANNEL,
   outboxRepository,
-} from './outbox-repository.ts'
+} from '../domain/outbox/outbox-repository.ts'
+import type { BlobStore } from '../infra/blobs/blob-store.ts'
+import type { MailTransport } from '../infra/mail/mail-transport.ts'
+import type { JobLog } from './job-log.ts'
 
 export type OutboxWorkerOptions = {
   database: Database
   transport: MailTransport
   blobs: BlobStore
   mailFrom: string
-  log: FastifyBaseLogger
+  log: JobLog
   pollMs: number
   retryBaseMs: number
   maxAttempts: number

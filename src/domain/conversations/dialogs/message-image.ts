@@ -1,4 +1,4 @@
-import type { Upload } from '../contacts/attachment-check.ts'
+import type { Upload } from '../../contacts/attachment-check.ts'
 
 /** The largest image a message may carry; chat photos are resized by clients well below this. */
 export const MESSAGE_IMAGE_MAX_BYTES = 5 * 1024 * 1024

@@ -1,5 +1,5 @@
 import { and, eq } from 'drizzle-orm'
-import type { Db } from '../../db/client.ts'
+import type { Db } from '../../../db/client.ts'
 import {
   locations,
   orderItems,
@@ -8,7 +8,7 @@ import {
   sellerMembers,
   sellers,
   users,
-} from '../../db/schema/index.ts'
+} from '../../../db/schema/index.ts'
 
 /** The catalog and account rows a conversation is with or about, looked up within one company. */
 export const catalogRepository = {

@@ -1,7 +1,8 @@
 import { eq, or, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
-import type { Db } from '../../db/client.ts'
-import { conversations, messages, sellerMembers } from '../../db/schema/index.ts'
+import type { Db } from '../../../db/client.ts'
+import { conversations, messages, sellerMembers } from '../../../db/schema/index.ts'
+import type { ConversationView, ItemType, MessageView, PartyStates } from '../types.ts'
 import {
   nothingWanted,
   type Shown,
@@ -10,8 +11,7 @@ import {
   type Wanted,
   wantConversation,
 } from './shown-cache.ts'
-import { type Json, objectOf } from './shown-records.ts'
-import type { ConversationView, ItemType, MessageView, PartyStates } from './types.ts'
+import { type Json, objectOf } from './shown-records-repository.ts'
 
 /*
  * The one query shape that reads conversations for display: the conversation with its last message and

@@ -1,7 +1,7 @@
 import { type Placeholder, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.ts'
-import { prepared } from '../../db/prepared.ts'
-import type { ConversationItem, ProductSummary, SellerSummary, UserSummary } from './types.ts'
+import type { Db } from '../../../db/client.ts'
+import { prepared } from '../../../db/prepared.ts'
+import type { ConversationItem, ProductSummary, SellerSummary, UserSummary } from '../types.ts'
 
 /*
  * The shop's records that conversations show beside their own rows — customers and other users, sellers,
@@ -16,7 +16,7 @@ export type Json<T> = T extends Date ? string : T extends object ? { [K in keyof
  * A JSON object of the SQL select list `columns` (with its FROM and WHERE, if any), each field named by its
  * column's name or alias. PostgreSQL builds it from the record's row type for about two thirds of what
  * json_build_object costs, which handles each key as a value of its own: a page of 20 views ran 5-9% more
- * often a second (the vendor inbox's dialogs, records too, 30%: see dialog-pages.ts).
+ * often a second (the vendor inbox's dialogs, records too, 30%: see dialogs-repository.ts).
  */
 export const objectOf = (columns: string) => `(select row_to_json(obj) from (select ${columns}) obj)`
 

@@ -1,10 +1,10 @@
-import type { Db } from '../../db/client.ts'
-import { FieldErrors, messages, NON_FIELD } from '../errors.ts'
-import type { Party } from '../events/party.ts'
-import type { Principal } from '../principal.ts'
+import type { Db } from '../../../db/client.ts'
+import { FieldErrors, messages, NON_FIELD } from '../../errors.ts'
+import type { Party } from '../../events/party.ts'
+import type { Principal } from '../../principal.ts'
+import type { ItemType, SenderClaim, Side } from '../types.ts'
 import { catalogRepository } from './catalog-repository.ts'
 import { type ConversationAccess, conversationsRepository } from './conversations-repository.ts'
-import type { ItemType, SenderClaim, Side } from './types.ts'
 
 /** The wording of the conversation rules, in the Django REST framework English the first clients know. */
 export const conversationMessages = {

@@ -1,7 +1,8 @@
-import type { Db } from '../../db/client.ts'
-import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import { notFound } from '../errors.ts'
-import { type AppendedMessage, messagesRepository, type NewMessage } from './messages-repository.ts'
+import type { Db } from '../../../db/client.ts'
+import type { StoredAttachment } from '../../../db/schema/contacts.ts'
+import { notFound } from '../../errors.ts'
+import type { NewMessage } from '../types.ts'
+import { type AppendedMessage, messagesRepository } from './messages-repository.ts'
 import type { Sender } from './posting-rules.ts'
 
 /** The message a checked sender writes into a conversation, as the append takes it. */

@@ -1,11 +1,16 @@
 import { and, count, desc, eq, inArray, isNull, type Placeholder, type SQL, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.ts'
-import { prepared } from '../../db/prepared.ts'
-import { conversationParties, conversations, sellerMembers } from '../../db/schema/index.ts'
-import type { Party } from '../events/party.ts'
-import { pageBounds, selectViews, toViewWithMessages, viewWithMessagesQuery } from './conversation-views.ts'
-import { personalViewsRepository } from './personal-views-repository.ts'
-import type { ConversationType, ConversationView, ItemType, MessageView, Page } from './types.ts'
+import type { Db } from '../../../db/client.ts'
+import { prepared } from '../../../db/prepared.ts'
+import { conversationParties, conversations, sellerMembers } from '../../../db/schema/index.ts'
+import type { Party } from '../../events/party.ts'
+import { personalViewsRepository } from '../queries/personal-views-repository.ts'
+import {
+  pageBounds,
+  selectViews,
+  toViewWithMessages,
+  viewWithMessagesQuery,
+} from '../queries/views-repository.ts'
+import type { ConversationType, ConversationView, ItemType, MessageView, Page } from '../types.ts'
 
 export type NewConversation = {
   companyId: number

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { type DomainErrorCode, ItemErrors, NON_FIELD } from '../../domain/errors.ts'
-import { classify, type Failure } from './failures.ts'
-import { mapKeys, snakeCase } from './naming.ts'
+import { classify, type Failure } from '../http/failures.ts'
+import { mapKeys, snakeCase } from '../http/naming.ts'
 
 const statusOf: Record<DomainErrorCode, number> = {
   validation: 400,

@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm'
-import type { Db } from '../../db/client.ts'
-import { idempotencyKeys } from '../../db/schema/index.ts'
+import type { Db } from '../../../db/client.ts'
+import { idempotencyKeys } from '../../../db/schema/index.ts'
 
 /** A write's outcome, kept so that a retry with the same key is answered with it instead of written again. */
 export type StoredOutcome = { fingerprint: string; outcome: unknown }

@@ -1,30 +1,10 @@
 import { sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.ts'
-import { prepared } from '../../db/prepared.ts'
-import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import type { PartyType } from '../events/party.ts'
+import type { Db } from '../../../db/client.ts'
+import { prepared } from '../../../db/prepared.ts'
+import type { PartyType } from '../../events/party.ts'
+import { messagesPage, pageBounds, toMessages } from '../queries/views-repository.ts'
+import type { MessageView, NewMessage, Side } from '../types.ts'
 import { messageEventTemplates } from './conversation-events.ts'
-import { messagesPage, pageBounds, toMessages } from './conversation-views.ts'
-import type { MessageView, Side } from './types.ts'
-
-export type NewMessage = {
-  companyId: number
-  conversationId: number
-  side: Side
-  /** The party writing, whose own read state moves to the new message. */
-  senderParty: PartyType
-  senderUserId: number | null
-  senderSellerId: number | null
-  userType: string
-  text: string
-  image: StoredAttachment | null
-  /**
-   * Append only if the sender may reply there, checked by the same statement: the conversation's customer,
-   * or a member of its seller (who cannot answer a review); the shop's staff write anywhere in their company.
-   * posting-rules.ts words these rules for the errors of a refused reply.
-   */
-  asReply?: boolean
-}
 
 export type AppendedMessage = {
   id: number

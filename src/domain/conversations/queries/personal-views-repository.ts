@@ -1,7 +1,8 @@
 import { and, eq, sql } from 'drizzle-orm'
-import type { Db } from '../../db/client.ts'
-import { prepared } from '../../db/prepared.ts'
-import { conversations } from '../../db/schema/index.ts'
+import type { Db } from '../../../db/client.ts'
+import { prepared } from '../../../db/prepared.ts'
+import { conversations } from '../../../db/schema/index.ts'
+import type { ConversationView, MessageView, Page } from '../types.ts'
 import {
   pageBounds,
   personalAccess,
@@ -9,8 +10,7 @@ import {
   toViewWithMessages,
   viewPageQuery,
   viewWithMessagesQuery,
-} from './conversation-views.ts'
-import type { ConversationView, MessageView, Page } from './types.ts'
+} from './views-repository.ts'
 
 const companyId = sql.placeholder('companyId')
 const userId = sql.placeholder('userId')
@@ -32,7 +32,7 @@ const isVisible = sql`c.company_id = ${companyId}::bigint and not c.deleted`
  * computed first, then fetched by primary key; an `in (subquery)` was planned as a hash join over the view.
  * The per-party order is spelled as the index's (NULLS LAST; the column is never null), or each party's rows
  * would all be sorted instead of walked; and each row's conversation is checked by a scalar subquery, which
- * cannot become a join that reads every row of a party (see dialog-pages.ts).
+ * cannot become a join that reads every row of a party (see dialogs-repository.ts).
  */
 const inboxPageIds = sql`${conversations.id} = any(array(
   select p.conversation_id from ${partiesOfUser} cross join lateral (

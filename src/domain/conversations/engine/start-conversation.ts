@@ -1,7 +1,8 @@
-import type { Db } from '../../db/client.ts'
-import type { StoredAttachment } from '../../db/schema/contacts.ts'
-import { FieldErrors, messages } from '../errors.ts'
-import type { Principal } from '../principal.ts'
+import type { Db } from '../../../db/client.ts'
+import type { StoredAttachment } from '../../../db/schema/contacts.ts'
+import { FieldErrors, messages } from '../../errors.ts'
+import type { Principal } from '../../principal.ts'
+import type { ConversationType, ItemType, SenderClaim, UserType } from '../types.ts'
 import { catalogRepository } from './catalog-repository.ts'
 import type { NewConversation } from './conversations-repository.ts'
 import {
@@ -11,7 +12,6 @@ import {
   type Sender,
   sellerOfItem,
 } from './posting-rules.ts'
-import type { ConversationType, ItemType, SenderClaim, UserType } from './types.ts'
 
 /**
  * A new conversation as a surface received it; fields the surface already found invalid are left out.
