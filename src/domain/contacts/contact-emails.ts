@@ -33,8 +33,16 @@ function body(contact: ContactForEmail): string {
  * The emails a contact-us submission sends, as the dynamic settings ask: staff recipients by operation with
  * the configured Cc and Bcc, Reply-To only when asked for, and the submitter's own copy as a separate email
  * so it never shows a staff address.
+ *
+ * The copy goes to `copyTo`, the signed-in user's own address, never to the address a form names: a form may
+ * name anyone's, and the copy would relay the sender's text to them from the shop. A guest gets no copy.
  */
-export function composeContactEmails(contact: ContactForEmail, settings: Settings, mailDomain: string) {
+export function composeContactEmails(
+  contact: ContactForEmail,
+  settings: Settings,
+  mailDomain: string,
+  copyTo: string | null,
+) {
   const emails: EmailPayload[] = []
   const staff = settings.CONTACT_US_EMAIL_TO[contact.operation] ?? []
   const copies = settings.EMAIL_BCC_AND_CC.contact_us ?? {}
@@ -51,10 +59,10 @@ export function composeContactEmails(contact: ContactForEmail, settings: Setting
       attachments: contact.attachment ? [contact.attachment] : [],
     })
   }
-  if (settings.CONTACT_US_SEND_USER) {
+  if (settings.CONTACT_US_SEND_USER && copyTo !== null) {
     emails.push({
       messageId: messageIdFor(mailDomain),
-      to: [contact.email],
+      to: [copyTo],
       cc: [],
       bcc: [],
       replyTo: null,

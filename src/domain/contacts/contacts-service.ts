@@ -126,6 +126,7 @@ export function createContactsService(deps: {
         },
         settings,
         deps.mailDomain,
+        actor.principal?.email ?? null,
       )
       const queued = await submissionRepository.insert(db, contact, emails)
       if (queued > 0) deps.wakeOutbox()

@@ -14,7 +14,7 @@ const contactUsDescription = `Submits a contact us message.
 
 **Business Logic:**
 - **Email Routing:** Sends an email to recipients configured in \`CONTACT_US_EMAIL_TO\` based on the operation type.
-- **User Notification:** Optionally sends a copy to the user if \`CONTACT_US_SEND_USER\` is enabled.
+- **User Notification:** Optionally sends a copy to the signed-in user's own address (never to the form's email; none for a guest) if \`CONTACT_US_SEND_USER\` is enabled.
 - **Reply-To:** Sets the Reply-To header to the user's email if \`CONTACT_US_REPLY_TO_ONLY_USER\` is enabled.
 - **CC/BCC:** Applies CC/BCC rules from \`EMAIL_BCC_AND_CC\` setting.
 - **Attachments:** Validates and attaches files if provided.

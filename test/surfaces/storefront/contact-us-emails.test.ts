@@ -14,6 +14,7 @@ const STAFF = ['support@parley.test', CC, BCC]
 let smtp: SmtpSink
 let parley: TestApp
 let browser: HttpClient
+let customer: HttpClient
 let admin: HttpClient
 
 before(async () => {
@@ -28,6 +29,9 @@ before(async () => {
     },
   })
   browser = await guestBrowser(parley)
+  customer = await guestBrowser(parley)
+  const { email, password } = parley.demo.users.alice
+  assert.equal((await customer.login(email, password)).status, 200)
   admin = withToken(parley.baseUrl, parley.demo.users.admin.token)
 })
 after(async () => {
@@ -36,9 +40,9 @@ after(async () => {
 })
 
 /** Submits a form and returns the emails it caused: the staff email, and the user copy when one is sent. */
-async function submit(form: Record<string, unknown>, expected: number) {
+async function submit(form: Record<string, unknown>, expected: number, client = browser) {
   const before = smtp.received.length
-  const response = await browser.post('/users/contact-us/', { json: form })
+  const response = await client.post('/users/contact-us/', { json: form })
   assert.equal(response.status, 200)
   await smtp.waitFor(before + expected)
   const mails = smtp.received.slice(before)
@@ -51,7 +55,7 @@ async function submit(form: Record<string, unknown>, expected: number) {
 const headerNames = (mail: ReceivedMail) => [...mail.headers.keys()]
 
 test('Cc is in the headers and the envelope; Bcc is in the envelope only', async () => {
-  const { staff } = await submit(validForm(parley), 2)
+  const { staff } = await submit(validForm(parley), 1)
   assert.deepEqual([...staff.recipients].sort(), [...STAFF].sort())
   assert.equal(staff.headers.get('to'), 'support@parley.test')
   assert.equal(staff.headers.get('cc'), CC)
@@ -61,25 +65,46 @@ test('Cc is in the headers and the envelope; Bcc is in the envelope only', async
 
 test('Reply-To is exactly the submitter when CONTACT_US_REPLY_TO_ONLY_USER is on', async () => {
   const form = validForm(parley)
-  const { staff } = await submit(form, 2)
+  const { staff } = await submit(form, 1)
   assert.equal(staff.headers.get('reply-to'), form.email)
 })
 
-test('the user copy goes to the submitter alone and shows no staff address', async () => {
+test('the user copy goes to the signed-in user alone and shows no staff address', async () => {
   const form = validForm(parley)
-  const { copy } = await submit(form, 2)
+  const own = parley.demo.users.alice.email
+  const { copy } = await submit(form, 2, customer)
   assert.ok(copy)
-  assert.deepEqual(copy.recipients, [form.email])
-  assert.equal(copy.headers.get('to'), form.email)
+  assert.deepEqual(copy.recipients, [own])
+  assert.equal(copy.headers.get('to'), own)
+  assert.equal(copy.raw.includes(form.email.split('@')[0] as string), true, 'the copy shows what was sent')
   assert.equal(copy.headers.has('cc'), false)
   assert.equal(copy.headers.has('reply-to'), false)
   for (const address of STAFF) assert.equal(copy.raw.includes(address), false, `${address} is not exposed`)
   assert.match(copy.body, /Hello there/)
 })
 
+test('a guest form gets no copy, whatever address it names: the shop relays nothing', async () => {
+  const victim = `victim-${crypto.randomUUID()}@elsewhere.example`
+  const { staff, copy } = await submit(validForm(parley, { email: victim, message: 'Buy cheap watches' }), 1)
+  assert.equal(copy, undefined)
+  assert.deepEqual(
+    smtp.received.filter((mail) => mail.recipients.includes(victim)),
+    [],
+    'nothing was sent to the address the form named',
+  )
+  assert.equal(staff.headers.get('reply-to'), victim, 'staff still see who wrote')
+})
+
+test('a signed-in form naming another address sends the copy to the account, not to it', async () => {
+  const victim = `victim-${crypto.randomUUID()}@elsewhere.example`
+  const { copy } = await submit(validForm(parley, { email: victim }), 2, customer)
+  assert.deepEqual(copy?.recipients, [parley.demo.users.alice.email])
+  assert.equal(smtp.received.filter((mail) => mail.recipients.includes(victim)).length, 0)
+})
+
 test('CR/LF in the name never reaches a header', async () => {
   const injected = 'Eve\r\nBcc: victim@evil.example\r\nX-Injected: yes'
-  const { staff, copy } = await submit(validForm(parley, { full_name: injected }), 2)
+  const { staff, copy } = await submit(validForm(parley, { full_name: injected }), 2, customer)
   for (const mail of [staff, copy as ReceivedMail]) {
     assert.equal(mail.headers.has('x-injected'), false)
     assert.equal(mail.headers.has('bcc'), false)
