@@ -32,7 +32,11 @@ export function createMailTransport(options: {
   const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
   return {
     async send(message) {
-      const info = await transporter.sendMail(message)
+      // nodemailer's stream transport keeps Bcc in the headers it writes; an SMTP server never sees them, and
+      // neither should the file that stands in for what was sent. The file has no envelope, so the Bcc
+      // recipients are not in it at all.
+      const { bcc: _bcc, ...sent } = message
+      const info = await transporter.sendMail(sent)
       await mkdir(options.mailDir, { recursive: true })
       const name = message.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')
       // Rewriting the same file on a retry keeps one copy per message, as an SMTP server would dedupe.
