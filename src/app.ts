@@ -16,6 +16,7 @@ import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
 import { OUTBOX_CHANNEL } from './domain/outbox/outbox-repository.ts'
 import { createBlobStore } from './infra/blobs/blob-store.ts'
 import { createEventHub } from './infra/events/event-hub.ts'
+import { withSafeErrors } from './infra/log-errors.ts'
 import { createMailTransport, type MailTransport } from './infra/mail/mail-transport.ts'
 import { startEventsPurge } from './jobs/events-purge.ts'
 import { createOutboxWorker } from './jobs/outbox-worker.ts'
@@ -50,7 +51,7 @@ const openApiInfo = {
 export async function buildApp(options: AppOptions) {
   const { config, database } = options
   const app = Fastify({
-    logger: options.logger ?? { level: config.logLevel },
+    logger: withSafeErrors(options.logger ?? { level: config.logLevel }),
     bodyLimit: config.bodyLimit,
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),

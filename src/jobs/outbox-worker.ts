@@ -7,6 +7,7 @@ import {
   outboxRepository,
 } from '../domain/outbox/outbox-repository.ts'
 import type { BlobStore } from '../infra/blobs/blob-store.ts'
+import { withoutAddresses } from '../infra/log-errors.ts'
 import type { MailTransport } from '../infra/mail/mail-transport.ts'
 import type { JobLog } from './job-log.ts'
 
@@ -78,7 +79,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const retryInMs = entry.attempts >= options.maxAttempts ? null : retryDelay(entry.attempts)
-      log.warn({ outboxId: entry.id, attempts: entry.attempts, retryInMs, reason }, 'outbox delivery failed')
+      log.warn(
+        { outboxId: entry.id, attempts: entry.attempts, retryInMs, reason: withoutAddresses(reason) },
+        'outbox delivery failed',
+      )
       return { id: entry.id, error: reason.slice(0, 1000), retryInMs }
     }
   }
