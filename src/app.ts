@@ -18,12 +18,13 @@ import { createBlobStore } from './infra/blobs/blob-store.ts'
 import { createEventHub } from './infra/events/event-hub.ts'
 import { withSafeErrors } from './infra/log-errors.ts'
 import { createMailTransport, type MailTransport } from './infra/mail/mail-transport.ts'
-import { startEventsPurge } from './jobs/events-purge.ts'
+import { startEventsPurge, startHourlyPurge } from './jobs/events-purge.ts'
 import { createOutboxWorker } from './jobs/outbox-worker.ts'
 import { drfErrorHandler } from './surfaces/drf/errors.ts'
 import { bodyParsing } from './surfaces/http/body-parsing.ts'
 import './surfaces/http/request-context.ts'
 import { createRequestGauge } from './surfaces/http/request-gauge.ts'
+import { sharedRateLimitStore } from './surfaces/http/throttle-store.ts'
 import { shopSurface } from './surfaces/shop/index.ts'
 import { staffSurface } from './surfaces/staff/index.ts'
 import { storefrontSurface } from './surfaces/storefront/index.ts'
@@ -107,7 +108,7 @@ export async function buildApp(options: AppOptions) {
   app.decorateRequest('principal', null)
 
   await app.register(cookie)
-  await app.register(rateLimit, { global: false })
+  await app.register(rateLimit, { global: false, store: sharedRateLimitStore(domain.throttle) })
   await app.register(bodyParsing, { bodyLimit: config.bodyLimit })
   await app.register(swagger, {
     openapi: {
@@ -156,6 +157,14 @@ export async function buildApp(options: AppOptions) {
     app.addHook('onClose', () => outbox.stop())
     const stopPurge = startEventsPurge(domain.events, app.log)
     app.addHook('onClose', async () => stopPurge())
+    // Throttle counts are kept as long as a window lasts (the login window is the longest).
+    const throttleWindowMs = Math.max(config.login.windowSeconds * 1000, 60_000)
+    const stopThrottlePurge = startHourlyPurge(
+      'old throttle counts',
+      () => domain.throttle.purge(throttleWindowMs),
+      app.log,
+    )
+    app.addHook('onClose', async () => stopThrottlePurge())
   }
   // Credentials, the records conversations show and what contact-us forms are checked against are cached
   // only while this instance hears from the database of the changes that make them wrong.

@@ -15,6 +15,8 @@ export type Config = {
   logLevel: string
   bodyLimit: number
   contactUsRatePerMinute: number
+  /** Failed logins an account, and a client address, may have in a window; the next is refused (429). */
+  login: { failuresPerAccount: number; failuresPerAddress: number; windowSeconds: number }
   sessionTtlSeconds: number
   outboxPollMs: number
   outboxRetryBaseMs: number
@@ -107,6 +109,11 @@ export function loadConfig(env: Env = process.env): Config {
     logLevel: read.string('LOG_LEVEL', 'info'),
     bodyLimit: read.integer('BODY_LIMIT', 12 * MiB, 1024),
     contactUsRatePerMinute: read.integer('CONTACT_US_RATE_PER_MINUTE', 10, 1),
+    login: {
+      failuresPerAccount: read.integer('LOGIN_FAILURES_PER_ACCOUNT', 10, 1),
+      failuresPerAddress: read.integer('LOGIN_FAILURES_PER_ADDRESS', 50, 1),
+      windowSeconds: read.integer('LOGIN_THROTTLE_WINDOW_SECONDS', 900, 1, 86_400),
+    },
     sessionTtlSeconds: read.integer('SESSION_TTL_SECONDS', 14 * 24 * 3600, 60),
     outboxPollMs: read.integer('OUTBOX_POLL_MS', 1000, 10),
     outboxRetryBaseMs: read.integer('OUTBOX_RETRY_BASE_MS', 2000, 1),

@@ -11,6 +11,7 @@ import { createDialogsService } from './conversations/dialogs/dialogs-service.ts
 import { createConversationsService } from './conversations/engine/conversations-service.ts'
 import { createEventsService } from './events/events-service.ts'
 import { createSettingsService } from './settings/settings-service.ts'
+import { createThrottle } from './throttles/throttle.ts'
 
 /** Every domain service, wired once per app and handed to each surface. */
 export function createDomain(deps: {
@@ -23,7 +24,7 @@ export function createDomain(deps: {
 }) {
   const { db, notifier, wakeOutbox, config, blobs } = deps
   const settings = createSettingsService(db, config.settingDefaults, config.bodyLimit)
-  const accounts = createAccountsService(db, config.sessionTtlSeconds)
+  const accounts = createAccountsService(db, config.sessionTtlSeconds, undefined, config.login)
   const conversations = createConversationsService(db, notifier)
   const mailDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'parley.local'
   return {
@@ -36,6 +37,7 @@ export function createDomain(deps: {
     staffContacts: createStaffContactsService({ db, blobs }),
     subjects: createSubjectsService(db),
     catalogSync: createCatalogSync(db),
+    throttle: createThrottle(db),
   }
 }
 

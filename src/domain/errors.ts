@@ -26,6 +26,23 @@ export class DomainError extends Error {
 }
 
 /**
+ * Too many attempts: the client may try again in `retryAfterSeconds`. `rule` names what was counted and
+ * `client` whose count it was (an address, a user id, an account's hash: never an email), for the log.
+ */
+export class Throttled extends DomainError {
+  readonly retryAfterSeconds: number
+  readonly rule: string
+  readonly client: string
+
+  constructor(retryAfterSeconds: number, rule: string, client: string) {
+    super('throttled', 'Request was throttled.')
+    this.retryAfterSeconds = retryAfterSeconds
+    this.rule = rule
+    this.client = client
+  }
+}
+
+/**
  * Problems with a batch, one entry per item in the order sent (empty for a good item), as Django REST
  * framework reports a `many=True` serializer's errors.
  */

@@ -51,6 +51,8 @@ export type TestAppOptions = {
   env?: Record<string, string>
   mailTransport?: AppOptions['mailTransport']
   runWorkers?: boolean
+  /** Logs nothing unless given (a test that reads the log passes a stream). */
+  logger?: AppOptions['logger']
   /** Reuse a database (another instance of a multi-instance test); the caller closes it. */
   shared?: { database: Database; dataDir: string }
 }
@@ -64,7 +66,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
   const app = await buildApp({
     config,
     database,
-    logger: false,
+    logger: options.logger ?? false,
     mailTransport: options.mailTransport,
     runWorkers: options.runWorkers,
     outboxRetryBaseMs: 50,

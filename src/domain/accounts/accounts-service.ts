@@ -4,12 +4,22 @@ import { shownCacheOf } from '../conversations/queries/shown-cache.ts'
 import { toUser } from '../conversations/queries/shown-records-repository.ts'
 import { DomainError, NON_FIELD } from '../errors.ts'
 import type { Principal } from '../principal.ts'
+import { createThrottle, type ThrottleLimit } from '../throttles/throttle.ts'
 import { companiesRepository } from './companies-repository.ts'
 import { CREDENTIALS_CHANNEL, type CredentialsCache, createCredentialsCache } from './credentials-cache.ts'
 import { decoyHash, hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts'
 import { type NewUser, type User, usersRepository } from './users-repository.ts'
 
 const LOGIN_FAILED = 'Unable to log in with provided credentials.'
+
+/** How many failed logins an account, and a client address, may have in a window before the next is refused. */
+export type LoginLimits = { failuresPerAccount: number; failuresPerAddress: number; windowSeconds: number }
+
+const defaultLoginLimits: LoginLimits = { failuresPerAccount: 10, failuresPerAddress: 50, windowSeconds: 900 }
+
+/** An account is counted by a hash of its tenant and email, so the throttle's table and log hold no email. */
+const accountKey = (companyId: number, email: string) =>
+  `login:account:${hashToken(`${companyId}:${email.trim().toLowerCase()}`).slice(0, 32)}`
 
 /**
  * Users, their sessions and their API keys. Secrets are returned once, when made, and stored hashed; a
@@ -19,7 +29,10 @@ export function createAccountsService(
   db: Db,
   sessionTtlSeconds: number,
   credentials: CredentialsCache = createCredentialsCache(),
+  loginLimits: LoginLimits = defaultLoginLimits,
 ) {
+  const throttle = createThrottle(db)
+  const loginWindowMs = loginLimits.windowSeconds * 1000
   return {
     /** The tenant of an anonymous request, by the host it was sent to. */
     async companyForHost(host: string | undefined): Promise<number> {
@@ -33,13 +46,26 @@ export function createAccountsService(
       return companiesRepository.firstLocation(db, companyId)
     },
 
-    /** Checks the credentials and opens a session; the returned token is the cookie value. */
-    async login(companyId: number, email: string, password: string) {
+    /**
+     * Checks the credentials and opens a session; the returned token is the cookie value. Every attempt
+     * counts against the account and the client's address until it succeeds: past either limit the attempt is
+     * refused (Throttled) before the password is looked at, on every instance alike.
+     */
+    async login(companyId: number, email: string, password: string, client?: { address: string }) {
+      const limits: ThrottleLimit[] = [
+        { rule: 'login:account', key: accountKey(companyId, email), limit: loginLimits.failuresPerAccount },
+      ]
+      if (client) {
+        const key = `login:address:${client.address}`
+        limits.push({ rule: 'login:address', key, limit: loginLimits.failuresPerAddress })
+      }
+      await throttle.check(limits, loginWindowMs)
       const user = await usersRepository.findByEmail(db, companyId, email)
       const matches = await verifyPassword(password, user?.passwordHash ?? (await decoyHash()))
       if (!user?.passwordHash || !matches || !user.isActive) {
         throw new DomainError('validation', LOGIN_FAILED, { [NON_FIELD]: [LOGIN_FAILED] })
       }
+      await throttle.forgive(limits)
       const token = newToken()
       await usersRepository.insertSession(
         db,

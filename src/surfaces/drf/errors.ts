@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { type DomainErrorCode, ItemErrors, NON_FIELD } from '../../domain/errors.ts'
-import { classify, type Failure } from '../http/failures.ts'
+import { classify, type Failure, logFailure } from '../http/failures.ts'
 import { mapKeys, snakeCase } from '../http/naming.ts'
 
 const statusOf: Record<DomainErrorCode, number> = {
@@ -62,7 +62,7 @@ function render(failure: Failure, unauthenticatedStatus: number): { status: numb
 export function drfErrorHandler(options: { unauthenticatedStatus: 401 | 403; challenge?: string }) {
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const failure = classify(error, request.headers['content-type'])
-    if (failure.kind === 'internal') request.log.error({ err: error }, 'request failed')
+    logFailure(request, failure, error)
     if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
     const { status, body } = render(failure, options.unauthenticatedStatus)
     if (status === 401 && options.challenge) reply.header('www-authenticate', options.challenge)

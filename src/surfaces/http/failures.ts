@@ -1,5 +1,5 @@
-import type { FastifyError } from 'fastify'
-import { DomainError } from '../../domain/errors.ts'
+import type { FastifyError, FastifyRequest } from 'fastify'
+import { DomainError, Throttled } from '../../domain/errors.ts'
 import { fieldErrorsFromSchema } from './schema-errors.ts'
 
 /**
@@ -12,25 +12,17 @@ export type Failure =
   | { kind: 'malformed'; detail: string }
   | { kind: 'too_large' }
   | { kind: 'unsupported_media_type'; contentType: string }
-  | { kind: 'throttled'; retryAfterSeconds: number }
+  | { kind: 'throttled'; retryAfterSeconds: number; rule: string; client: string }
   | { kind: 'not_found' }
   | { kind: 'method_not_allowed'; method: string }
   | { kind: 'internal' }
 
-/** Raised by the rate limiter, so that each surface words a 429 itself. */
-export class ThrottledError extends Error {
-  readonly statusCode = 429
-  readonly retryAfterSeconds: number
-  constructor(retryAfterSeconds: number) {
-    super('Request was throttled.')
-    this.retryAfterSeconds = retryAfterSeconds
-  }
-}
-
 export function classify(error: unknown, contentType: string | undefined): Failure {
+  if (error instanceof Throttled) {
+    const { retryAfterSeconds, rule, client } = error
+    return { kind: 'throttled', retryAfterSeconds, rule, client }
+  }
   if (error instanceof DomainError) return { kind: 'domain', error }
-  if (error instanceof ThrottledError)
-    return { kind: 'throttled', retryAfterSeconds: error.retryAfterSeconds }
   const fastifyError = error as Partial<FastifyError>
   if (fastifyError.validation)
     return { kind: 'schema', fields: fieldErrorsFromSchema(fastifyError.validation) }
@@ -42,4 +34,13 @@ export function classify(error: unknown, contentType: string | undefined): Failu
     return { kind: 'malformed', detail: fastifyError.message ?? 'Malformed request.' }
   }
   return { kind: 'internal' }
+}
+
+/** Logs what an operator must hear of: a failure of the server's own, and a client held back by a throttle. */
+export function logFailure(request: FastifyRequest, failure: Failure, error: unknown) {
+  if (failure.kind === 'internal') request.log.error({ err: error }, 'request failed')
+  if (failure.kind === 'throttled') {
+    const { rule, client, retryAfterSeconds } = failure
+    request.log.warn({ throttle: rule, client, retryAfterSeconds }, 'request throttled')
+  }
 }

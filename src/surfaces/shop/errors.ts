@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainErrorCode } from '../../domain/errors.ts'
-import { classify, type Failure } from '../http/failures.ts'
+import { classify, type Failure, logFailure } from '../http/failures.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
 
 /** Where a client reads about an error; the reference pages of this server. */
@@ -65,7 +65,7 @@ function describe(failure: Failure): ShopError {
 /** The shop dialect: `{"success": false, "code", "message", "documentation_url", "data"}` with a 4xx or 5xx. */
 export function shopErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const failure = classify(error, request.headers['content-type'])
-  if (failure.kind === 'internal') request.log.error({ err: error }, 'request failed')
+  logFailure(request, failure, error)
   if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
   const { status, code, message, data } = describe(failure)
   return reply

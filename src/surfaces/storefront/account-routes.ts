@@ -39,6 +39,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
         companyId,
         request.body.email,
         request.body.password,
+        { address: request.ip },
       )
       setSessionCookies(reply, cookies, cookies.names, token, config.sessionTtlSeconds)
       setCsrfCookie(reply, csrf)

@@ -1,11 +1,12 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Config } from '../../config.ts'
 import { preferredLanguages } from '../../domain/contacts/language.ts'
 import type { Domain } from '../../domain/create-domain.ts'
+import { Throttled } from '../../domain/errors.ts'
 import { drfForm, formErrors } from '../drf/fields.ts'
 import { ErrorResponse } from '../drf/schemas.ts'
-import { ThrottledError } from '../http/failures.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
 import { ContactUsRequest, ContactUsSubject } from './schemas.ts'
 import { actorOf } from './session-auth.ts'
@@ -21,6 +22,10 @@ const contactUsDescription = `Submits a contact us message.
 - **Order Linking:** Links the message to a specific order if required by the subject.
 
 Accepts multipart/form-data, JSON and urlencoded bodies. Throttled per client (429).`
+
+/** Who a contact-us form is counted against: the signed-in user, else the client address. */
+const contactUsClient = (request: FastifyRequest) =>
+  request.principal ? `contact-us:user:${request.principal.userId}` : `contact-us:ip:${request.ip}`
 
 export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: Config }> = async (
   app,
@@ -61,9 +66,10 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: 
         rateLimit: {
           max: config.contactUsRatePerMinute,
           timeWindow: 60_000,
-          keyGenerator: (request) =>
-            request.principal ? `user:${request.principal.userId}` : `ip:${request.ip}`,
-          errorResponseBuilder: (_request, context) => new ThrottledError(Math.ceil(context.ttl / 1000)),
+          // Counted in the database, shared by every instance (app.ts).
+          keyGenerator: contactUsClient,
+          errorResponseBuilder: (request, context) =>
+            new Throttled(Math.max(1, Math.ceil(context.ttl / 1000)), 'contact-us', contactUsClient(request)),
         },
       },
       schema: {

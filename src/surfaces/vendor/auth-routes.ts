@@ -61,6 +61,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
         companyId,
         request.body.email,
         request.body.password,
+        { address: request.ip },
       )
       setSessionCookies(reply, cookies, ownCookie, token, config.sessionTtlSeconds)
       setCsrfCookie(reply, csrf)

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainErrorCode } from '../../domain/errors.ts'
-import { classify, type Failure } from '../http/failures.ts'
+import { classify, type Failure, logFailure } from '../http/failures.ts'
 import { mapKeys, snakeCase } from '../http/naming.ts'
 
 type VendorError = { status: number; code: string; message: string; fields?: Record<string, string[]> }
@@ -53,7 +53,7 @@ function describe(failure: Failure): VendorError {
 /** The vendor dialect: `{"error": {"code", "message", "fields"}}`, validation failures as 422. */
 export function vendorErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const failure = classify(error, request.headers['content-type'])
-  if (failure.kind === 'internal') request.log.error({ err: error }, 'request failed')
+  logFailure(request, failure, error)
   if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
   const { status, code, message, fields } = describe(failure)
   return reply.status(status).send({ error: fields ? { code, message, fields } : { code, message } })

@@ -6,11 +6,16 @@ import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 
 // The default limit, 10 a minute, is what this file proves; no env override.
 let parley: TestApp
+let other: TestApp
 
 before(async () => {
   parley = await startTestApp()
+  other = await startTestApp({ shared: { database: parley.database, dataDir: parley.dataDir } })
 })
-after(() => parley.close())
+after(async () => {
+  await other.close()
+  await parley.close()
+})
 
 const THROTTLED = /^Request was throttled\. Expected available in (\d+) seconds?\.$/
 
@@ -41,4 +46,22 @@ test('a logged-in customer is throttled by account, apart from the anonymous cli
 test('while the address is throttled for the form, reading the subjects still works', async () => {
   const response = await new HttpClient(parley.baseUrl).get('/users/contact-us-subjects/')
   assert.equal(response.status, 200)
+})
+
+test('the limit is shared by every instance on the database, not counted per process', async () => {
+  const bob = new HttpClient(parley.baseUrl)
+  assert.equal((await bob.login(parley.demo.users.bob.email, parley.demo.users.bob.password)).status, 200)
+  const onOther = new HttpClient(other.baseUrl)
+  for (const [name, value] of bob.cookies) onOther.cookies.set(name, value)
+  for (let index = 1; index <= 10; index += 1) {
+    const client = index % 2 === 0 ? bob : onOther
+    const response = await client.post('/users/contact-us/', { json: validForm(parley) })
+    assert.equal(response.status, 200, `submission ${index} is within the limit`)
+  }
+  for (const client of [bob, onOther]) {
+    const response = await client.post('/users/contact-us/', { json: validForm(parley) })
+    assert.equal(response.status, 429)
+    assert.match(response.body.detail, THROTTLED)
+    assert.ok(Number(response.headers.get('retry-after')) > 0)
+  }
 })
