@@ -1,6 +1,7 @@
 import { buildApp } from './app.ts'
 import { loadConfig } from './config.ts'
 import { openDatabase } from './db/client.ts'
+import { FolderLockedError } from './db/folder-lock.ts'
 import { companiesRepository } from './domain/accounts/companies-repository.ts'
 
 let config: ReturnType<typeof loadConfig>
@@ -15,6 +16,10 @@ const database = await openDatabase({
   databaseUrl: config.databaseUrl,
   dataDir: config.dataDir,
   poolSize: config.databasePoolSize,
+}).catch((error: unknown) => {
+  if (!(error instanceof FolderLockedError)) throw error
+  console.error(error.message)
+  process.exit(1)
 })
 await database.migrate()
 await companiesRepository.ensureDefault(database.db)

@@ -2,6 +2,7 @@ import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { loadConfig } from '../config.ts'
 import { openDatabase } from '../db/client.ts'
+import { FolderLockedError } from '../db/folder-lock.ts'
 import { createNotifier } from '../db/notifier.ts'
 import { companiesRepository } from '../domain/accounts/companies-repository.ts'
 import { usersRepository } from '../domain/accounts/users-repository.ts'
@@ -53,7 +54,14 @@ const config = (() => {
     return fail((error as Error).message)
   }
 })()
-const database = await openDatabase({ databaseUrl: config.databaseUrl, dataDir: config.dataDir, poolSize: 2 })
+const database = await openDatabase({
+  databaseUrl: config.databaseUrl,
+  dataDir: config.dataDir,
+  poolSize: 2,
+}).catch((error: unknown) => {
+  if (error instanceof FolderLockedError) fail(error.message)
+  throw error
+})
 await database.migrate()
 await companiesRepository.ensureDefault(database.db)
 const notifier = createNotifier(database.db, (error) =>

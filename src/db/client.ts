@@ -5,6 +5,7 @@ import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
+import { lockFolder } from './folder-lock.ts'
 import * as schema from './schema/index.ts'
 
 export type Schema = typeof schema
@@ -92,9 +93,15 @@ async function openPglite(folder: string | undefined): Promise<Database> {
     ],
   )
   if (folder !== undefined) mkdirSync(folder, { recursive: true })
+  const unlock = folder === undefined ? () => {} : lockFolder(folder)
   // pg_trgm backs the staff contact search index; a PostgreSQL server ships it in contrib.
   const client = new PGlite({ dataDir: folder, extensions: { pg_trgm } })
-  await client.waitReady
+  try {
+    await client.waitReady
+  } catch (error) {
+    unlock()
+    throw error
+  }
   const db = drizzlePglite(client, { schema }) as unknown as Db
   return {
     db,
@@ -108,6 +115,7 @@ async function openPglite(folder: string | undefined): Promise<Database> {
     },
     async close() {
       await client.close()
+      unlock()
     },
   }
 }
