@@ -154,7 +154,17 @@ export async function buildApp(options: AppOptions) {
 
   if (runsWorkers) {
     app.addHook('onReady', () => outbox.start())
-    app.addHook('onClose', () => outbox.stop())
+    // Before the server stops taking connections: forms still answered while it closes stay queued for the
+    // next start instead of being claimed by a worker about to stop.
+    app.addHook('preClose', async () => {
+      app.log.info('outbox: claiming no new emails; finishing the sends under way')
+      const { finishedSends } = await outbox.stop()
+      app.log.info({ finishedSends }, `outbox stopped after finishing ${finishedSends} sends under way`)
+    })
+    app.addHook('onClose', async () => {
+      const queued = await outbox.queued().catch(() => undefined)
+      app.log.info({ queued }, `${queued ?? 'any'} emails stay queued, to be sent after the next start`)
+    })
     const stopPurge = startEventsPurge(domain.events, app.log)
     app.addHook('onClose', async () => stopPurge())
     // Throttle counts are kept as long as a window lasts (the login window is the longest).

@@ -31,9 +31,14 @@ let closing = false
 async function shutdown(signal: string) {
   if (closing) return
   closing = true
-  app.log.info({ signal }, 'shutting down: finishing requests and outbox sends')
-  // Fastify stops accepting connections and waits for requests in flight; the outbox worker finishes its sends.
+  app.log.info(
+    { signal },
+    'shutting down: the outbox stops claiming, then the server stops taking connections and finishes the requests in flight',
+  )
+  // The outbox stops first (app.ts, preClose); Fastify then stops accepting connections and waits for the
+  // requests in flight.
   await app.close()
+  app.log.info('stopped')
   await database.close()
   process.exit(0)
 }

@@ -47,6 +47,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   /** Something was queued while the worker was busy: its claim may have run too early to see it. */
   let newsWhileBusy = false
   let unlisten: (() => Promise<void>) | undefined
+  /** Entries whose sends were recorded (as sent or failed), since the worker was made. */
+  let recorded = 0
 
   const retryDelay = (attempts: number) => Math.min(options.retryBaseMs * 2 ** (attempts - 1), 15 * 60_000)
 
@@ -90,7 +92,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   /** Delivers what is due now; returns how many entries it claimed and how many of them went out. */
   async function runOnce(): Promise<{ claimed: number; delivered: number }> {
     const entries = await outboxRepository.claim(database.db, batchSize, leaseMs)
-    const failures = await Promise.all(entries.map(deliver))
+    const outcome = await record(entries, await Promise.all(entries.map(deliver)))
+    recorded += entries.length
+    return outcome
+  }
+
+  async function record(entries: ClaimedEntry[], failures: (DeliveryFailure | undefined)[]) {
     // One statement each for the batch's sent and failed entries: should one fail, the lease runs out and
     // those entries go again, a sent one under the Message-ID it was queued with.
     await outboxRepository.markSent(
@@ -152,13 +159,24 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       unlisten = await database.listen(OUTBOX_CHANNEL, wake)
       loop = run()
     },
-    /** Stops claiming and waits for the sends under way, so a graceful shutdown loses nothing in flight. */
-    async stop() {
+    /**
+     * Stops claiming and waits for the sends under way (and their recording), so a graceful shutdown loses
+     * nothing in flight; what is still queued stays queued for the next start. Returns how many sends it
+     * waited for.
+     */
+    async stop(): Promise<{ finishedSends: number }> {
+      const recordedBefore = recorded
       running = false
       interrupt?.()
       await loop
-      await unlisten?.()
+      loop = undefined
+      const stopListening = unlisten
+      unlisten = undefined
+      await stopListening?.()
+      return { finishedSends: recorded - recordedBefore }
     },
+    /** How many emails wait to be sent, by any instance. */
+    queued: () => outboxRepository.countPending(database.db),
     /**
      * Tells the worker that entries were queued and committed. An instance's own submissions call this
      * directly; other instances hear of them through `OUTBOX_CHANNEL`.

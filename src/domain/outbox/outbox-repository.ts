@@ -55,6 +55,13 @@ export const outboxRepository = {
     return rowsOf<ClaimedEntry>(result).map((row) => ({ ...row, id: Number(row.id) }))
   },
 
+  async countPending(db: Db): Promise<number> {
+    const [row] = rowsOf<{ count: number }>(
+      await db.execute(sql`select count(*)::int as count from ${outbox} where status = 'pending'`),
+    )
+    return row?.count ?? 0
+  },
+
   async markSent(db: Db, ids: number[]) {
     if (ids.length === 0) return
     await db
