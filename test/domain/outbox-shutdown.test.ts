@@ -75,7 +75,8 @@ test('a graceful close stops claiming first, finishes the send under way, keeps 
   const rows = await parley.db.select().from(outbox)
   assert.deepEqual(rows.map((row) => row.status).sort(), ['pending', 'sent'])
   const [pending] = await parley.db.select().from(outbox).where(eq(outbox.status, 'pending'))
-  assert.equal((pending?.payload as { text: string }).text.includes(late.email), true)
+  assert.ok(pending)
+  assert.equal((pending.payload as { text: string }).text.includes(late.email), true)
 
   const messages = log.map((line) => line.msg)
   const stopping = messages.indexOf('outbox: claiming no new emails; finishing the sends under way')
