@@ -106,6 +106,7 @@ export async function buildApp(options: AppOptions) {
   app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 401 }))
   app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
   app.decorateRequest('principal', null)
+  app.decorateRequest('credential', null)
 
   await app.register(cookie)
   await app.register(rateLimit, { global: false, store: sharedRateLimitStore(domain.throttle) })
@@ -186,6 +187,8 @@ export async function buildApp(options: AppOptions) {
   })
   app.addHook('onClose', () => Promise.all(unwatch.map((stop) => stop())))
   app.addHook('onReady', () => events.start())
+  // A session that ends, here or on another instance, ends its open event streams.
+  domain.accounts.onCredentialsEnded((names) => events.endStreamsOf(names))
   // Open event streams would hold the server's close forever: end them first.
   app.addHook('preClose', () => events.stop())
   app.addHook('onClose', () => transport.close())

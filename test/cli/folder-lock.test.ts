@@ -4,6 +4,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { test } from 'node:test'
+import { FolderLockedError, lockFolder } from '../../src/db/folder-lock.ts'
 
 const main = new URL('../../src/main.ts', import.meta.url).pathname
 const cli = new URL('../../src/cli/parley.ts', import.meta.url).pathname
@@ -63,18 +64,18 @@ test('a second process on the same PGlite folder is refused with one line naming
   const exited = new Promise<number | null>((resolve) => server.on('exit', resolve))
   server.kill('SIGTERM')
   assert.equal(await exited, 0)
-  const seeded = await run([cli, 'seed-demo'], env)
-  assert.equal(seeded.code, 0, `once the server stopped, the folder is free: ${seeded.stderr}`)
-  assert.ok(JSON.parse(seeded.stdout).users)
+  await assert.rejects(readFile(join(dataDir, 'db.lock')), { code: 'ENOENT' }, 'released at a clean stop')
 })
 
-test('a lock left by a process that died is taken over', async (t) => {
+test('a lock left by a process that died is taken over; a live holder’s is not', async (t) => {
   const dataDir = await mkdtemp(join(tmpdir(), 'parley-lock-'))
   t.after(() => rm(dataDir, { recursive: true, force: true }))
-  const env = embeddedEnv(dataDir)
-  const dead = await run(['-e', ''], env)
-  await writeFile(join(dataDir, 'db.lock'), `${dead.pid}\n`)
-  const migrated = await run([cli, 'migrate'], env)
-  assert.equal(migrated.code, 0, migrated.stderr)
-  await assert.rejects(readFile(join(dataDir, 'db.lock')), { code: 'ENOENT' }, 'released on exit')
+  const folder = join(dataDir, 'db')
+  const dead = await run(['-e', ''], {})
+  await writeFile(`${folder}.lock`, `${dead.pid}\n`)
+  const release = lockFolder(folder)
+  assert.equal(await readFile(`${folder}.lock`, 'utf8'), `${process.pid}\n`)
+  assert.throws(() => lockFolder(folder), new FolderLockedError(folder, process.pid))
+  release()
+  await assert.rejects(readFile(`${folder}.lock`), { code: 'ENOENT' })
 })

@@ -46,6 +46,8 @@ export async function openEventStream(url: string, headers: Record<string, strin
     status: response.status,
     headers: response.headers,
     events,
+    /** Resolves when the stream ends, whichever side ended it. */
+    ended: done,
     get comments() {
       return comments
     },

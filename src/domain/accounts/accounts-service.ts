@@ -83,6 +83,12 @@ export function createAccountsService(
       credentials.forget(`session:${tokenHash}`)
     },
 
+    /** The name a session goes by in credential notifications (CREDENTIALS_CHANNEL). */
+    sessionCredential: (sessionToken: string) => `session:${hashToken(sessionToken)}`,
+
+    /** Tells `listener` of every credential that ended or changed, on any instance (CredentialsCache.onForget). */
+    onCredentialsEnded: (listener: (names: string[]) => void) => credentials.onForget(listener),
+
     async principalOfSession(sessionToken: string): Promise<Principal | undefined> {
       const tokenHash = hashToken(sessionToken)
       return credentials.resolve('session', tokenHash, async () => {

@@ -29,6 +29,7 @@ export function createCredentialsCache(options: WatchedCacheOptions = {}) {
   const maxEntries = options.maxEntries ?? 20_000
   const now = options.now ?? Date.now
   const entries = new Map<string, Entry>()
+  const endedListeners = new Set<(names: string[]) => void>()
   let enabled = false
   // Bumped by every invalidation: a lookup that raced one may have read what it drops, so it is not kept.
   let generation = 0
@@ -69,19 +70,31 @@ export function createCredentialsCache(options: WatchedCacheOptions = {}) {
       return found?.principal
     },
 
-    /** Drops what a notification names (see CREDENTIALS_CHANNEL). */
+    /** Drops what a notification names (see CREDENTIALS_CHANNEL), and tells whoever listens for it. */
     forget(payload: string) {
       generation++
+      const names = payload.split(' ')
       const userIds = new Set<number>()
-      for (const name of payload.split(' ')) {
+      for (const name of names) {
         if (name === '*') {
           entries.clear()
-          return
+          break
         }
         if (name.startsWith('user:')) userIds.add(Number(name.slice('user:'.length)))
         else entries.delete(name)
       }
       if (userIds.size > 0) forgetUsers(userIds)
+      for (const listener of endedListeners) listener(names)
+    },
+
+    /**
+     * Calls `listener` with the names of every notification (`session:<hash>`, `key:<hash>`, `user:<id>`,
+     * `*`), the instance's own logouts included: what holds a credential longer than a request (an event
+     * stream) ends with it. Returns how to stop.
+     */
+    onForget(listener: (names: string[]) => void): () => void {
+      endedListeners.add(listener)
+      return () => endedListeners.delete(listener)
     },
 
     enable() {

@@ -1,5 +1,8 @@
 import type { Database } from '../../db/client.ts'
 
+/** Who a stream serves: its session's name in credential notifications, and its user. */
+export type StreamOwner = { credential: string; userId: number }
+
 /**
  * One LISTEN per instance on the events channel, fanned out to the streams held open on this instance.
  * A notification carries only the keys it concerns; streams read the events themselves, so a payload is
@@ -7,7 +10,8 @@ import type { Database } from '../../db/client.ts'
  */
 export function createEventHub(database: Database, channel: string) {
   const subscribers = new Map<string, Set<() => void>>()
-  const openStreams = new Set<() => void>()
+  /** How to end each open stream, with the session and user it serves when it serves one. */
+  const openStreams = new Map<() => void, StreamOwner | undefined>()
   let unlisten: (() => Promise<void>) | undefined
 
   function dispatch(payload: string) {
@@ -24,14 +28,28 @@ export function createEventHub(database: Database, channel: string) {
     },
     /** Stops listening and ends every open stream, so the server can close. */
     async stop() {
-      for (const end of openStreams) end()
+      for (const end of [...openStreams.keys()]) end()
       await unlisten?.()
       unlisten = undefined
     },
-    /** Remembers how to end a long-lived stream at shutdown; returns the function that forgets it. */
-    track(end: () => void): () => void {
-      openStreams.add(end)
+    /**
+     * Remembers how to end a long-lived stream at shutdown, or when the session it serves ends; returns the
+     * function that forgets it.
+     */
+    track(end: () => void, owner?: StreamOwner): () => void {
+      openStreams.set(end, owner)
       return () => openStreams.delete(end)
+    },
+    /**
+     * Ends the streams of the credentials a notification names (`session:<hash>`, `user:<id>`; `*` names them
+     * all): a logout, on this instance or another, ends the session's streams at once.
+     */
+    endStreamsOf(names: string[]) {
+      const all = names.includes('*')
+      const named = new Set(names)
+      for (const [end, owner] of [...openStreams]) {
+        if (owner && (all || named.has(owner.credential) || named.has(`user:${owner.userId}`))) end()
+      }
     },
     /** Calls `wake` whenever an event for one of `keys` commits, until the returned function is called. */
     subscribe(keys: string[], wake: () => void): () => void {

@@ -17,6 +17,7 @@ export async function authenticateSession(request: FastifyRequest, domain: Domai
   const token = sessionTokenOf(request, cookies)
   const principal = token === undefined ? undefined : await domain.accounts.principalOfSession(token)
   request.principal = principal ?? null
+  request.credential = principal && token ? domain.accounts.sessionCredential(token) : null
 }
 
 export function setSessionCookies(

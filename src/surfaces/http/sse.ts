@@ -83,7 +83,11 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
     untrack()
     if (!raw.destroyed) raw.end()
   }
-  const untrack = hub.track(end)
+  const { credential, principal } = request
+  const untrack = hub.track(
+    end,
+    credential && principal ? { credential, userId: principal.userId } : undefined,
+  )
   raw.on('close', end)
   await pump()
 }

@@ -1,0 +1,98 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { eq } from 'drizzle-orm'
+import { createNotifier } from '../../src/db/notifier.ts'
+import { users } from '../../src/db/schema/index.ts'
+import { announceEvents, eventsRepository } from '../../src/domain/events/events-repository.ts'
+import { HttpClient } from '../helpers/http-client.ts'
+import { openEventStream } from '../helpers/sse-client.ts'
+import { startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { vendorClient } from './vendor/fixtures.ts'
+
+// Two instances on one database: a logout on one must end the session's streams held open by the other.
+let first: TestApp
+let second: TestApp
+
+before(async () => {
+  first = await startTestApp()
+  second = await startTestApp({ shared: { database: first.database, dataDir: first.dataDir } })
+})
+after(async () => {
+  await second.close()
+  await first.close()
+})
+
+/** Fails if `stream` has not ended within a generous bound (the end itself is what is awaited). */
+async function endOf(stream: { ended: Promise<void> }, what: string) {
+  let timer: NodeJS.Timeout | undefined
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} is still open`)), 15_000)
+  })
+  try {
+    await Promise.race([stream.ended, timeout])
+  } finally {
+    clearTimeout(timer)
+  }
+}
+
+async function recordFor(userId: number, text: string) {
+  const eventKeys = await eventsRepository.record(
+    first.db,
+    first.demo.company.id,
+    [{ partyType: 'customer', partyId: userId }],
+    'message.created',
+    { conversationId: 1, text },
+  )
+  const notifier = createNotifier(first.db, (error) => assert.fail(String(error)))
+  announceEvents(notifier, { eventKeys })
+  await notifier.settle()
+}
+
+test('a storefront logout ends the session’s streams on every instance, and only that session’s', async () => {
+  const { email, password } = first.demo.users.alice
+  const leaving = new HttpClient(first.baseUrl)
+  assert.equal((await leaving.login(email, password)).status, 200)
+  const staying = new HttpClient(first.baseUrl)
+  assert.equal((await staying.login(email, password)).status, 200)
+
+  const here = await openEventStream(`${first.baseUrl}/users/events`, leaving.cookieHeader())
+  const there = await openEventStream(`${second.baseUrl}/users/events`, leaving.cookieHeader())
+  const other = await openEventStream(`${second.baseUrl}/users/events`, staying.cookieHeader())
+  assert.deepEqual([here.status, there.status, other.status], [200, 200, 200])
+
+  assert.equal((await leaving.post('/users/logout/')).status, 200)
+  await endOf(here, 'the stream on the instance that logged out')
+  await endOf(there, 'the stream on the other instance')
+
+  await recordFor(first.demo.users.alice.id, 'after the logout')
+  const [event] = await other.next(1)
+  assert.equal(event?.data.data.text, 'after the logout', 'the other session’s stream still delivers')
+  assert.deepEqual(here.events, [])
+  assert.deepEqual(there.events, [])
+  await other.close()
+})
+
+test('a vendor logout ends the session’s vendor streams on every instance', async () => {
+  const { email, password } = first.demo.users.seller
+  const vendor = vendorClient(first.baseUrl)
+  assert.equal((await vendor.post('/vendor/auth/login', { json: { email, password } })).status, 200)
+  const stream = await openEventStream(`${second.baseUrl}/vendor/events`, vendor.cookieHeader())
+  assert.equal(stream.status, 200)
+  assert.equal((await vendor.post('/vendor/auth/logout')).status, 204)
+  await endOf(stream, 'the vendor stream')
+})
+
+test('a deactivated user’s streams end too', async () => {
+  const user = await first.app.domain.accounts.createUser({
+    companyId: first.demo.company.id,
+    email: 'deactivated@parley.test',
+    password: 'deactivated-password',
+  })
+  const client = new HttpClient(second.baseUrl)
+  assert.equal((await client.login('deactivated@parley.test', 'deactivated-password')).status, 200)
+  const stream = await openEventStream(`${second.baseUrl}/users/events`, client.cookieHeader())
+  assert.equal(stream.status, 200)
+  // As the staff sync or an admin would: the database tells every instance of the change.
+  await first.db.update(users).set({ isActive: false }).where(eq(users.id, user.id))
+  await endOf(stream, 'the deactivated user’s stream')
+})
