@@ -52,6 +52,10 @@ function openPostgres(connectionString: string, max: number): Database {
   const pool = new pg.Pool({ connectionString, max })
   // A connection dropped by the server is reported here; the pool replaces it on the next query.
   pool.on('error', () => {})
+  // A connection dropped while checked out (inside a transaction, between its statements) reports the loss
+  // on the client, where the pool listens only while the client is idle: unheard, the error ended the process.
+  // The statement under way fails, its request answers 503, and the pool drops the client when released.
+  pool.on('connect', (client) => client.on('error', () => {}))
   const db = drizzlePg(pool, { schema }) as unknown as Db
   return {
     db,

@@ -50,6 +50,9 @@ function render(failure: Failure, unauthenticatedStatus: number): { status: numb
       return { status: 404, body: { detail: 'Not found.' } }
     case 'method_not_allowed':
       return { status: 405, body: { detail: `Method "${failure.method}" not allowed.` } }
+    case 'unavailable':
+      // DRF's ServiceUnavailable.
+      return { status: 503, body: { detail: 'Service temporarily unavailable, try again later.' } }
     case 'internal':
       return { status: 500, body: { detail: 'A server error occurred.' } }
   }
@@ -64,6 +67,7 @@ export function drfErrorHandler(options: { unauthenticatedStatus: 401 | 403; cha
     const failure = classify(error, request.headers['content-type'])
     logFailure(request, failure, error)
     if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
+    if (failure.kind === 'unavailable') reply.header('retry-after', '1')
     const { status, body } = render(failure, options.unauthenticatedStatus)
     if (status === 401 && options.challenge) reply.header('www-authenticate', options.challenge)
     return reply.status(status).send(body)

@@ -15,7 +15,30 @@ export type Failure =
   | { kind: 'throttled'; retryAfterSeconds: number; rule: string; client: string }
   | { kind: 'not_found' }
   | { kind: 'method_not_allowed'; method: string }
+  | { kind: 'unavailable' }
   | { kind: 'internal' }
+
+// SQLSTATE classes and codes of a lost or refused database connection: 08 (connection exception), 57P01-57P03
+// (the server terminated the backend, is shutting down, or cannot accept connections yet).
+const LOST_SQLSTATE = /^(08...|57P0[1-3])$/
+// node-postgres reports a connection that dropped under it by message, with no code.
+const LOST_MESSAGE =
+  /^Connection terminated|connection error and is not queryable|timeout exceeded when trying to connect/
+const LOST_ERRNO = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT'])
+
+/**
+ * The database connection was lost or refused (a restart, a failover, `pg_terminate_backend`): the request may
+ * be retried, so it is a 503, not a 500. Drizzle wraps the driver's error as its cause.
+ */
+function isConnectionLoss(error: unknown): boolean {
+  for (let cause = error, depth = 0; cause instanceof Error && depth < 5; depth++) {
+    const { code } = cause as { code?: unknown }
+    if (typeof code === 'string' && (LOST_SQLSTATE.test(code) || LOST_ERRNO.has(code))) return true
+    if (LOST_MESSAGE.test(cause.message)) return true
+    cause = cause.cause
+  }
+  return false
+}
 
 export function classify(error: unknown, contentType: string | undefined): Failure {
   if (error instanceof Throttled) {
@@ -24,6 +47,7 @@ export function classify(error: unknown, contentType: string | undefined): Failu
   }
   if (error instanceof DomainError) return { kind: 'domain', error }
   const fastifyError = error as Partial<FastifyError>
+  if (isConnectionLoss(error)) return { kind: 'unavailable' }
   if (fastifyError.validation)
     return { kind: 'schema', fields: fieldErrorsFromSchema(fastifyError.validation) }
   const status = fastifyError.statusCode ?? 500
@@ -36,9 +60,13 @@ export function classify(error: unknown, contentType: string | undefined): Failu
   return { kind: 'internal' }
 }
 
-/** Logs what an operator must hear of: a failure of the server's own, and a client held back by a throttle. */
+/**
+ * Logs what an operator must hear of: a failure of the server's own, a database out of reach, and a client
+ * held back by a throttle.
+ */
 export function logFailure(request: FastifyRequest, failure: Failure, error: unknown) {
   if (failure.kind === 'internal') request.log.error({ err: error }, 'request failed')
+  if (failure.kind === 'unavailable') request.log.warn({ err: error }, 'database unavailable')
   if (failure.kind === 'throttled') {
     const { rule, client, retryAfterSeconds } = failure
     request.log.warn({ throttle: rule, client, retryAfterSeconds }, 'request throttled')

@@ -57,6 +57,13 @@ function describe(failure: Failure): ShopError {
         message: `Method ${failure.method} not allowed.`,
         data: null,
       }
+    case 'unavailable':
+      return {
+        status: 503,
+        code: 'service_unavailable',
+        message: 'Service temporarily unavailable.',
+        data: null,
+      }
     case 'internal':
       return { status: 500, code: 'internal_error', message: 'Internal server error.', data: null }
   }
@@ -67,6 +74,7 @@ export function shopErrorHandler(error: FastifyError, request: FastifyRequest, r
   const failure = classify(error, request.headers['content-type'])
   logFailure(request, failure, error)
   if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
+  if (failure.kind === 'unavailable') reply.header('retry-after', '1')
   const { status, code, message, data } = describe(failure)
   return reply
     .status(status)

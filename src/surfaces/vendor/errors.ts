@@ -45,6 +45,8 @@ function describe(failure: Failure): VendorError {
       return { status: 404, code: 'not_found', message: 'Not found.' }
     case 'method_not_allowed':
       return { status: 405, code: 'method_not_allowed', message: `Method ${failure.method} not allowed.` }
+    case 'unavailable':
+      return { status: 503, code: 'service_unavailable', message: 'Service temporarily unavailable.' }
     case 'internal':
       return { status: 500, code: 'internal_error', message: 'Internal server error.' }
   }
@@ -55,6 +57,7 @@ export function vendorErrorHandler(error: FastifyError, request: FastifyRequest,
   const failure = classify(error, request.headers['content-type'])
   logFailure(request, failure, error)
   if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
+  if (failure.kind === 'unavailable') reply.header('retry-after', '1')
   const { status, code, message, fields } = describe(failure)
   return reply.status(status).send({ error: fields ? { code, message, fields } : { code, message } })
 }
