@@ -63,6 +63,19 @@ export async function startSmtpSink() {
     refuse(count: number) {
       refusals = count
     },
+    /** Stops listening, as a server that is down: connections are refused until `up`. */
+    down: () => new Promise<void>((resolve) => server.server.close(() => resolve())),
+    /** Listens again on the same port. */
+    up: () => new Promise<void>((resolve) => server.listen(port, '127.0.0.1', resolve)),
+    /** How many times each Message-ID arrived. */
+    arrivals() {
+      const counts = new Map<string, number>()
+      for (const mail of received) {
+        const id = mail.headers.get('message-id') ?? ''
+        counts.set(id, (counts.get(id) ?? 0) + 1)
+      }
+      return counts
+    },
     get refusedCount() {
       return refusedCount
     },
