@@ -83,6 +83,7 @@ export async function buildApp(options: AppOptions) {
     pollMs: config.outboxPollMs,
     retryBaseMs: options.outboxRetryBaseMs ?? config.outboxRetryBaseMs,
     maxAttempts: config.outboxMaxAttempts,
+    leaseMs: config.outboxLeaseMs,
   })
   const runsWorkers = options.runWorkers ?? true
   const domain = createDomain({

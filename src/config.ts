@@ -21,6 +21,8 @@ export type Config = {
   outboxPollMs: number
   outboxRetryBaseMs: number
   outboxMaxAttempts: number
+  /** How long a claimed email is reserved for the worker that claimed it (see outbox-worker). */
+  outboxLeaseMs: number
   cookies: {
     storefrontSession: string
     storefrontSessionAlt: string
@@ -118,6 +120,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxPollMs: read.integer('OUTBOX_POLL_MS', 1000, 10),
     outboxRetryBaseMs: read.integer('OUTBOX_RETRY_BASE_MS', 2000, 1),
     outboxMaxAttempts: read.integer('OUTBOX_MAX_ATTEMPTS', 15, 1),
+    outboxLeaseMs: read.integer('OUTBOX_LEASE_MS', 60_000, 100),
     cookies: {
       storefrontSession: read.string('SESSION_COOKIE_NAME', 'sessionid'),
       storefrontSessionAlt: read.string('SESSION_COOKIE_ALT_NAME', 'osessionid'),
