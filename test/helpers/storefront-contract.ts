@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs'
 import { Ajv } from 'ajv'
 import addFormats from 'ajv-formats'
 
-const contractPath = new URL('../../../shared/contracts/storefront.openapi.json', import.meta.url)
+const contractPath = new URL('../contracts/storefront.openapi.json', import.meta.url)
 const contract = JSON.parse(readFileSync(contractPath, 'utf8'))
 
 // The contract's own schemas, strict about what they say and nothing more (OpenAPI keywords are tolerated).
