@@ -149,7 +149,7 @@ export async function buildApp(options: AppOptions) {
     return { status: 'ok' }
   })
 
-  await app.register(storefrontSurface, { prefix: '/users', domain, config, events })
+  await app.register(storefrontSurface, { domain, config, events })
   await app.register(staffSurface, { prefix: '/api', domain })
   await app.register(vendorSurface, { prefix: '/vendor', domain, config, events })
   await app.register(shopSurface, { prefix: '/v3', domain })

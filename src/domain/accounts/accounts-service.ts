@@ -7,7 +7,7 @@ import type { Principal } from '../principal.ts'
 import { createThrottle, type ThrottleLimit } from '../throttles/throttle.ts'
 import { companiesRepository } from './companies-repository.ts'
 import { CREDENTIALS_CHANNEL, type CredentialsCache, createCredentialsCache } from './credentials-cache.ts'
-import { decoyHash, hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts'
+import { decoyHash, hashPassword, hashToken, newSessionId, newToken, verifyPassword } from './secrets.ts'
 import { type NewUser, type User, usersRepository } from './users-repository.ts'
 
 const LOGIN_FAILED = 'Unable to log in with provided credentials.'
@@ -20,6 +20,22 @@ const defaultLoginLimits: LoginLimits = { failuresPerAccount: 10, failuresPerAdd
 /** An account is counted by a hash of its tenant and email, so the throttle's table and log hold no email. */
 const accountKey = (companyId: number, email: string) =>
   `login:account:${hashToken(`${companyId}:${email.trim().toLowerCase()}`).slice(0, 32)}`
+
+/** Why a password is refused, in Django's validators' words: 8 characters, not all digits, not the email. */
+export function passwordProblems(password: string, email: string): string[] {
+  const problems = []
+  if (password.length < 8) problems.push('This password is too short. It must contain at least 8 characters.')
+  if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.')
+  if (password.trim().toLowerCase() === email.trim().toLowerCase())
+    problems.push('The password is too similar to the email address.')
+  return problems
+}
+
+/** PostgreSQL's unique_violation, however deep the driver wrapped it. */
+const isUniqueViolation = (error: unknown): boolean =>
+  typeof error === 'object' &&
+  error !== null &&
+  ((error as { code?: unknown }).code === '23505' || isUniqueViolation((error as { cause?: unknown }).cause))
 
 /**
  * Users, their sessions and their API keys. Secrets are returned once, when made, and stored hashed; a
@@ -66,7 +82,7 @@ export function createAccountsService(
         throw new DomainError('validation', LOGIN_FAILED, { [NON_FIELD]: [LOGIN_FAILED] })
       }
       await throttle.forgive(limits)
-      const token = newToken()
+      const token = newSessionId()
       await usersRepository.insertSession(
         db,
         hashToken(token),
@@ -127,8 +143,23 @@ export function createAccountsService(
       runIn: Db = db,
     ): Promise<User> {
       const { password, ...fields } = user
+      const problems = password === undefined ? [] : passwordProblems(password, user.email)
+      if (problems.length > 0) throw new DomainError('validation', problems.join(' '), { password: problems })
       const passwordHash = password === undefined ? null : await hashPassword(password)
-      return usersRepository.insert(runIn, { ...fields, passwordHash })
+      try {
+        return await usersRepository.insert(runIn, { ...fields, passwordHash })
+      } catch (error) {
+        if (!isUniqueViolation(error)) throw error
+        const taken = 'A user with that email address already exists.'
+        throw new DomainError('conflict', taken, { email: [taken] })
+      }
+    },
+
+    /** The signed-in user as their own account shows them, with when they last logged in. */
+    async currentUser(principal: Principal) {
+      const user = await usersRepository.findById(db, principal.companyId, principal.userId)
+      if (!user) throw new DomainError('unauthenticated', 'Authentication credentials were not provided.')
+      return { user, lastLogin: await usersRepository.lastLogin(db, user.id) }
     },
 
     async setPassword(userId: number, password: string, runIn: Db = db) {

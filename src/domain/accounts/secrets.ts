@@ -39,8 +39,41 @@ export const decoyHash = () => {
   return decoy
 }
 
-/** A random bearer secret (session id, API key, CSRF token). */
+/** A random bearer secret (API key). */
 export const newToken = (bytes = 32) => randomBytes(bytes).toString('base64url')
+
+/**
+ * `length` characters drawn evenly from `alphabet`: bytes that would favour the alphabet's first characters
+ * (those at or above the largest multiple of its size) are skipped, not folded in.
+ */
+function randomString(alphabet: string, length: number) {
+  const ceiling = 256 - (256 % alphabet.length)
+  let result = ''
+  while (result.length < length) {
+    for (const byte of randomBytes(length * 2)) {
+      if (byte < ceiling && result.length < length) result += alphabet[byte % alphabet.length]
+    }
+  }
+  return result
+}
+
+const DIGITS = '0123456789'
+const LOWER = 'abcdefghijklmnopqrstuvwxyz'
+
+/**
+ * A session id as Django makes them: 32 characters of `[a-z0-9]` (about 165 bits). Clients find it in
+ * `Set-Cookie` with `\w+` (`@akinon/next` does), so a `-` would cut it short.
+ */
+export const newSessionId = () => randomString(DIGITS + LOWER, 32)
+
+/** A CSRF token as Django's are: alphanumeric (32 characters, about 190 bits). */
+export const newCsrfToken = () => randomString(DIGITS + LOWER + LOWER.toUpperCase(), 32)
 
 /** Bearer secrets are stored as SHA-256: they are long and random, so a slow hash adds nothing. */
 export const hashToken = (token: string) => createHash('sha256').update(token).digest('hex')
+
+/**
+ * What a login answers as its `key` (dj-rest-auth's field): a name of the session that is not the session.
+ * Scripts on the page read the body, and the session cookie is HttpOnly so that they cannot steal it.
+ */
+export const sessionKey = (sessionId: string) => hashToken(`key:${sessionId}`).slice(0, 40)

@@ -82,6 +82,15 @@ export const usersRepository = {
     return row
   },
 
+  /** When the user last logged in: the newest of their sessions, live or expired, that was not ended. */
+  async lastLogin(db: Db, userId: number): Promise<Date | null> {
+    const [row] = await db
+      .select({ at: sql<Date | null>`max(${sessions.createdAt})`.mapWith(sessions.createdAt) })
+      .from(sessions)
+      .where(eq(sessions.userId, userId))
+    return row?.at ?? null
+  },
+
   async deleteSession(db: Db, tokenHash: string) {
     await db.delete(sessions).where(eq(sessions.tokenHash, tokenHash))
   },

@@ -1,7 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
+import { sessionKey } from '../../domain/accounts/secrets.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { ErrorResponse } from '../drf/schemas.ts'
+import { csrfProblem, csrfTokenFor } from '../http/double-submit.ts'
 import {
   clearSessionCookies,
   type SessionCookies,
@@ -10,7 +12,19 @@ import {
 } from '../http/session-cookies.ts'
 import { type CsrfOptions, checkOrigin, setCsrfCookie } from './csrf.ts'
 import { presentUser } from './presenters.ts'
-import { LoginRequest, StorefrontUser } from './schemas.ts'
+import { LoginRequest, LoginResponse } from './schemas.ts'
+
+/**
+ * What a logout without its CSRF token gets, as Django's confirmation pages carry it: a form whose
+ * `csrfmiddlewaretoken` field a person (or `@akinon/next`'s second POST) sends back to end the session.
+ */
+const confirmLogoutPage = (action: string, token: string) => `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>Log out</title></head>
+<body><form method="post" action="${action}">
+<input type="hidden" name="csrfmiddlewaretoken" value="${token}">
+<button type="submit">Log out</button>
+</form></body></html>
+`
 
 export const accountRoutes: FastifyPluginAsyncTypebox<{
   domain: Domain
@@ -26,10 +40,10 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
         summary: 'Log in',
         security: [],
         description:
-          'Opens a session: sets `sessionid` and `osessionid` (HttpOnly) and a fresh `csrftoken`. Exempt from the CSRF token check, as a session-establishing request, but not from the Origin check.',
+          'Opens a session: sets `sessionid` and `osessionid` (HttpOnly; 32 characters of `[a-z0-9]`, as Django’s) and a fresh `csrftoken`, and answers the user with a `key`. Exempt from the CSRF token check, as a session-establishing request, but not from the Origin check: a foreign or `null` Origin is refused.',
         tags: ['Account'],
         body: LoginRequest,
-        response: { 200: StorefrontUser, 400: ErrorResponse },
+        response: { 200: LoginResponse, 400: ErrorResponse },
       },
     },
     async (request, reply) => {
@@ -43,20 +57,30 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
       )
       setSessionCookies(reply, cookies, cookies.names, token, config.sessionTtlSeconds)
       setCsrfCookie(reply, csrf)
-      return presentUser(user)
+      return { ...presentUser(user), key: sessionKey(token) }
     },
   )
 
   app.post(
     '/logout/',
     {
+      config: { csrfExempt: true },
       schema: {
         summary: 'Log out',
-        description: 'Ends the session and clears its cookies.',
+        description:
+          'Ends the session and clears its cookies. The CSRF token may come in `X-CSRFToken` or, as from a form, in the `csrfmiddlewaretoken` field. Without it the session stays, and the answer is a 403 page with a form carrying the token (`name="csrfmiddlewaretoken" value="…"`), which `@akinon/next` posts back.',
         tags: ['Account'],
       },
     },
     async (request, reply) => {
+      checkOrigin(request, csrf)
+      if (csrfProblem(request, csrf)) {
+        const token = csrfTokenFor(request, reply, csrf)
+        return reply
+          .status(403)
+          .type('text/html; charset=utf-8')
+          .send(confirmLogoutPage(request.routeOptions.url ?? '/users/logout/', token))
+      }
       const token = sessionTokenOf(request, cookies)
       if (token) await domain.accounts.logout(token)
       clearSessionCookies(reply, cookies.names)

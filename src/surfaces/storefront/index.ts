@@ -1,16 +1,19 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import { drfErrorHandler } from '../drf/errors.ts'
 import { principalOfTokenHeader } from '../drf/token-auth.ts'
+import { awaitsFormToken, dropFormToken } from '../http/double-submit.ts'
 import { declareSecurity } from '../http/openapi-security.ts'
 import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 import { accountRoutes } from './account-routes.ts'
 import { contactRoutes } from './contact-routes.ts'
 import { conversationRoutes } from './conversation-routes.ts'
-import { type CsrfOptions, checkCsrf, setCsrfCookie } from './csrf.ts'
+import { type CsrfOptions, checkCsrf, checkOrigin, setCsrfCookie } from './csrf.ts'
 import { eventRoutes } from './event-routes.ts'
+import { sessionRoutes } from './session-routes.ts'
 
 declare module 'fastify' {
   interface FastifyContextConfig {
@@ -19,27 +22,13 @@ declare module 'fastify' {
   }
 }
 
-/** The storefront surface (`/users/`, seeds 000 and 001): session cookies, Django CSRF, DRF bodies. */
-export const storefrontSurface: FastifyPluginAsyncTypebox<{
-  domain: Domain
-  config: Config
-  events: EventHub
-}> = async (app, { domain, config, events }) => {
-  const cookies: SessionCookies = {
-    names: [config.cookies.storefrontSession, config.cookies.storefrontSessionAlt],
-    secure: config.cookies.secure,
-  }
-  const csrf: CsrfOptions = {
-    cookie: config.cookies.storefrontCsrf,
-    header: config.cookies.storefrontCsrfHeader,
-    trustedOrigins: config.trustedOrigins,
-    secure: config.cookies.secure,
-  }
+type Options = { domain: Domain; config: Config; events: EventHub }
 
+/** Django's session and CSRF middleware, and DRF's error shapes, for one scope of the surface's routes. */
+function actLikeDjango(app: FastifyInstance, domain: Domain, cookies: SessionCookies, csrf: CsrfOptions) {
   // The storefront reads JSON, urlencoded and multipart bodies only; any other is a 415, as DRF's parsers say.
   app.removeContentTypeParser('text/plain')
   app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 403 }))
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
   declareSecurity(app, () => [{ cookieAuth: [] }])
 
   app.addHook('onRequest', async (request, reply) => {
@@ -52,11 +41,51 @@ export const storefrontSurface: FastifyPluginAsyncTypebox<{
       return
     }
     await authenticateSession(request, domain, cookies)
-    if (!request.routeOptions.config.csrfExempt) checkCsrf(request, csrf)
+    if (request.routeOptions.config.csrfExempt) return
+    if (awaitsFormToken(request, csrf)) checkOrigin(request, csrf)
+    else checkCsrf(request, csrf)
   })
+  app.addHook('preValidation', async (request) => {
+    // A route exempt from the hooks' check makes its own, and is left the field to make it with.
+    if (request.routeOptions.config.csrfExempt) return
+    if (request.headers.authorization === undefined && awaitsFormToken(request, csrf))
+      checkCsrf(request, csrf)
+    dropFormToken(request)
+  })
+}
 
-  await app.register(accountRoutes, { domain, config, cookies, csrf })
-  await app.register(contactRoutes, { domain, config })
-  await app.register(conversationRoutes, { domain })
-  await app.register(eventRoutes, { domain, events })
+/**
+ * The storefront surface (seeds 000 and 001): `/users/` and the two root routes its client framework
+ * (`@akinon/next`) calls, `/current_user/` and `/csrf_token/`. Session cookies, Django CSRF, DRF bodies.
+ */
+export const storefrontSurface: FastifyPluginAsyncTypebox<Options> = async (
+  app,
+  { domain, config, events },
+) => {
+  const cookies: SessionCookies = {
+    names: [config.cookies.storefrontSession, config.cookies.storefrontSessionAlt],
+    secure: config.cookies.secure,
+  }
+  const csrf: CsrfOptions = {
+    cookie: config.cookies.storefrontCsrf,
+    header: config.cookies.storefrontCsrfHeader,
+    trustedOrigins: config.trustedOrigins,
+    secure: config.cookies.secure,
+  }
+
+  await app.register(
+    async (users) => {
+      actLikeDjango(users, domain, cookies, csrf)
+      users.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
+      await users.register(accountRoutes, { domain, config, cookies, csrf })
+      await users.register(contactRoutes, { domain, config })
+      await users.register(conversationRoutes, { domain })
+      await users.register(eventRoutes, { domain, events })
+    },
+    { prefix: '/users' },
+  )
+  await app.register(async (root) => {
+    actLikeDjango(root, domain, cookies, csrf)
+    await root.register(sessionRoutes, { domain, csrf })
+  })
 }

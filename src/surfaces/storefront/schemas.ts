@@ -6,6 +6,9 @@ export const EnumValue = Type.Object({ value: Type.String(), label: Type.String(
 export const LoginRequest = Type.Object({
   email: Type.String({ minLength: 1 }),
   password: Type.String({ minLength: 1 }),
+  formType: Type.Optional(Type.String({ description: 'Sent by `@akinon/next` (`login`); ignored.' })),
+  locale: Type.Optional(Type.String({ description: 'Sent by `@akinon/next`; ignored.' })),
+  captchaValidated: Type.Optional(Type.String({ description: 'Sent by `@akinon/next`; ignored.' })),
 })
 
 export const StorefrontUser = Type.Object({
@@ -17,6 +20,32 @@ export const StorefrontUser = Type.Object({
   gender: nullable(EnumValue),
   is_staff: Type.Boolean(),
 })
+
+export const LoginResponse = Type.Object({
+  ...StorefrontUser.properties,
+  key: Type.String({
+    description:
+      'Names the session opened (dj-rest-auth answers a login with a `key`; a client without one counts the login as failed). Not a credential: the session is the HttpOnly cookie.',
+  }),
+})
+
+/** `GET /current_user/`: the fields `@akinon/next` reads of the signed-in user. */
+export const CurrentUser = Type.Object({
+  pk: Type.Integer(),
+  email: Type.String(),
+  first_name: Type.String(),
+  last_name: Type.String(),
+  phone: Type.String(),
+  email_allowed: Type.Boolean(),
+  sms_allowed: Type.Boolean(),
+  date_joined: Type.String({ format: 'date-time' }),
+  last_login: nullable(Type.String({ format: 'date-time' })),
+  date_of_birth: nullable(Type.String({ format: 'date' })),
+  hashed_email: Type.String({ description: 'SHA-256 of the lower-cased email, in hex.' }),
+  gender: nullable(Type.String()),
+})
+
+export const CsrfTokenResponse = Type.Object({ csrf_token: Type.String({ pattern: '^[a-zA-Z0-9]+$' }) })
 
 export const ContactUsRequest = Type.Object({
   subject: Type.Integer({

@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
-import { type CsrfOptions, setCsrfCookie } from '../http/double-submit.ts'
+import { awaitsFormToken, type CsrfOptions, dropFormToken, setCsrfCookie } from '../http/double-submit.ts'
 import { declareSecurity } from '../http/openapi-security.ts'
 import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 import { authRoutes } from './auth-routes.ts'
@@ -10,7 +10,7 @@ import { conversationRoutes } from './conversation-routes.ts'
 import { vendorErrorHandler, vendorNotFound } from './errors.ts'
 import { eventRoutes } from './event-routes.ts'
 import { messageRoutes } from './message-routes.ts'
-import { checkVendorCsrf } from './session.ts'
+import { checkVendorCsrf, checkVendorOrigin } from './session.ts'
 
 /** The vendor surface (`/vendor/`, seed 003): PARTIZAP_SESSION cookie, CSRF_TOKEN double submit, `{"data": …}`. */
 export const vendorSurface: FastifyPluginAsyncTypebox<{
@@ -40,7 +40,15 @@ export const vendorSurface: FastifyPluginAsyncTypebox<{
   app.addHook('onRequest', async (request, reply) => {
     if (!request.cookies[csrf.cookie]) setCsrfCookie(reply, csrf)
     await authenticateSession(request, domain, cookies)
-    if (!request.routeOptions.config.csrfExempt) checkVendorCsrf(request, csrf)
+    if (request.routeOptions.config.csrfExempt) return
+    if (awaitsFormToken(request, csrf)) checkVendorOrigin(request, csrf)
+    else checkVendorCsrf(request, csrf)
+  })
+  // A form post may carry its token in the `csrfmiddlewaretoken` field, readable once the body is.
+  app.addHook('preValidation', async (request) => {
+    if (request.routeOptions.config.csrfExempt) return
+    if (awaitsFormToken(request, csrf)) checkVendorCsrf(request, csrf)
+    dropFormToken(request)
   })
 
   await app.register(authRoutes, { domain, config, cookies, csrf })

@@ -94,3 +94,36 @@ test('safe methods need no token', async () => {
   const response = await new HttpClient(parley.baseUrl).get('/users/contact-us-subjects/')
   assert.equal(response.status, 200)
 })
+
+test('a form may carry the token in csrfmiddlewaretoken, as Django reads it; a wrong one is refused', async () => {
+  const browser = await guestBrowser(parley)
+  const token = browser.cookies.get('csrftoken') ?? ''
+  assert.match(token, /^[a-zA-Z0-9]{32}$/, 'CSRF tokens are alphanumeric, as Django’s are')
+  for (const encoding of ['form', 'multipart'] as const) {
+    const fields = Object.fromEntries(
+      Object.entries(validForm(parley)).map(([name, value]) => [name, String(value)]),
+    )
+    const body = (csrfmiddlewaretoken: string) =>
+      encoding === 'form'
+        ? { form: { ...fields, csrfmiddlewaretoken } }
+        : { multipart: { ...fields, csrfmiddlewaretoken } }
+    const right = await browser.request('POST', '/users/contact-us/', { body: body(token), csrf: false })
+    assert.equal(right.status, 200, `${encoding}: ${right.text}`)
+    const wrong = await browser.request('POST', '/users/contact-us/', { body: body('forged'), csrf: false })
+    assert.equal(wrong.status, 403, encoding)
+    const none = await browser.request('POST', '/users/contact-us/', {
+      body: { [encoding]: fields } as never,
+      csrf: false,
+    })
+    assert.deepEqual(none.body, csrfFailed('CSRF token missing.'), encoding)
+  }
+})
+
+test('a write from Origin null (a sandboxed frame) is refused even with a good token', async () => {
+  const response = await contactUs(await guestBrowser(parley), { headers: { origin: 'null' } })
+  assert.equal(response.status, 403)
+  assert.deepEqual(
+    response.body,
+    csrfFailed('Origin checking failed - null does not match any trusted origins.'),
+  )
+})

@@ -68,3 +68,24 @@ test('the event stream takes a storefront session, and refuses an anonymous clie
     error: { code: 'unauthenticated', message: 'Authentication required.' },
   })
 })
+
+test('a form post may carry the CSRF token in csrfmiddlewaretoken instead of the header', async () => {
+  const client = vendorClient()
+  await client.post('/vendor/auth/login', {
+    json: { email: parley.demo.users.alice.email, password: parley.demo.users.alice.password },
+  })
+  const token = client.cookies.get('CSRF_TOKEN') ?? ''
+  assert.match(token, /^[a-zA-Z0-9]{32}$/)
+  const wrong = await client.post(
+    '/vendor/auth/logout',
+    { form: { csrfmiddlewaretoken: 'nope' } },
+    { csrf: false },
+  )
+  assert.equal(wrong.status, 403)
+  const right = await client.post(
+    '/vendor/auth/logout',
+    { form: { csrfmiddlewaretoken: token } },
+    { csrf: false },
+  )
+  assert.equal(right.status, 204)
+})
