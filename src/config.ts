@@ -12,7 +12,7 @@ export type Config = {
   smtpUrl: string | undefined
   mailFrom: string
   trustedOrigins: string[]
-  logLevel: string
+  logLevel: (typeof LOG_LEVELS)[number]
   bodyLimit: number
   contactUsRatePerMinute: number
   /** Failed logins an account, and a client address, may have in a window; the next is refused (429). */
@@ -38,18 +38,40 @@ export type Config = {
 
 type Env = Record<string, string | undefined>
 
-class ConfigErrors {
-  readonly messages: string[] = []
-  add(name: string, problem: string) {
-    this.messages.push(`${name}: ${problem}`)
+/** A configuration that cannot start Parley: one line per problem, each naming its variable. */
+export class ConfigError extends Error {
+  readonly problems: string[]
+  constructor(problems: string[]) {
+    super(problems.map((problem) => `Invalid configuration: ${problem}`).join('\n'))
+    this.problems = problems
   }
 }
 
-function readers(env: Env, errors: ConfigErrors) {
+export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const
+
+// RFC 7230's token: what a cookie or header name may be made of.
+const TOKEN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/
+
+/** A URL's scheme, host and port only: what a message may show of a URL that can carry a password. */
+const urlWithoutSecrets = (url: URL) =>
+  `${url.protocol}//${url.host}${url.pathname === '/' ? '' : url.pathname}`
+
+/**
+ * One reader per kind of value. Each returns the default when the variable is unset or blank, and on a bad
+ * value records one line naming the variable and what it expected, then returns the default so that every
+ * problem is reported at once.
+ */
+function readers(env: Env, problems: string[]) {
   const raw = (name: string) => {
     const value = env[name]
     return value === undefined || value.trim() === '' ? undefined : value.trim()
   }
+  const problem = (name: string, text: string) => problems.push(`${name}: ${text}`)
+  const list = (name: string, fallback: string[]) =>
+    raw(name)
+      ?.split(',')
+      .map((item) => item.trim())
+      .filter(Boolean) ?? fallback
   return {
     string: (name: string, fallback: string) => raw(name) ?? fallback,
     optional: (name: string) => raw(name),
@@ -57,8 +79,8 @@ function readers(env: Env, errors: ConfigErrors) {
       const value = raw(name)
       if (value === undefined) return fallback
       const parsed = Number(value)
-      if (!Number.isInteger(parsed) || parsed < min || parsed > max) {
-        errors.add(name, `expected a whole number from ${min} to ${max}, got "${value}"`)
+      if (!/^-?\d+$/.test(value) || !Number.isSafeInteger(parsed) || parsed < min || parsed > max) {
+        problem(name, `expected a whole number from ${min} to ${max}, got "${value}"`)
         return fallback
       }
       return parsed
@@ -68,24 +90,65 @@ function readers(env: Env, errors: ConfigErrors) {
       if (value === undefined) return fallback
       if (['1', 'true', 'yes', 'on'].includes(value)) return true
       if (['0', 'false', 'no', 'off'].includes(value)) return false
-      errors.add(name, `expected true or false, got "${value}"`)
+      problem(name, `expected true or false, got "${value}"`)
       return fallback
     },
-    list: (name: string, fallback: string[]) =>
-      raw(name)
-        ?.split(',')
-        .map((item) => item.trim())
-        .filter(Boolean) ?? fallback,
+    oneOf<T extends string>(name: string, fallback: T, choices: readonly T[]): T {
+      const value = raw(name)?.toLowerCase()
+      if (value === undefined) return fallback
+      if ((choices as readonly string[]).includes(value)) return value as T
+      problem(name, `expected one of ${choices.join(', ')}, got "${value}"`)
+      return fallback
+    },
+    /** A cookie or header name. */
+    token(name: string, fallback: string) {
+      const value = raw(name)
+      if (value === undefined) return fallback
+      if (TOKEN.test(value)) return value
+      problem(name, `expected a name of letters, digits and -_.!#$%&'*+^\`|~, got "${value}"`)
+      return fallback
+    },
+    /** A URL of one of `schemes` with a host; the message never repeats a password the value may hold. */
+    url(name: string, schemes: string[], example: string, also: string[] = []) {
+      const value = raw(name)
+      if (value === undefined || also.includes(value)) return value
+      let url: URL | undefined
+      try {
+        url = new URL(value)
+      } catch {}
+      const expected = `expected ${[example, ...also].join(' or ')}`
+      if (!url) problem(name, `${expected}, got something that is not a URL`)
+      else if (!schemes.includes(url.protocol)) problem(name, `${expected}, got a ${url.protocol}// URL`)
+      // A PostgreSQL URL may name a socket folder instead (`postgres:///db?host=/run/postgresql`).
+      else if (url.hostname === '' && !url.searchParams.has('host'))
+        problem(name, `${expected}: ${urlWithoutSecrets(url)} names no host`)
+      else return value
+      return undefined
+    },
+    list,
+    /** Origins as browsers send them: a scheme, a host and a port if not the default; no path. */
+    origins(name: string) {
+      const origins = list(name, [])
+      for (const origin of origins) {
+        let parsed: string | undefined
+        try {
+          parsed = new URL(origin).origin
+        } catch {}
+        if (parsed !== origin)
+          problem(name, `expected origins like https://shop.example.com (no path or slash), got "${origin}"`)
+      }
+      return origins
+    },
     json<T>(name: string, fallback: T, check: (value: unknown) => string | undefined): T {
       const value = raw(name)
       if (value === undefined) return fallback
       try {
         const parsed: unknown = JSON.parse(value)
-        const problem = check(parsed)
-        if (problem === undefined) return parsed as T
-        errors.add(name, problem)
+        const text = check(parsed)
+        if (text === undefined) return parsed as T
+        problem(name, text)
       } catch {
-        errors.add(name, 'is not valid JSON')
+        problem(name, 'is not valid JSON')
       }
       return fallback
     },
@@ -94,21 +157,29 @@ function readers(env: Env, errors: ConfigErrors) {
 
 const MiB = 1024 * 1024
 
-/** Reads and validates the environment once; a bad value stops the start with every problem listed. */
+/**
+ * Reads and validates the environment once: the one schema of every variable Parley reads. A bad value
+ * stops the start with every problem listed, one line each.
+ */
 export function loadConfig(env: Env = process.env): Config {
-  const errors = new ConfigErrors()
-  const read = readers(env, errors)
+  const problems: string[] = []
+  const read = readers(env, problems)
   const dataDir = resolve(read.string('PARLEY_DATA_DIR', './data'))
   const config: Config = {
     port: read.integer('PORT', 8000, 0, 65535),
     host: read.string('HOST', '127.0.0.1'),
     dataDir,
-    databaseUrl: read.optional('DATABASE_URL'),
+    databaseUrl: read.url(
+      'DATABASE_URL',
+      ['postgres:', 'postgresql:'],
+      'postgres://user@host:5432/database',
+      ['memory://'],
+    ),
     databasePoolSize: read.integer('DATABASE_POOL_SIZE', 10, 1, 1000),
-    smtpUrl: read.optional('SMTP_URL'),
+    smtpUrl: read.url('SMTP_URL', ['smtp:', 'smtps:'], 'smtp://user:password@host:587 or smtps://…'),
     mailFrom: read.string('MAIL_FROM', 'Parley <no-reply@parley.local>'),
-    trustedOrigins: read.list('TRUSTED_ORIGINS', []),
-    logLevel: read.string('LOG_LEVEL', 'info'),
+    trustedOrigins: read.origins('TRUSTED_ORIGINS'),
+    logLevel: read.oneOf('LOG_LEVEL', 'info', LOG_LEVELS),
     bodyLimit: read.integer('BODY_LIMIT', 12 * MiB, 1024),
     contactUsRatePerMinute: read.integer('CONTACT_US_RATE_PER_MINUTE', 10, 1),
     login: {
@@ -122,13 +193,13 @@ export function loadConfig(env: Env = process.env): Config {
     outboxMaxAttempts: read.integer('OUTBOX_MAX_ATTEMPTS', 15, 1),
     outboxLeaseMs: read.integer('OUTBOX_LEASE_MS', 60_000, 100),
     cookies: {
-      storefrontSession: read.string('SESSION_COOKIE_NAME', 'sessionid'),
-      storefrontSessionAlt: read.string('SESSION_COOKIE_ALT_NAME', 'osessionid'),
-      storefrontCsrf: read.string('CSRF_COOKIE_NAME', 'csrftoken'),
-      storefrontCsrfHeader: read.string('CSRF_HEADER_NAME', 'X-CSRFToken').toLowerCase(),
-      vendorSession: read.string('VENDOR_SESSION_COOKIE_NAME', 'PARTIZAP_SESSION'),
-      vendorCsrf: read.string('VENDOR_CSRF_COOKIE_NAME', 'CSRF_TOKEN'),
-      vendorCsrfHeader: read.string('VENDOR_CSRF_HEADER_NAME', 'X-CSRF-TOKEN').toLowerCase(),
+      storefrontSession: read.token('SESSION_COOKIE_NAME', 'sessionid'),
+      storefrontSessionAlt: read.token('SESSION_COOKIE_ALT_NAME', 'osessionid'),
+      storefrontCsrf: read.token('CSRF_COOKIE_NAME', 'csrftoken'),
+      storefrontCsrfHeader: read.token('CSRF_HEADER_NAME', 'X-CSRFToken').toLowerCase(),
+      vendorSession: read.token('VENDOR_SESSION_COOKIE_NAME', 'PARTIZAP_SESSION'),
+      vendorCsrf: read.token('VENDOR_CSRF_COOKIE_NAME', 'CSRF_TOKEN'),
+      vendorCsrfHeader: read.token('VENDOR_CSRF_HEADER_NAME', 'X-CSRF-TOKEN').toLowerCase(),
       secure: read.boolean('COOKIE_SECURE', false),
     },
     settingDefaults: {
@@ -142,11 +213,14 @@ export function loadConfig(env: Env = process.env): Config {
       CONTACT_US_MAX_FILE_SIZE: read.integer('CONTACT_US_MAX_FILE_SIZE', 5 * MiB, 1),
     },
   }
+  if (!/^[^\s@<>]+@[^\s@<>]+$/.test(/<([^>]*)>\s*$/.exec(config.mailFrom)?.[1] ?? config.mailFrom)) {
+    problems.push(
+      `MAIL_FROM: expected an address like "Shop <no-reply@shop.example>", got "${config.mailFrom}"`,
+    )
+  }
   if (config.settingDefaults.CONTACT_US_MAX_FILE_SIZE >= config.bodyLimit) {
-    errors.add('CONTACT_US_MAX_FILE_SIZE', `must be below BODY_LIMIT (${config.bodyLimit} bytes)`)
+    problems.push(`CONTACT_US_MAX_FILE_SIZE: must be below BODY_LIMIT (${config.bodyLimit} bytes)`)
   }
-  if (errors.messages.length > 0) {
-    throw new Error(`Invalid configuration:\n  ${errors.messages.join('\n  ')}`)
-  }
+  if (problems.length > 0) throw new ConfigError(problems)
   return config
 }

@@ -1,14 +1,24 @@
 import { buildApp } from './app.ts'
-import { loadConfig } from './config.ts'
+import { type Config, ConfigError, loadConfig } from './config.ts'
 import { openDatabase } from './db/client.ts'
 import { FolderLockedError } from './db/folder-lock.ts'
 import { companiesRepository } from './domain/accounts/companies-repository.ts'
+import { startFailure, startupLine } from './startup.ts'
 
-let config: ReturnType<typeof loadConfig>
+let config: Config
 try {
   config = loadConfig()
 } catch (error) {
-  console.error((error as Error).message)
+  if (!(error instanceof ConfigError)) throw error
+  console.error(error.message)
+  process.exit(1)
+}
+
+// A failure a person can fix is said in one line on stderr (stdout is the JSON log); others keep their stack.
+const fail = (error: unknown): never => {
+  const reason = startFailure(error, config)
+  if (reason === undefined) throw error
+  console.error(`Parley could not start: ${reason}`)
   process.exit(1)
 }
 
@@ -17,15 +27,20 @@ const database = await openDatabase({
   dataDir: config.dataDir,
   poolSize: config.databasePoolSize,
 }).catch((error: unknown) => {
-  if (!(error instanceof FolderLockedError)) throw error
+  if (!(error instanceof FolderLockedError)) return fail(error)
   console.error(error.message)
-  process.exit(1)
+  return process.exit(1)
 })
-await database.migrate()
+await database.migrate().catch(fail)
 await companiesRepository.ensureDefault(database.db)
 
 const app = await buildApp({ config, database })
-await app.listen({ port: config.port, host: config.host })
+const url = await app.listen({ port: config.port, host: config.host }).catch(async (error) => {
+  await app.close()
+  await database.close()
+  return fail(error)
+})
+console.error(startupLine(config, url))
 
 let closing = false
 async function shutdown(signal: string) {

@@ -128,7 +128,7 @@ async function upsertSubject(db: Db, companyId: number, name: keyof typeof subje
  * A small shop to try Parley with. Idempotent: a second run keeps every id and only makes fresh API keys,
  * which are shown once and stored hashed like any other.
  */
-export async function seedDemo(db: Db, domain: Domain) {
+export async function seedDemo(db: Db, domain: Domain, progress: (step: string) => void = () => {}) {
   const [company] = await db.select({ id: companies.id }).from(companies).where(eq(companies.slug, 'default'))
   if (!company) throw new Error('the default company is missing: run migrate first')
   const [location] = await db
@@ -138,6 +138,7 @@ export async function seedDemo(db: Db, domain: Domain) {
   if (!location) throw new Error('the default company has no location')
   const companyId = company.id
 
+  progress('users and their API keys (admin, staff, alice, bob, seller)')
   const demoUser = async (name: keyof typeof people): Promise<DemoUser> => {
     const user = await upsertUser(db, companyId, name)
     return { ...user, token: await domain.accounts.createApiKey(user.id, 'seed-demo') }
@@ -150,6 +151,7 @@ export async function seedDemo(db: Db, domain: Domain) {
     seller: await demoUser('seller'),
   }
   const sellerUser = demoUsers.seller
+  progress('the seller and its products')
   const [seller] = await db
     .insert(sellers)
     .values({
@@ -171,9 +173,11 @@ export async function seedDemo(db: Db, domain: Domain) {
     .set({ productsCount: sql`(select count(*) from ${products} where ${products.sellerId} = ${seller.id})` })
     .where(eq(sellers.id, seller.id))
 
+  progress('orders for alice and bob')
   const aliceOrder = await upsertOrder(db, companyId, demoUsers.alice.id, 'alice', [brakes, mirror])
   const bobOrder = await upsertOrder(db, companyId, demoUsers.bob.id, 'bob', [mirror])
   const admin = demoUsers.admin
+  progress('contact-us recipients and subjects')
   await settingsRepository.upsert(
     db,
     companyId,
@@ -182,6 +186,11 @@ export async function seedDemo(db: Db, domain: Domain) {
     admin.id,
   )
 
+  const subjectIds = {
+    general: { id: await upsertSubject(db, companyId, 'general') },
+    order: { id: await upsertSubject(db, companyId, 'order') },
+  }
+  progress('done')
   return {
     company: { id: companyId },
     location: { id: location.id },
@@ -189,10 +198,7 @@ export async function seedDemo(db: Db, domain: Domain) {
     sellers: { bmw: { id: seller.id } },
     products: { brakes: { id: brakes }, mirror: { id: mirror } },
     orders: { alice: aliceOrder, bob: bobOrder },
-    subjects: {
-      general: { id: await upsertSubject(db, companyId, 'general') },
-      order: { id: await upsertSubject(db, companyId, 'order') },
-    },
+    subjects: subjectIds,
   }
 }
 

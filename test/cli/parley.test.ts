@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict'
 import { execFile } from 'node:child_process'
-import { mkdtemp, rm } from 'node:fs/promises'
+import { mkdtemp, readdir, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { after, before, test } from 'node:test'
@@ -87,15 +87,76 @@ test('create-user and create-token make a user and an API key shown once', async
   assert.match(token.token, /^prl_/)
 })
 
-test('a bad command or a missing option exits non-zero with a message', async () => {
-  await assert.rejects(
-    parley('no-such-command'),
-    (error: any) => error.code === 1 && /unknown command/.test(error.stderr),
-  )
-  await assert.rejects(
-    parley('create-token'),
-    (error: any) => error.code === 1 && /--email/.test(error.stderr),
-  )
+const failure = (error: unknown) => error as { code: number; stdout: string; stderr: string }
+
+test('--help and help list the commands and exit 0; each command has its own --help', async () => {
+  for (const args of [['--help'], ['help']]) {
+    const listed = await parley(...args)
+    for (const command of ['migrate', 'create-user', 'create-token', 'seed-demo'])
+      assert.match(listed, new RegExp(command))
+  }
+  for (const args of [
+    ['create-user', '--help'],
+    ['help', 'create-user'],
+  ]) {
+    const help = await parley(...args)
+    assert.match(help, /--email E --password P/)
+    assert.match(help, /8 characters/)
+  }
+  assert.match(await parley('seed-demo', '--help'), /stderr/)
+})
+
+test('an unknown command or option, or a missing one, is one line and exit 2, before any database is opened', async () => {
+  const emptyDir = await mkdtemp(join(tmpdir(), 'parley-cli-usage-'))
+  // A database the command could not open: a usage error must be found before it tries.
+  const usageEnv = { ...env, PARLEY_DATA_DIR: emptyDir, DATABASE_URL: 'postgres://nobody@127.0.0.1:1/none' }
+  try {
+    for (const [args, says] of [
+      [['no-such-command'], /unknown command "no-such-command"/],
+      [['--verbose'], /unknown option --verbose/],
+      [['create-user', '--emial', 'x@y.z'], /create-user has no option --emial/],
+      [['migrate', 'extra'], /migrate takes no argument extra/],
+      [['create-token'], /create-token needs --email/],
+      [['create-user', '--email', 'x@y.z'], /create-user needs --password/],
+    ] as const) {
+      await assert.rejects(run(process.execPath, [cli, ...args], { env: usageEnv }), (error) => {
+        const { code, stderr } = failure(error)
+        assert.equal(code, 2, args.join(' '))
+        assert.match(stderr, says)
+        assert.equal(stderr.trim().split('\n').length, 1, `one line: ${stderr}`)
+        return true
+      })
+    }
+    assert.deepEqual(await readdir(emptyDir), [], 'nothing was created in the data dir')
+  } finally {
+    await rm(emptyDir, { recursive: true, force: true })
+  }
+})
+
+test('create-user refuses a taken email or a weak password in one line, not a stack', async () => {
+  await parley('create-user', '--email', 'taken@parley.test', '--password', 'a-fine-password')
+  for (const [email, password, says] of [
+    ['taken@parley.test', 'another-password', /already exists/],
+    ['short@parley.test', 'short', /at least 8 characters/],
+    ['digits@parley.test', '1234567890', /entirely numeric/],
+    ['same@parley.test', 'same@parley.test', /must not be the email/],
+  ] as const) {
+    await assert.rejects(parley('create-user', '--email', email, '--password', password), (error) => {
+      const { code, stderr } = failure(error)
+      assert.equal(code, 1)
+      assert.match(stderr, says)
+      assert.equal(stderr.trim().split('\n').length, 1, `one line: ${stderr}`)
+      assert.doesNotMatch(stderr, /at .*\.(ts|js):\d+/, 'no stack')
+      return true
+    })
+  }
+})
+
+test('seed-demo reports progress on stderr and leaves stdout to the JSON', async () => {
+  const { stdout, stderr } = await run(process.execPath, [cli, 'seed-demo'], { env })
+  assert.ok(JSON.parse(stdout).users.alice.email)
+  assert.match(stderr, /seed-demo: .*users/)
+  assert.match(stderr, /seed-demo: done/)
 })
 
 test('a bad configuration value stops the command with a message naming it', async () => {

@@ -27,7 +27,7 @@ export function passwordProblems(password: string, email: string): string[] {
   if (password.length < 8) problems.push('This password is too short. It must contain at least 8 characters.')
   if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.')
   if (password.trim().toLowerCase() === email.trim().toLowerCase())
-    problems.push('The password is too similar to the email address.')
+    problems.push('The password must not be the email address.')
   return problems
 }
 
