@@ -212,6 +212,12 @@ test('the middleware’s CSRF token is alphanumeric, as Django’s are', async (
   for (let fetched = 0; fetched < 20; fetched++) {
     assert.match(await middlewareCsrfToken(), /^[a-zA-Z0-9]{32,}$/)
   }
+  // A browser asking itself gets the same token as its cookie, so what it echoes matches.
+  const answer = await fetch(`${commerceUrl}/csrf_token/`)
+  const { csrf_token } = (await answer.json()) as { csrf_token: string }
+  assert.ok(answer.headers.getSetCookie().some((cookie) => cookie.startsWith(`csrftoken=${csrf_token};`)))
+  const held = await fetch(`${commerceUrl}/csrf_token/`, { headers: { cookie: `csrftoken=${csrf_token}` } })
+  assert.deepEqual(await held.json(), { csrf_token }, 'a client that holds a token keeps it')
 })
 
 test('a login answers a key and a session the client’s \\w+ reads whole, and current_user shows its user', async () => {
