@@ -1,11 +1,12 @@
 import { randomUUID } from 'node:crypto'
+import type { AddressInfo } from 'node:net'
 import { join } from 'node:path'
 import cookie from '@fastify/cookie'
 import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import { createNotifier } from './db/notifier.ts'
@@ -24,7 +25,13 @@ import { drfErrorHandler } from './surfaces/drf/errors.ts'
 import { bodyParsing } from './surfaces/http/body-parsing.ts'
 import './surfaces/http/request-context.ts'
 import { createRequestGauge } from './surfaces/http/request-gauge.ts'
+import { logCompletion } from './surfaces/http/request-log.ts'
 import { sharedRateLimitStore } from './surfaces/http/throttle-store.ts'
+import { operationsRoutes } from './surfaces/operations/index.ts'
+import { createMetrics } from './surfaces/operations/metrics.ts'
+import { startMetricsListener } from './surfaces/operations/metrics-listener.ts'
+import { createProbes } from './surfaces/operations/probes.ts'
+import { createReadiness } from './surfaces/operations/readiness.ts'
 import { shopSurface } from './surfaces/shop/index.ts'
 import { staffSurface } from './surfaces/staff/index.ts'
 import { storefrontSurface } from './surfaces/storefront/index.ts'
@@ -54,6 +61,13 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: withSafeErrors(options.logger ?? { level: config.logLevel }),
     bodyLimit: config.bodyLimit,
+    // Fastify takes a hop count as a number too, though its types do not say so: spelled out as its own test.
+    trustProxy:
+      typeof config.trustProxy === 'number'
+        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
+        : config.trustProxy,
+    // Replaced by one line per request, written once it is answered (see logCompletion).
+    logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
@@ -100,7 +114,24 @@ export async function buildApp(options: AppOptions) {
   app.decorate('outbox', outbox)
   app.decorate('events', events)
 
+  const metrics = createMetrics({
+    database,
+    inFlight: () => requests.answering,
+    outbox: runsWorkers ? outbox : undefined,
+    events,
+  })
+  const probes = createProbes({
+    readiness: createReadiness(database, () => []),
+    metrics,
+    metricsToken: config.metricsToken,
+  })
+
   app.addHook('onRequest', requests.count)
+  app.addHook('onResponse', (request, reply, done) => {
+    logCompletion(request, reply.statusCode, reply.elapsedTime)
+    metrics.observe(request, reply)
+    done()
+  })
   app.addHook('onSend', async (request, reply) => {
     reply.header('x-request-id', request.id)
   })
@@ -144,10 +175,18 @@ export async function buildApp(options: AppOptions) {
   await app.register(swaggerUi, { routePrefix: '/docs' })
 
   app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger())
-  app.get('/healthz', { schema: { hide: true } }, async () => {
-    await database.db.execute('select 1')
-    return { status: 'ok' }
-  })
+  await app.register(operationsRoutes, { probes, metricsOnThisPort: config.metricsToken !== undefined })
+  if (config.metricsPort !== undefined) {
+    const { metricsPort: port, metricsHost: host } = config
+    let listener: Awaited<ReturnType<typeof startMetricsListener>> | undefined
+    // Started with the app, so a port already taken stops the start instead of going unnoticed.
+    app.addHook('onReady', async () => {
+      listener = await startMetricsListener(probes, { port, host })
+      app.log.info({ address: `http://${host}:${listener.address.port}` }, 'metrics and probes listening')
+    })
+    app.addHook('onClose', () => listener?.close())
+    app.decorate('metricsAddress', () => listener?.address)
+  }
 
   await app.register(storefrontSurface, { domain, config, events })
   await app.register(staffSurface, { prefix: '/api', domain })
@@ -203,5 +242,7 @@ declare module 'fastify' {
     domain: ReturnType<typeof createDomain>
     outbox: ReturnType<typeof createOutboxWorker>
     events: ReturnType<typeof createEventHub>
+    /** The METRICS_PORT listener's address, once listening; absent without METRICS_PORT. */
+    metricsAddress?: () => AddressInfo | undefined
   }
 }

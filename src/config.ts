@@ -1,9 +1,22 @@
+import { isIP } from 'node:net'
 import { resolve } from 'node:path'
 import { copyRulesProblem, emailRoutingProblem, type SettingDefaults } from './domain/settings/definitions.ts'
+
+/**
+ * Which proxies in front of Parley are believed about the client (`X-Forwarded-For`, `-Proto`, `-Host`), as
+ * Fastify's `trustProxy` takes it: none, every one, this many hops, or these addresses and CIDR ranges.
+ */
+export type TrustProxy = boolean | number | string[]
 
 export type Config = {
   port: number
   host: string
+  trustProxy: TrustProxy
+  /** A listener of its own for `/metrics`, `/healthz` and `/readyz`, off the public port; unset: none. */
+  metricsPort: number | undefined
+  metricsHost: string
+  /** The bearer token `/metrics` asks for; set, it is also served on the public port. */
+  metricsToken: string | undefined
   dataDir: string
   /** Unset: PGlite in `<dataDir>/db`; `memory://`: an in-memory PGlite; else a PostgreSQL URL. */
   databaseUrl: string | undefined
@@ -31,7 +44,8 @@ export type Config = {
     vendorSession: string
     vendorCsrf: string
     vendorCsrfHeader: string
-    secure: boolean
+    /** `auto`: Secure when the request came over HTTPS (behind a proxy, as TRUST_PROXY lets it say). */
+    secure: boolean | 'auto'
   }
   settingDefaults: SettingDefaults
 }
@@ -84,6 +98,9 @@ function readers(env: Env, problems: string[]) {
         return fallback
       }
       return parsed
+    },
+    optionalInteger(name: string, min: number, max: number) {
+      return raw(name) === undefined ? undefined : this.integer(name, min, min, max)
     },
     boolean(name: string, fallback: boolean) {
       const value = raw(name)?.toLowerCase()
@@ -157,6 +174,43 @@ function readers(env: Env, problems: string[]) {
 
 const MiB = 1024 * 1024
 
+// Names proxy-addr (Fastify's trustProxy) knows for the private ranges.
+const NAMED_RANGES = new Set(['loopback', 'linklocal', 'uniquelocal'])
+
+const isAddressOrRange = (entry: string) => {
+  if (NAMED_RANGES.has(entry)) return true
+  const [address = '', bits, ...rest] = entry.split('/')
+  const family = isIP(address)
+  if (family === 0 || rest.length > 0) return false
+  if (bits === undefined) return true
+  const prefix = Number(bits)
+  return /^\d+$/.test(bits) && prefix <= (family === 4 ? 32 : 128)
+}
+
+/** TRUST_PROXY: false (the default), true, a hop count, or a comma-separated list of addresses and ranges. */
+function readTrustProxy(value: string | undefined, problems: string[]): TrustProxy {
+  if (value === undefined || ['false', 'no', 'off', '0'].includes(value.toLowerCase())) return false
+  if (['true', 'yes', 'on'].includes(value.toLowerCase())) return true
+  if (/^\d+$/.test(value)) return Number(value)
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean)
+  const bad = entries.filter((entry) => !isAddressOrRange(entry))
+  if (bad.length === 0) return entries
+  problems.push(`TRUST_PROXY: expected a hop count or addresses and CIDR ranges, got "${bad.join(', ')}"`)
+  return false
+}
+
+function readCookieSecure(value: string | undefined, problems: string[]): boolean | 'auto' {
+  const setting = value?.toLowerCase()
+  if (setting === undefined || setting === 'auto') return 'auto'
+  if (['1', 'true', 'yes', 'on'].includes(setting)) return true
+  if (['0', 'false', 'no', 'off'].includes(setting)) return false
+  problems.push(`COOKIE_SECURE: expected true, false or auto, got "${value}"`)
+  return 'auto'
+}
+
 /**
  * Reads and validates the environment once: the one schema of every variable Parley reads. A bad value
  * stops the start with every problem listed, one line each.
@@ -168,6 +222,10 @@ export function loadConfig(env: Env = process.env): Config {
   const config: Config = {
     port: read.integer('PORT', 8000, 0, 65535),
     host: read.string('HOST', '127.0.0.1'),
+    trustProxy: readTrustProxy(read.optional('TRUST_PROXY'), problems),
+    metricsPort: read.optionalInteger('METRICS_PORT', 0, 65535),
+    metricsHost: read.string('METRICS_HOST', read.string('HOST', '127.0.0.1')),
+    metricsToken: read.optional('METRICS_TOKEN'),
     dataDir,
     databaseUrl: read.url(
       'DATABASE_URL',
@@ -200,7 +258,7 @@ export function loadConfig(env: Env = process.env): Config {
       vendorSession: read.token('VENDOR_SESSION_COOKIE_NAME', 'PARTIZAP_SESSION'),
       vendorCsrf: read.token('VENDOR_CSRF_COOKIE_NAME', 'CSRF_TOKEN'),
       vendorCsrfHeader: read.token('VENDOR_CSRF_HEADER_NAME', 'X-CSRF-TOKEN').toLowerCase(),
-      secure: read.boolean('COOKIE_SECURE', false),
+      secure: readCookieSecure(read.optional('COOKIE_SECURE'), problems),
     },
     settingDefaults: {
       CONTACT_US_EMAIL_TO: read.json('CONTACT_US_EMAIL_TO', { default: [] }, emailRoutingProblem),
@@ -220,6 +278,9 @@ export function loadConfig(env: Env = process.env): Config {
   }
   if (config.settingDefaults.CONTACT_US_MAX_FILE_SIZE >= config.bodyLimit) {
     problems.push(`CONTACT_US_MAX_FILE_SIZE: must be below BODY_LIMIT (${config.bodyLimit} bytes)`)
+  }
+  if (config.metricsToken !== undefined && config.metricsToken.length < 16) {
+    problems.push('METRICS_TOKEN: must be at least 16 characters')
   }
   if (problems.length > 0) throw new ConfigError(problems)
   return config

@@ -12,9 +12,14 @@ export type Schema = typeof schema
 /** The database or a transaction on it: every repository function takes the one it runs in. */
 export type Db = PgDatabase<PgQueryResultHKT, Schema>
 
+/** A PostgreSQL pool's connections: open, of those idle, and queries waiting for one. */
+export type PoolStats = { total: number; idle: number; waiting: number }
+
 export type Database = {
   db: Db
   engine: 'postgres' | 'pglite'
+  /** The pool's state; undefined for PGlite, which has one connection inside the process. */
+  poolStats(): PoolStats | undefined
   migrate(): Promise<void>
   /**
    * Runs `handler` for every notification on `channel` until the returned function is called. `onLost` is
@@ -28,7 +33,10 @@ export type Database = {
   close(): Promise<void>
 }
 
-const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
+export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
+
+/** The advisory lock migrations run under on a PostgreSQL server (any constant unique to Parley). */
+const MIGRATION_LOCK = 0x7061726c // "parl"
 
 // Raw pg would hand bigint and numeric back as strings; ids are mapped by drizzle, counts come back as int8.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
@@ -60,8 +68,19 @@ function openPostgres(connectionString: string, max: number): Database {
   return {
     db,
     engine: 'postgres',
+    poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
     async migrate() {
-      await migratePg(drizzlePg(pool, { schema }), { migrationsFolder })
+      // Instances started together would each find the same migrations missing and race to apply them (and
+      // to create drizzle's own table): one at a time, under a lock held by the connection that migrates.
+      const client = new pg.Client({ connectionString })
+      client.on('error', () => {})
+      await client.connect()
+      try {
+        await client.query('select pg_advisory_lock($1)', [MIGRATION_LOCK])
+        await migratePg(drizzlePg(client, { schema }), { migrationsFolder })
+      } finally {
+        await client.end()
+      }
     },
     async listen(channel, handler, onLost) {
       const client = new pg.Client({ connectionString })
@@ -110,6 +129,7 @@ async function openPglite(folder: string | undefined): Promise<Database> {
   return {
     db,
     engine: 'pglite',
+    poolStats: () => undefined,
     async migrate() {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder })
     },

@@ -49,6 +49,14 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let unlisten: (() => Promise<void>) | undefined
   /** Entries whose sends were recorded (as sent or failed), since the worker was made. */
   let recorded = 0
+  /** What this worker has done since it started, per kind, for /metrics. */
+  const tally = {
+    delivered: new Map<string, number>(),
+    retried: new Map<string, number>(),
+    failed: new Map<string, number>(),
+  }
+  const count = (outcome: keyof typeof tally, kind: string) =>
+    tally[outcome].set(kind, (tally[outcome].get(kind) ?? 0) + 1)
 
   const retryDelay = (attempts: number) => Math.min(options.retryBaseMs * 2 ** (attempts - 1), 15 * 60_000)
 
@@ -77,10 +85,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   async function deliver(entry: ClaimedEntry): Promise<DeliveryFailure | undefined> {
     try {
       await send(entry)
+      count('delivered', entry.kind)
       return undefined
     } catch (error) {
       const reason = error instanceof Error ? error.message : String(error)
       const retryInMs = entry.attempts >= options.maxAttempts ? null : retryDelay(entry.attempts)
+      count(retryInMs === null ? 'failed' : 'retried', entry.kind)
       log.warn(
         { outboxId: entry.id, attempts: entry.attempts, retryInMs, reason: withoutAddresses(reason) },
         'outbox delivery failed',
@@ -183,6 +193,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
      */
     wake,
     runOnce,
+    tally,
   }
 }
 

@@ -62,6 +62,14 @@ export const outboxRepository = {
     return row?.count ?? 0
   },
 
+  /** Per kind, how many entries wait to be delivered and how long the oldest of them has waited. */
+  async backlog(db: Db): Promise<{ kind: string; queued: number; oldestSeconds: number }[]> {
+    const result = await db.execute(sql`
+      select kind, count(*)::int as queued, extract(epoch from now() - min(created_at))::float8 as "oldestSeconds"
+      from ${outbox} where status = 'pending' group by kind`)
+    return rowsOf(result)
+  },
+
   async markSent(db: Db, ids: number[]) {
     if (ids.length === 0) return
     await db

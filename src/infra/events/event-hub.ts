@@ -12,6 +12,14 @@ export function createEventHub(database: Database, channel: string) {
   const subscribers = new Map<string, Set<() => void>>()
   /** How to end each open stream, with the session and user it serves when it serves one. */
   const openStreams = new Map<() => void, StreamOwner | undefined>()
+  /** Per surface, for /metrics: streams open now, events written, and streams resumed from Last-Event-ID. */
+  const streams = {
+    open: new Map<string, number>(),
+    sent: new Map<string, number>(),
+    replays: new Map<string, number>(),
+  }
+  const add = (counts: Map<string, number>, surface: string, by = 1) =>
+    counts.set(surface, (counts.get(surface) ?? 0) + by)
   let unlisten: (() => Promise<void>) | undefined
 
   function dispatch(payload: string) {
@@ -33,12 +41,15 @@ export function createEventHub(database: Database, channel: string) {
       unlisten = undefined
     },
     /**
-     * Remembers how to end a long-lived stream at shutdown, or when the session it serves ends; returns the
-     * function that forgets it.
+     * Remembers how to end a surface's long-lived stream at shutdown, or when the session it serves ends;
+     * returns the function that forgets it.
      */
-    track(end: () => void, owner?: StreamOwner): () => void {
+    track(end: () => void, surface: string, owner?: StreamOwner): () => void {
       openStreams.set(end, owner)
-      return () => openStreams.delete(end)
+      add(streams.open, surface)
+      return () => {
+        if (openStreams.delete(end)) add(streams.open, surface, -1)
+      }
     },
     /**
      * Ends the streams of the credentials a notification names (`session:<hash>`, `user:<id>`; `*` names them
@@ -51,6 +62,11 @@ export function createEventHub(database: Database, channel: string) {
         if (owner && (all || named.has(owner.credential) || named.has(`user:${owner.userId}`))) end()
       }
     },
+    /** A stream of `surface` wrote an event. */
+    sent: (surface: string) => add(streams.sent, surface),
+    /** A stream of `surface` began from a client's Last-Event-ID, so it replays what the client missed. */
+    replayed: (surface: string) => add(streams.replays, surface),
+    streams,
     /** Calls `wake` whenever an event for one of `keys` commits, until the returned function is called. */
     subscribe(keys: string[], wake: () => void): () => void {
       for (const key of keys) {

@@ -7,7 +7,8 @@ export type CsrfOptions = {
   cookie: string
   header: string
   trustedOrigins: string[]
-  secure: boolean
+  /** `auto`: Secure when the request came over HTTPS. */
+  secure: boolean | 'auto'
 }
 
 /** Why a write was refused, before a surface words it. */

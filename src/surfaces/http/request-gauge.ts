@@ -27,6 +27,11 @@ export function createRequestGauge() {
   let noneAnswering: PromiseWithResolvers<void> | undefined
 
   return {
+    /** How many requests are being answered now (open event streams are not). */
+    get answering() {
+      return answering
+    },
+
     /** An onRequest hook: counts the request until its response is done or its connection is gone. */
     count(request: FastifyRequest, reply: FastifyReply, done: HookHandlerDoneFunction) {
       answering += 1

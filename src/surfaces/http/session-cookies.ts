@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
 
 /** The cookies a surface reads a session from, its own first; it sets only its own. */
-export type SessionCookies = { names: string[]; secure: boolean }
+export type SessionCookies = { names: string[]; secure: boolean | 'auto' }
 
 export const sessionTokenOf = (request: FastifyRequest, cookies: SessionCookies) => {
   for (const name of cookies.names) {

@@ -3,6 +3,7 @@ import type { StoredEvent } from '../../domain/events/events-repository.ts'
 import type { EventFeed } from '../../domain/events/events-service.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import { stopCounting } from './request-gauge.ts'
+import { logCompletion } from './request-log.ts'
 
 // Event ids come from one sequence but commit out of order; re-reading this many ids behind the newest one
 // sent catches an event that committed late, and the ids already sent are skipped.
@@ -14,6 +15,13 @@ export type SseOptions = {
   /** The event's `data` in the surface's dialect. */
   present: (event: StoredEvent) => unknown
   heartbeatMs?: number
+}
+
+// The surfaces that serve event streams, by their prefix, as /metrics names them.
+const SURFACES: Record<string, string> = { users: 'storefront', vendor: 'vendor', api: 'staff', v3: 'shop' }
+const surfaceOf = (request: FastifyRequest) => {
+  const prefix = request.routeOptions.url?.split('/')[1] ?? ''
+  return SURFACES[prefix] ?? prefix
 }
 
 function requestedCursor(request: FastifyRequest): number | undefined {
@@ -31,7 +39,10 @@ function requestedCursor(request: FastifyRequest): number | undefined {
 export async function serveEventStream(request: FastifyRequest, reply: FastifyReply, options: SseOptions) {
   const { feed, hub } = options
   // Nothing at or below the starting point is sent: the client has it, or connected after it happened.
-  const floor = requestedCursor(request) ?? (await feed.latestId())
+  const surface = surfaceOf(request)
+  const resumedFrom = requestedCursor(request)
+  if (resumedFrom !== undefined) hub.replayed(surface)
+  const floor = resumedFrom ?? (await feed.latestId())
   let cursor = floor
   const sent = new Set<number>()
   const raw = reply.raw
@@ -64,6 +75,7 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
             `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(options.present(event))}\n\n`,
           )
           sent.add(event.id)
+          hub.sent(surface)
           cursor = Math.max(cursor, event.id)
         }
         for (const id of sent) if (id < cursor - LOOKBACK) sent.delete(id)
@@ -77,7 +89,12 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
 
   const unsubscribe = hub.subscribe(feed.keys, () => void pump())
   const heartbeat = setInterval(() => raw.write(': heartbeat\n\n'), options.heartbeatMs ?? 15_000)
+  let ended = false
   const end = () => {
+    if (ended) return
+    ended = true
+    // A hijacked reply skips Fastify's onResponse, where every other request is logged.
+    logCompletion(request, 200, reply.elapsedTime)
     clearInterval(heartbeat)
     unsubscribe()
     untrack()
@@ -86,6 +103,7 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
   const { credential, principal } = request
   const untrack = hub.track(
     end,
+    surface,
     credential && principal ? { credential, userId: principal.userId } : undefined,
   )
   raw.on('close', end)

@@ -32,7 +32,8 @@ export const shopSurface: FastifyPluginAsyncTypebox<{ domain: Domain }> = async 
   app.setNotFoundHandler(shopNotFound)
   app.decorateRequest('shopUser', null as unknown as Principal)
   app.addHook('onRequest', async (request) => {
-    request.shopUser = await authenticateShop(request, domain)
+    // Also as the principal every surface sets, which the request's log line names.
+    request.shopUser = request.principal = await authenticateShop(request, domain)
     requireJsonBody(request)
   })
 

@@ -23,7 +23,8 @@ export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain }> = async
   declareSecurity(app, () => [{ tokenAuth: [] }])
   app.decorateRequest('staff', null as unknown as Principal)
   app.addHook('onRequest', async (request) => {
-    request.staff = await authenticateStaff(request, domain)
+    // Also as the principal every surface sets, which the request's log line names.
+    request.staff = request.principal = await authenticateStaff(request, domain)
   })
 
   await app.register(settingsRoutes, { domain })
