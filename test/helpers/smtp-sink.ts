@@ -22,12 +22,15 @@ function parseHeaders(raw: string): { headers: Map<string, string>; body: string
 
 /**
  * A real SMTP server on loopback that keeps what it receives. `refuse(n)` makes it answer the next n messages
- * with a temporary failure (451), as a server in trouble would.
+ * with a temporary failure (451), as a server in trouble would; `hold()` makes it keep senders waiting for
+ * its answer until `release()`, as a slow one would.
  */
 export async function startSmtpSink() {
   const received: ReceivedMail[] = []
   let refusals = 0
   let refusedCount = 0
+  let holding = false
+  const held: { mail: ReceivedMail; answer: () => void }[] = []
   const server = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS'],
@@ -44,16 +47,23 @@ export async function startSmtpSink() {
           return
         }
         const raw = Buffer.concat(chunks).toString('utf8')
-        received.push({
+        const mail = {
           from: session.envelope.mailFrom ? session.envelope.mailFrom.address : '',
           recipients: session.envelope.rcptTo.map((recipient) => recipient.address),
           raw,
           ...parseHeaders(raw),
-        })
+        }
+        if (holding) {
+          held.push({ mail, answer: () => callback() })
+          return
+        }
+        received.push(mail)
         callback()
       })
     },
   })
+  // A sender that dies mid-conversation (a killed instance) resets its connection: nothing to report.
+  server.on('error', () => {})
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const address = server.server.address()
   const port = typeof address === 'object' && address ? address.port : 0
@@ -78,6 +88,19 @@ export async function startSmtpSink() {
     },
     get refusedCount() {
       return refusedCount
+    },
+    hold() {
+      holding = true
+    },
+    /** The messages kept waiting for an answer since `hold()`. */
+    held: () => held.map(({ mail }) => mail),
+    /** Accepts every message held, and answers the next ones at once again. */
+    release() {
+      holding = false
+      for (const { mail, answer } of held.splice(0)) {
+        received.push(mail)
+        answer()
+      }
     },
     /** Waits until `count` messages have arrived, or fails after `timeoutMs`. */
     async waitFor(count: number, timeoutMs = 10_000) {
