@@ -121,7 +121,7 @@ export async function buildApp(options: AppOptions) {
     events,
   })
   const probes = createProbes({
-    readiness: createReadiness(database, () => []),
+    readiness: createReadiness(database),
     metrics,
     metricsToken: config.metricsToken,
   })

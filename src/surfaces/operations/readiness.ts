@@ -7,7 +7,6 @@ export type Readiness = {
   status: 'ok' | 'unavailable'
   database: string
   migrations: string
-  listening: string
 }
 
 /** Long enough for a database that is only busy; a probe that waits longer learns nothing more. */
@@ -32,11 +31,8 @@ async function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/**
- * Whether this instance can serve: its database answers, has every migration this build knows, and each
- * LISTEN the instance needs (caches, realtime, outbox) is live. `silentChannels` names those that are not.
- */
-export function createReadiness(database: Database, silentChannels: () => string[]) {
+/** Whether this instance can serve: its database answers and has every migration this build knows. */
+export function createReadiness(database: Database) {
   async function databaseState(): Promise<{ database: string; migrations: string }> {
     try {
       const pending = await withinTimeout(
@@ -51,10 +47,8 @@ export function createReadiness(database: Database, silentChannels: () => string
 
   return async function check(): Promise<Readiness> {
     const { database: answer, migrations } = await databaseState()
-    const silent = silentChannels()
-    const listening = silent.length === 0 ? 'ok' : `not listening on ${silent.join(', ')}`
-    const ready = answer === 'ok' && migrations === 'ok' && listening === 'ok'
-    return { status: ready ? 'ok' : 'unavailable', database: answer, migrations, listening }
+    const ready = answer === 'ok' && migrations === 'ok'
+    return { status: ready ? 'ok' : 'unavailable', database: answer, migrations }
   }
 }
 
