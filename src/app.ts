@@ -27,6 +27,7 @@ import './surfaces/http/request-context.ts'
 import { createRequestGauge } from './surfaces/http/request-gauge.ts'
 import { logCompletion } from './surfaces/http/request-log.ts'
 import { sharedRateLimitStore } from './surfaces/http/throttle-store.ts'
+import { trustProxyOption } from './surfaces/http/trust-proxy.ts'
 import { operationsRoutes } from './surfaces/operations/index.ts'
 import { createMetrics } from './surfaces/operations/metrics.ts'
 import { startMetricsListener } from './surfaces/operations/metrics-listener.ts'
@@ -61,11 +62,7 @@ export async function buildApp(options: AppOptions) {
   const app = Fastify({
     logger: withSafeErrors(options.logger ?? { level: config.logLevel }),
     bodyLimit: config.bodyLimit,
-    // Fastify takes a hop count as a number too, though its types do not say so: spelled out as its own test.
-    trustProxy:
-      typeof config.trustProxy === 'number'
-        ? (_address: string, hop: number) => hop < (config.trustProxy as number)
-        : config.trustProxy,
+    trustProxy: trustProxyOption(config.trustProxy),
     // Replaced by one line per request, written once it is answered (see logCompletion).
     logController: new LogController({ disableRequestLogging: true }),
     requestIdHeader: 'x-request-id',

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { loadConfig } from '../../../src/config.ts'
+import Fastify from 'fastify'
+import { loadConfig, type TrustProxy } from '../../../src/config.ts'
+import { trustProxyOption } from '../../../src/surfaces/http/trust-proxy.ts'
 import { validForm } from '../../helpers/contact-us.ts'
 import { HttpClient } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
@@ -105,4 +107,21 @@ test('TRUST_PROXY takes a hop count or addresses and ranges, and refuses anythin
   assert.throws(() => loadConfig({ COOKIE_SECURE: 'sometimes' }), /COOKIE_SECURE/)
   assert.throws(() => loadConfig({ METRICS_TOKEN: 'short' }), /METRICS_TOKEN: must be at least 16/)
   assert.equal(loadConfig({ METRICS_PORT: '9464' }).metricsPort, 9464)
+})
+
+test('each form of TRUST_PROXY picks the client address Fastify reports', async () => {
+  const clientBehind = async (trust: TrustProxy, forwardedFor: string) => {
+    const app = Fastify({ logger: false, trustProxy: trustProxyOption(trust) })
+    app.get('/', async (request) => request.ip)
+    // inject comes from 127.0.0.1, the nearest proxy.
+    const response = await app.inject({ url: '/', headers: { 'x-forwarded-for': forwardedFor } })
+    await app.close()
+    return response.body
+  }
+  const chain = '198.51.100.1, 203.0.113.9, 10.0.0.5'
+  assert.equal(await clientBehind(false, chain), '127.0.0.1')
+  assert.equal(await clientBehind(1, chain), '10.0.0.5')
+  assert.equal(await clientBehind(2, chain), '203.0.113.9')
+  assert.equal(await clientBehind(['127.0.0.1', '10.0.0.0/8'], chain), '203.0.113.9')
+  assert.equal(await clientBehind(true, chain), '198.51.100.1')
 })
