@@ -24,6 +24,7 @@ const skip = onPostgres ? false : 'needs PostgreSQL: PGlite is one process’s d
 const NAMES = ['one', 'two', 'three']
 const TOKEN = 'three-instances-metrics-token'
 const RATE = 3
+const LOGIN_FAILURES = 3
 
 let databaseName: string
 let databaseUrl: string
@@ -54,6 +55,7 @@ before(async () => {
     METRICS_TOKEN: TOKEN,
     CONTACT_US_EMAIL_TO: JSON.stringify({ default: ['support@parley.test'] }),
     CONTACT_US_RATE_PER_MINUTE: String(RATE),
+    LOGIN_FAILURES_PER_ACCOUNT: String(LOGIN_FAILURES),
     OUTBOX_POLL_MS: '100',
     OUTBOX_RETRY_BASE_MS: '100',
     // An email claimed by an instance that dies is retried by another once this lease runs out.
@@ -232,20 +234,31 @@ test('an outbox backlog is shared out among the instances and each email is sent
   )
 })
 
-// Each instance counts its own until the throttles are counted in the database (issue 24's shared throttles).
-const sharedThrottles = onPostgres
-  ? 'each instance counts its own throttle until it is shared (issue 24)'
-  : false
-test('the contact-us throttle holds across instances', { skip, todo: sharedThrottles }, async () => {
-  const statuses: number[] = []
+test('the contact-us and login throttles hold across instances', { skip }, async () => {
+  const forms: number[] = []
   for (let index = 0; index <= RATE; index += 1) {
-    statuses.push((await contactUs('198.19.0.1', `throttle-${randomUUID()}@example.com`)).status)
+    forms.push((await contactUs('198.19.0.1', `throttle-${randomUUID()}@example.com`)).status)
   }
   assert.deepEqual(
-    statuses,
+    forms,
     [...Array(RATE).fill(200), 429],
-    'the fourth form in a minute is refused, whichever instance it reaches',
+    'the fourth form in a minute is refused, whichever instance',
   )
+
+  const bob = demo.users.bob
+  const browser = new HttpClient(proxy.url)
+  await browser.get('/users/contact-us-subjects/')
+  const logins: (number | null)[][] = []
+  for (const password of [...Array(LOGIN_FAILURES).fill('wrong password'), bob.password]) {
+    const login = await browser.post('/users/login/', { json: { email: bob.email, password } })
+    logins.push([login.status, NAMES.indexOf(upstreamOf(login) ?? '')])
+  }
+  assert.deepEqual(
+    logins.map(([status]) => status),
+    [...Array(LOGIN_FAILURES).fill(400), 429],
+    'after three failures spread over the instances, even the right password is refused for now',
+  )
+  assert.equal(new Set(logins.map(([, instance]) => instance)).size, NAMES.length, 'every instance took part')
 })
 
 test('an instance killed mid-load loses nothing it accepted', { skip }, async (t) => {
