@@ -48,7 +48,7 @@ async function shutdown(signal: string) {
   closing = true
   app.log.info(
     { signal },
-    'shutting down: the outbox stops claiming, then the server stops taking connections and finishes the requests in flight',
+    'shutting down: the outbox stops claiming, event streams end, then the server stops taking connections, finishes the requests in flight and closes the database',
   )
   // The outbox stops first (app.ts, preClose); Fastify then stops accepting connections and waits for the
   // requests in flight.
