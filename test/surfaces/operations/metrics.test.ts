@@ -117,8 +117,11 @@ test('a scripted session moves the counts it should', async () => {
   await smtp.waitFor(1)
   smtp.refuse(2)
   assert.equal((await browser.post('/users/contact-us/', { json: validForm(parley) })).status, 200)
+  // The worker counts a send as it ends and records the batch after: wait for both.
   const after = await scrapeUntil(
-    (scraped) => grew(before, scraped, 'parley_outbox_failed_total', { kind: 'email' }) === 1,
+    (scraped) =>
+      grew(before, scraped, 'parley_outbox_failed_total', { kind: 'email' }) === 1 &&
+      scraped.value('parley_outbox_queued', { kind: 'email' }) === 0,
   )
 
   assert.equal(grew(before, after, 'parley_outbox_delivered_total', { kind: 'email' }), 1)
