@@ -22,7 +22,9 @@ import { createMailTransport, type MailTransport } from './infra/mail/mail-trans
 import { startEventsPurge, startHourlyPurge } from './jobs/events-purge.ts'
 import { createOutboxWorker } from './jobs/outbox-worker.ts'
 import { drfErrorHandler } from './surfaces/drf/errors.ts'
+import { allowedMethods } from './surfaces/http/allowed-methods.ts'
 import { bodyParsing } from './surfaces/http/body-parsing.ts'
+import { guardedValidator } from './surfaces/http/input-guard.ts'
 import './surfaces/http/request-context.ts'
 import { createRequestGauge } from './surfaces/http/request-gauge.ts'
 import { logCompletion } from './surfaces/http/request-log.ts'
@@ -71,6 +73,7 @@ export async function buildApp(options: AppOptions) {
     ajv: {
       customOptions: { allErrors: true, verbose: true, coerceTypes: 'array', formats: { binary: true } },
     },
+    schemaController: { compilersFactory: { buildValidator: guardedValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>()
 
   const blobs = createBlobStore(join(config.dataDir, 'blobs'))
@@ -133,10 +136,14 @@ export async function buildApp(options: AppOptions) {
     reply.header('x-request-id', request.id)
   })
   app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 401 }))
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
+  app.setNotFoundHandler(async (request, reply) => {
+    app.refuseOtherMethod(request)
+    return reply.status(404).send({ detail: 'Not found.' })
+  })
   app.decorateRequest('principal', null)
   app.decorateRequest('credential', null)
 
+  await app.register(allowedMethods)
   await app.register(cookie)
   await app.register(rateLimit, { global: false, store: sharedRateLimitStore(domain.throttle) })
   await app.register(bodyParsing, { bodyLimit: config.bodyLimit })

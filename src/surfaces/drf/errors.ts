@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { type DomainErrorCode, ItemErrors, NON_FIELD } from '../../domain/errors.ts'
-import { classify, type Failure, logFailure } from '../http/failures.ts'
+import { classify, type Failure, failureHeaders, logFailure } from '../http/failures.ts'
 import { mapKeys, snakeCase } from '../http/naming.ts'
 
 const statusOf: Record<DomainErrorCode, number> = {
@@ -66,8 +66,7 @@ export function drfErrorHandler(options: { unauthenticatedStatus: 401 | 403; cha
   return (error: FastifyError, request: FastifyRequest, reply: FastifyReply) => {
     const failure = classify(error, request.headers['content-type'])
     logFailure(request, failure, error)
-    if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
-    if (failure.kind === 'unavailable') reply.header('retry-after', '1')
+    reply.headers(failureHeaders(failure))
     const { status, body } = render(failure, options.unauthenticatedStatus)
     if (status === 401 && options.challenge) reply.header('www-authenticate', options.challenge)
     return reply.status(status).send(body)

@@ -4,6 +4,12 @@ import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
 import type { Upload } from '../../domain/contacts/attachment-check.ts'
 
+const refusedFileName = (field: string) =>
+  Object.assign(new Error(`body/${field} must not contain null characters`), {
+    statusCode: 400,
+    validation: [{ keyword: 'nullCharacters', instancePath: `/${field}`, schemaPath: '#', params: {} }],
+  })
+
 /**
  * JSON (built in), urlencoded and multipart bodies alike become a plain object of fields before validation;
  * a multipart body's files go to `request.uploads`. Over-long bodies and files are refused with 413.
@@ -36,6 +42,9 @@ export const bodyParsing = fp(async (app: FastifyInstance, options: { bodyLimit:
         statusCode: 400,
       })
     }
+    const named = [...uploads].find(([, upload]) => upload.filename.includes('\u0000'))
+    // A file's name is stored and mailed as text, which cannot hold a NUL: the field is refused as a text one is.
+    if (named) throw refusedFileName(named[0])
     request.body = fields
     request.uploads = uploads
   })

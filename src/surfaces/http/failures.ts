@@ -1,5 +1,6 @@
 import type { FastifyError, FastifyRequest } from 'fastify'
 import { DomainError, Throttled } from '../../domain/errors.ts'
+import { MethodNotAllowedError } from './allowed-methods.ts'
 import { fieldErrorsFromSchema } from './schema-errors.ts'
 
 /**
@@ -14,7 +15,7 @@ export type Failure =
   | { kind: 'unsupported_media_type'; contentType: string }
   | { kind: 'throttled'; retryAfterSeconds: number; rule: string; client: string }
   | { kind: 'not_found' }
-  | { kind: 'method_not_allowed'; method: string }
+  | { kind: 'method_not_allowed'; method: string; allow: string[] }
   | { kind: 'unavailable' }
   | { kind: 'internal' }
 
@@ -40,12 +41,22 @@ function isConnectionLoss(error: unknown): boolean {
   return false
 }
 
+/** The headers a failure answers with, whichever surface words it. */
+export function failureHeaders(failure: Failure): Record<string, string> {
+  if (failure.kind === 'throttled') return { 'retry-after': String(failure.retryAfterSeconds) }
+  if (failure.kind === 'method_not_allowed') return { allow: failure.allow.join(', ') }
+  if (failure.kind === 'unavailable') return { 'retry-after': '1' }
+  return {}
+}
+
 export function classify(error: unknown, contentType: string | undefined): Failure {
   if (error instanceof Throttled) {
     const { retryAfterSeconds, rule, client } = error
     return { kind: 'throttled', retryAfterSeconds, rule, client }
   }
   if (error instanceof DomainError) return { kind: 'domain', error }
+  if (error instanceof MethodNotAllowedError)
+    return { kind: 'method_not_allowed', method: error.method, allow: error.allow }
   const fastifyError = error as Partial<FastifyError>
   if (isConnectionLoss(error)) return { kind: 'unavailable' }
   if (fastifyError.validation)

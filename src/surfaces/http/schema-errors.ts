@@ -11,6 +11,9 @@ export function pythonTypeName(value: unknown): string {
   return 'dict'
 }
 
+/** Django REST framework's refusal of a NUL character, which PostgreSQL text cannot hold. */
+export const NULL_CHARACTERS = 'Null characters are not allowed.'
+
 type SchemaError = FastifySchemaValidationError & { data?: unknown }
 
 const fieldOf = (error: SchemaError) => {
@@ -24,6 +27,8 @@ function messageOf(error: SchemaError): string {
   switch (error.keyword) {
     case 'required':
       return messages.required
+    case 'nullCharacters':
+      return NULL_CHARACTERS
     case 'maxLength':
       return messages.maxLength(limit)
     case 'minLength':

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainErrorCode } from '../../domain/errors.ts'
-import { classify, type Failure, logFailure } from '../http/failures.ts'
+import { classify, type Failure, failureHeaders, logFailure } from '../http/failures.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
 
 /** Where a client reads about an error; the reference pages of this server. */
@@ -73,8 +73,7 @@ function describe(failure: Failure): ShopError {
 export function shopErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const failure = classify(error, request.headers['content-type'])
   logFailure(request, failure, error)
-  if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
-  if (failure.kind === 'unavailable') reply.header('retry-after', '1')
+  reply.headers(failureHeaders(failure))
   const { status, code, message, data } = describe(failure)
   return reply
     .status(status)

@@ -29,7 +29,10 @@ function requireJsonBody(request: FastifyRequest) {
 /** The shop surface (`/v3/`, seed 004): bearer keys of staff users, camelCase in a success/data envelope. */
 export const shopSurface: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (app, { domain }) => {
   app.setErrorHandler(shopErrorHandler)
-  app.setNotFoundHandler(shopNotFound)
+  app.setNotFoundHandler(async (request, reply) => {
+    app.refuseOtherMethod(request)
+    return shopNotFound(request, reply)
+  })
   app.decorateRequest('shopUser', null as unknown as Principal)
   app.addHook('onRequest', async (request) => {
     // Also as the principal every surface sets, which the request's log line names.

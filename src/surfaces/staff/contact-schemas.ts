@@ -22,10 +22,10 @@ const subject = Type.String({
   description: 'The subject of the contact.',
 })
 
-export const CreateContactBody = Type.Object({ subject, ...contactText })
 const viewed = Type.Optional(
   Type.Boolean({ description: 'Whether the contact has been viewed; `false` also clears `viewed_at`.' }),
 )
+export const CreateContactBody = Type.Object({ subject, ...contactText, viewed })
 export const UpdateContactBody = Type.Object({ subject: Type.Optional(subject), ...contactText, viewed })
 export const ReplaceContactBody = Type.Object({ subject, ...contactText, viewed })
 export type ContactBody = Partial<Static<typeof UpdateContactBody>>

@@ -19,7 +19,10 @@ declare module 'fastify' {
 /** The staff surface (`/api/`, seed 002): API-key authentication, staff or admin only, DRF bodies. */
 export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (app, { domain }) => {
   app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 401, challenge: 'Token' }))
-  app.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
+  app.setNotFoundHandler(async (request, reply) => {
+    app.refuseOtherMethod(request)
+    return reply.status(404).send({ detail: 'Not found.' })
+  })
   declareSecurity(app, () => [{ tokenAuth: [] }])
   app.decorateRequest('staff', null as unknown as Principal)
   app.addHook('onRequest', async (request) => {

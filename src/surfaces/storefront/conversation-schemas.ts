@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox'
+import { IdInteger } from '../http/input-guard.ts'
 import { EnumValue } from './schemas.ts'
 
 const nullableString = Type.Unsafe<string | null>({ type: ['string', 'null'] })
@@ -98,21 +99,21 @@ export const CreateConversationRequest = Type.Object(
   {
     message_content: Type.String({ maxLength: 500, description: 'The body of the message.' }),
     user_type: Type.Enum(['guest', 'registered'], { description: 'Type of user creating the conversation.' }),
-    content_id: Type.Integer({
+    content_id: IdInteger({
       minimum: 1,
       description: 'The sender: the authenticated user, or a DataSource the user is a member of.',
     }),
     content_type: Type.Enum(['user', 'datasource'], {
       description: 'Whether `content_id` is a user or a DataSource.',
     }),
-    conversation: Type.Optional(Type.Integer({ description: 'ID of existing conversation to reply to.' })),
+    conversation: Type.Optional(IdInteger({ description: 'ID of existing conversation to reply to.' })),
     datasource: Type.Optional(
-      Type.Integer({
+      IdInteger({
         description: 'The DataSource to talk with; else the one the item implies; else the shop.',
       }),
     ),
     user: Type.Optional(
-      Type.Integer({ description: 'The customer: yourself, or the user a DataSource writes to.' }),
+      IdInteger({ description: 'The customer: yourself, or the user a DataSource writes to.' }),
     ),
     subject: Type.Optional(Type.String({ maxLength: 500, description: 'Subject of the conversation.' })),
     item_content: Type.Optional(
@@ -121,7 +122,7 @@ export const CreateConversationRequest = Type.Object(
       }),
     ),
     item_id: Type.Optional(
-      Type.Integer({ description: 'ID of the item; an order item must be in one of your orders.' }),
+      IdInteger({ description: 'ID of the item; an order item must be in one of your orders.' }),
     ),
     conversation_type: Type.Optional(
       Type.Enum(['message', 'question', 'review'], {
@@ -144,7 +145,5 @@ export const InboxQuery = Type.Object({
 
 export const ConversationQuery = Type.Object({
   message_limit: Type.Integer({ minimum: 1, maximum: 1000, default: 100 }),
-  before: Type.Optional(
-    Type.Integer({ minimum: 1, description: 'Only messages older than this message id.' }),
-  ),
+  before: Type.Optional(IdInteger({ minimum: 1, description: 'Only messages older than this message id.' })),
 })

@@ -76,7 +76,10 @@ export const storefrontSurface: FastifyPluginAsyncTypebox<Options> = async (
   await app.register(
     async (users) => {
       actLikeDjango(users, domain, cookies, csrf)
-      users.setNotFoundHandler((_request, reply) => reply.status(404).send({ detail: 'Not found.' }))
+      users.setNotFoundHandler(async (request, reply) => {
+        users.refuseOtherMethod(request)
+        return reply.status(404).send({ detail: 'Not found.' })
+      })
       await users.register(accountRoutes, { domain, config, cookies, csrf })
       await users.register(contactRoutes, { domain, config })
       await users.register(conversationRoutes, { domain })

@@ -1,4 +1,5 @@
 import { Type } from 'typebox'
+import { IdInteger } from '../http/input-guard.ts'
 import { nullable } from '../http/nullable.ts'
 
 export const EnumValue = Type.Object({ value: Type.String(), label: Type.String() })
@@ -48,7 +49,7 @@ export const CurrentUser = Type.Object({
 export const CsrfTokenResponse = Type.Object({ csrf_token: Type.String({ pattern: '^[a-zA-Z0-9]+$' }) })
 
 export const ContactUsRequest = Type.Object({
-  subject: Type.Integer({
+  subject: IdInteger({
     description: 'ID of the contact subject. Determines if an order reference is required.',
   }),
   full_name: Type.String({ minLength: 1, maxLength: 70 }),
@@ -62,7 +63,7 @@ export const ContactUsRequest = Type.Object({
     }),
   ),
   order: Type.Optional(
-    Type.Integer({
+    IdInteger({
       description:
         'ID of the related order. Required if the selected subject implies an order context. Must belong to the authenticated user.',
     }),

@@ -1,4 +1,5 @@
 import { type Static, Type } from 'typebox'
+import { IdInteger } from '../http/input-guard.ts'
 import { nullable } from '../http/nullable.ts'
 
 export const Profile = Type.Object(
@@ -77,7 +78,7 @@ export const Conversation = Type.Object({
 export type Conversation = Static<typeof Conversation>
 
 export const StartConversationRequest = Type.Object({
-  product_id: Type.Integer({ minimum: 1, description: 'A published product of another seller.' }),
+  product_id: IdInteger({ minimum: 1, description: 'A published product of another seller.' }),
   message: Type.String({ minLength: 1, maxLength: 4000, description: 'The first message.' }),
 })
 

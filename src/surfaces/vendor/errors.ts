@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainErrorCode } from '../../domain/errors.ts'
-import { classify, type Failure, logFailure } from '../http/failures.ts'
+import { classify, type Failure, failureHeaders, logFailure } from '../http/failures.ts'
 import { mapKeys, snakeCase } from '../http/naming.ts'
 
 type VendorError = { status: number; code: string; message: string; fields?: Record<string, string[]> }
@@ -56,8 +56,7 @@ function describe(failure: Failure): VendorError {
 export function vendorErrorHandler(error: FastifyError, request: FastifyRequest, reply: FastifyReply) {
   const failure = classify(error, request.headers['content-type'])
   logFailure(request, failure, error)
-  if (failure.kind === 'throttled') reply.header('retry-after', String(failure.retryAfterSeconds))
-  if (failure.kind === 'unavailable') reply.header('retry-after', '1')
+  reply.headers(failureHeaders(failure))
   const { status, code, message, fields } = describe(failure)
   return reply.status(status).send({ error: fields ? { code, message, fields } : { code, message } })
 }

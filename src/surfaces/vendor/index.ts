@@ -34,7 +34,10 @@ export const vendorSurface: FastifyPluginAsyncTypebox<{
   }
 
   app.setErrorHandler(vendorErrorHandler)
-  app.setNotFoundHandler(vendorNotFound)
+  app.setNotFoundHandler(async (request, reply) => {
+    app.refuseOtherMethod(request)
+    return vendorNotFound(request, reply)
+  })
   const session: Record<string, string[]> = { sessionCookie: [] }
   declareSecurity(app, (unsafe) => [unsafe ? { ...session, csrfToken: [] } : session])
   app.addHook('onRequest', async (request, reply) => {

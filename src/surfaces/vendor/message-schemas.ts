@@ -1,11 +1,12 @@
 import { Type } from 'typebox'
 import { MESSAGE_IMAGE_MAX_BYTES } from '../../domain/conversations/dialogs/message-image.ts'
+import { IdInteger } from '../http/input-guard.ts'
 import { nullable } from '../http/nullable.ts'
 import { Message } from './conversation-schemas.ts'
 
 export const MessageListQuery = Type.Object({
   cursor: Type.Optional(
-    Type.Integer({ minimum: 1, description: '`meta.next_cursor` of the previous page: older messages.' }),
+    IdInteger({ minimum: 1, description: '`meta.next_cursor` of the previous page: older messages.' }),
   ),
   limit: Type.Integer({ minimum: 1, maximum: 100, default: 50 }),
 })
@@ -34,7 +35,7 @@ export const PostMessageRequest = Type.Object(
 
 export const ReadRequest = Type.Object({
   message_id: Type.Optional(
-    Type.Integer({ minimum: 1, description: 'Read up to this message of the dialog; default the newest.' }),
+    IdInteger({ minimum: 1, description: 'Read up to this message of the dialog; default the newest.' }),
   ),
 })
 

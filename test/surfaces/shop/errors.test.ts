@@ -59,9 +59,11 @@ test('an admin’s key works like a staff key', async () => {
   assert.equal(response.body.success, true)
 })
 
-test('404: an unknown route or method under /v3', async () => {
+test('404: an unknown route under /v3; 405 with Allow: a known route with another method (issue 24)', async () => {
   assertShopError(await shop(parley).get('/v3/conversations'), 404, 'not_found')
-  assertShopError(await shop(parley).patch('/v3/conversation', { json: {} }), 404, 'not_found')
+  const response = await shop(parley).patch('/v3/conversation', { json: {} })
+  assertShopError(response, 405, 'method_not_allowed')
+  assert.equal(response.headers.get('allow'), 'GET, HEAD, POST')
 })
 
 test('413: a body over the limit', async () => {
