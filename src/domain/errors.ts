@@ -57,6 +57,10 @@ export class ItemErrors extends DomainError {
 
 export const notFound = (what = 'Not found.') => new DomainError('not_found', what)
 
+/** The same idempotency key sent again with another request. */
+export const idempotencyMismatch = () =>
+  new DomainError('idempotency_mismatch', 'This Idempotency-Key was already used with a different request.')
+
 /**
  * Collects every field's problems before failing, so a client learns of all of them at once. A surface may
  * seed it with the problems its own parsing found; the domain then skips checks on fields already failing.

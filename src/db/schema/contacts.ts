@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, jsonb, pgTable, text } from 'drizzle-orm/pg-core'
+import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from './accounts.ts'
 import { orders } from './catalog.ts'
 import { createdAt, id, ref, timestamptz, updatedAt } from './columns.ts'
@@ -58,12 +58,19 @@ export const contacts = pgTable(
     attachment: jsonb('attachment').$type<StoredAttachment>(),
     viewed: boolean('viewed').notNull().default(false),
     viewedAt: timestamptz('viewed_at'),
+    /** A contact-us form's `Idempotency-Key`, scoped to its sender, so that a retried form is stored once. */
+    idempotencyKey: text('idempotency_key'),
+    /** The form's fingerprint, so that the same key with another form is refused rather than answered. */
+    requestHash: text('request_hash'),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },
   (t) => [
     index('contacts_company_created_idx').on(t.companyId, t.createdAt.desc(), t.id.desc()),
     index('contacts_company_viewed_idx').on(t.companyId, t.viewed, t.createdAt.desc()),
+    uniqueIndex('contacts_idempotency_key_idx')
+      .on(t.companyId, t.idempotencyKey)
+      .where(sql`idempotency_key is not null`),
     // Staff search is a case-insensitive substring match over these fields; trigrams let ILIKE '%term%' use
     // an index instead of reading every contact. The expression must stay identical to `contactSearchText`.
     index('contacts_search_trgm_idx').using('gin', sql`${contactSearchText(t)} gin_trgm_ops`),

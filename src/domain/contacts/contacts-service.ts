@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
-import { FieldErrors, messages } from '../errors.ts'
+import { FieldErrors, idempotencyMismatch, messages } from '../errors.ts'
 import type { Actor } from '../principal.ts'
 import type { SettingsService } from '../settings/settings-service.ts'
 import { checkAttachment, type Upload } from './attachment-check.ts'
@@ -21,6 +21,9 @@ export type ContactUsInput = {
   operation?: string
   file?: Upload
 }
+
+/** A client's key for a form it may send again, and the fingerprint of the form sent with it. */
+export type Idempotency = { key: string; fingerprint: string }
 
 const splitName = (fullName: string) => {
   const [first = '', ...rest] = fullName.trim().split(/\s+/)
@@ -49,11 +52,27 @@ export function createContactsService(deps: {
 
     /**
      * Stores a contact-us submission and queues its emails in the same statement, so an accepted form is
-     * never lost nor mailed twice. Every problem with the form is reported at once.
+     * never lost nor mailed twice. Every problem with the form is reported at once. A form sent again with
+     * the idempotency key of a stored one is answered as that one was, and stores and mails nothing.
      */
-    async submit(actor: Actor, input: ContactUsInput, priorErrors: Record<string, string[]> = {}) {
-      const errors = new FieldErrors(priorErrors)
+    async submit(
+      actor: Actor,
+      input: ContactUsInput,
+      priorErrors: Record<string, string[]> = {},
+      idempotency?: Idempotency,
+    ) {
       const customerId = actor.principal?.userId
+      // A key is the sender's own: a signed-in user's, or one any guest may send.
+      const key =
+        idempotency && `${customerId === undefined ? 'guest' : `user:${customerId}`}:${idempotency.key}`
+      const storedAlready = async () => {
+        if (!key || !idempotency) return false
+        const stored = await submissionRepository.storedFingerprint(db, actor.companyId, key)
+        if (stored !== undefined && stored !== idempotency.fingerprint) throw idempotencyMismatch()
+        return stored !== undefined
+      }
+      if (await storedAlready()) return
+      const errors = new FieldErrors(priorErrors)
       const context = await submissionRepository.context(
         db,
         actor.companyId,
@@ -107,6 +126,8 @@ export function createContactsService(deps: {
         operation,
         userId: customerId ?? null,
         attachment: stored,
+        idempotencyKey: key ?? null,
+        requestHash: idempotency?.fingerprint ?? null,
       }
       const emails = composeContactEmails(
         {
@@ -128,7 +149,9 @@ export function createContactsService(deps: {
         deps.mailDomain,
         actor.principal?.email ?? null,
       )
-      const queued = await submissionRepository.insert(db, contact, emails)
+      const { written, queued } = await submissionRepository.insert(db, contact, emails)
+      // A concurrent retry stored the form first: this one is the same form, or it is refused.
+      if (!written) await storedAlready()
       if (queued > 0) deps.wakeOutbox()
     },
   }

@@ -1,6 +1,7 @@
-import { sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
+import { contacts } from '../../db/schema/index.ts'
 import { outboxRepository } from '../outbox/outbox-repository.ts'
 import { type SettingOverride, settingsRepository } from '../settings/settings-repository.ts'
 import type { NewContact } from './contacts-repository.ts'
@@ -30,6 +31,8 @@ export type SubmittedContact = { id: number } & Required<
     | 'operation'
     | 'userId'
     | 'attachment'
+    | 'idempotencyKey'
+    | 'requestHash'
   >
 >
 
@@ -64,20 +67,25 @@ function insertStatement(db: Db) {
   const companyId = sql`${param('companyId')}::bigint`
   const written = db.$with('written', {}).as(sql`
     insert into contacts (id, company_id, source, subject_id, subject, message, first_name, last_name, email,
-      mobile_number, order_id, operation, user_id, attachment)
+      mobile_number, order_id, operation, user_id, attachment, idempotency_key, request_hash)
     overriding system value
     values (${id}, ${companyId}, ${param('source')}::text, ${param('subjectId')}::bigint,
       ${param('subject')}::text, ${param('message')}::text, ${param('firstName')}::text,
       ${param('lastName')}::text, ${param('email')}::text, ${param('mobileNumber')}::text,
       ${param('orderId')}::bigint, ${param('operation')}::text, ${param('userId')}::bigint,
-      ${param('attachment')}::jsonb)`)
-  const queued = db
-    .$with('queued', {})
-    .as(outboxRepository.queueEmails(companyId, id, sql`${param('emails')}::jsonb`))
+      ${param('attachment')}::jsonb, ${param('idempotencyKey')}::text, ${param('requestHash')}::text)
+    on conflict (company_id, idempotency_key) where idempotency_key is not null do nothing
+    returning id`)
+  // A retry that lost the race for its idempotency key writes nothing, so queues nothing either.
+  const emails = sql`(select ${param('emails')}::jsonb from written)`
+  const queued = db.$with('queued', {}).as(outboxRepository.queueEmails(companyId, id, emails))
   return db
     .with(written, queued)
-    .select({ queued: sql<number | string>`count(*)` })
-    .from(sql`queued`)
+    .select({
+      written: sql<number | string>`(select count(*) from written)`,
+      queued: sql<number | string>`(select count(*) from queued)`,
+    })
+    .from(sql`(select 1) as one`)
     .prepare('submission_insert')
 }
 
@@ -120,7 +128,10 @@ export const submissionRepository = {
     return rows.map((row) => Number(row.id))
   },
 
-  /** Writes the contact and queues its emails: both, or neither. Returns how many emails it queued. */
+  /**
+   * Writes the contact and queues its emails: both, or neither, when another contact already holds its
+   * idempotency key. Returns whether it wrote and how many emails it queued.
+   */
   async insert(db: Db, contact: SubmittedContact, emails: unknown[]) {
     const statement = prepared(db, 'submission_insert', insertStatement)
     const [row] = await statement.execute({
@@ -128,6 +139,15 @@ export const submissionRepository = {
       attachment: contact.attachment === null ? null : JSON.stringify(contact.attachment),
       emails: JSON.stringify(emails),
     })
-    return Number(row?.queued ?? 0)
+    return { written: Number(row?.written ?? 0) > 0, queued: Number(row?.queued ?? 0) }
+  },
+
+  /** The fingerprint of the form stored under an idempotency key, if one is. */
+  async storedFingerprint(db: Db, companyId: number, idempotencyKey: string) {
+    const [row] = await db
+      .select({ requestHash: contacts.requestHash })
+      .from(contacts)
+      .where(and(eq(contacts.companyId, companyId), eq(contacts.idempotencyKey, idempotencyKey)))
+    return row?.requestHash ?? undefined
   },
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -7,6 +8,7 @@ import type { Domain } from '../../domain/create-domain.ts'
 import { Throttled } from '../../domain/errors.ts'
 import { drfForm, formErrors } from '../drf/fields.ts'
 import { ErrorResponse } from '../drf/schemas.ts'
+import { IdempotencyKeyHeaders, idempotencyOf } from '../http/idempotency-key.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
 import { ContactUsRequest, ContactUsSubject } from './schemas.ts'
 import { actorOf } from './session-auth.ts'
@@ -21,7 +23,9 @@ const contactUsDescription = `Submits a contact us message.
 - **Attachments:** Validates and attaches files if provided.
 - **Order Linking:** Links the message to a specific order if required by the subject.
 
-Accepts multipart/form-data, JSON and urlencoded bodies. Throttled per client (429).`
+Accepts multipart/form-data, JSON and urlencoded bodies. Throttled per client (429).
+
+An \`Idempotency-Key\` header lets a client that lost the answer send the form again: a form with the key of a stored one answers 200 and stores and mails nothing; the same key with another form is a 422. A signed-in user's keys are their own; guests' keys are shared by every guest, so a guest should send a random one (a UUID).`
 
 /** Who a contact-us form is counted against: the signed-in user, else the client address. */
 const contactUsClient = (request: FastifyRequest) =>
@@ -79,6 +83,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: 
         security: [],
         tags: ['Contact'],
         consumes: ['multipart/form-data', 'application/json', 'application/x-www-form-urlencoded'],
+        headers: IdempotencyKeyHeaders,
         body: ContactUsRequest,
         response: {
           200: Type.Unknown({ description: 'Message sent successfully (empty body)' }),
@@ -87,9 +92,17 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: 
       },
     },
     async (request, reply) => {
+      const body = request.body as Partial<typeof request.body>
+      const file = request.uploads?.get('file')
+      const idempotency = idempotencyOf(request, {
+        ...body,
+        file: file && {
+          filename: file.filename,
+          sha256: createHash('sha256').update(file.content).digest('hex'),
+        },
+      })
       // Problems found reading the form and the domain's own checks are reported together, as DRF does.
       const errors = formErrors(request)
-      const body = request.body as Partial<typeof request.body>
       const valid = <K extends keyof typeof body>(field: K) => (errors[field] ? undefined : body[field])
       await domain.contacts.submit(
         await actorOf(request, domain),
@@ -101,9 +114,10 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: 
           message: valid('message'),
           order: valid('order'),
           operation: valid('operation'),
-          file: request.uploads?.get('file'),
+          file,
         },
         mapKeys(errors, camelCase),
+        idempotency,
       )
       return reply.status(200).send()
     },

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { PostOutcome } from '../../domain/conversations/engine/conversations-service.ts'
@@ -7,6 +6,7 @@ import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError, notFound } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
+import { IdempotencyKeyHeaders, idempotencyOf } from '../http/idempotency-key.ts'
 import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import { presentConversation } from './conversation-presenters.ts'
 import {
@@ -33,12 +33,6 @@ const wireNames: Record<string, string> = {
 const domainNames = Object.fromEntries(Object.entries(wireNames).map(([domain, wire]) => [wire, domain]))
 const rename = (fields: Record<string, string[]>, names: Record<string, string>) =>
   Object.fromEntries(Object.entries(fields).map(([field, list]) => [names[field] ?? field, list]))
-
-/** A retry is the same request when its body is, whatever the order of its keys. */
-const fingerprintOf = (body: Record<string, unknown>) =>
-  createHash('sha256')
-    .update(JSON.stringify(Object.entries(body).sort(([a], [b]) => a.localeCompare(b))))
-    .digest('hex')
 
 const listDescription = `Lists the user's conversations (messages): as a customer, and as a member of a DataSource.
 
@@ -115,9 +109,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
         operationId: 'createConversation',
         tags: ['Contact'],
         security: [{ cookieAuth: [] }],
-        headers: Type.Object({
-          'idempotency-key': Type.Optional(Type.String({ minLength: 1, maxLength: 255 })),
-        }),
+        headers: IdempotencyKeyHeaders,
         body: CreateConversationRequest,
         response: {
           201: Conversation,
@@ -130,16 +122,10 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
     },
     async (request, reply) => {
       const principal = requirePrincipal(request)
-      const validation = request.validationError?.validation
-      if (
-        validation?.some((error: { instancePath: string }) =>
-          error.instancePath.startsWith('/idempotency-key'),
-        )
-      ) {
-        throw new DomainError('validation', 'Invalid Idempotency-Key header.')
-      }
-      const schemaErrors = validation ? fieldErrorsFromSchema(validation) : {}
       const body = (request.body ?? {}) as Partial<CreateConversationRequest>
+      const idempotency = idempotencyOf(request, body)
+      const validation = request.validationError?.validation
+      const schemaErrors = validation ? fieldErrorsFromSchema(validation) : {}
       const valid = <K extends keyof CreateConversationRequest>(field: K) =>
         schemaErrors[field] ? undefined : body[field]
       const contentId = valid('content_id')
@@ -150,11 +136,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
           : contentType === 'user'
             ? { as: 'user', userId: contentId }
             : { as: 'seller', sellerId: contentId }
-      const key = request.headers['idempotency-key']
-      const options = {
-        priorErrors: rename(schemaErrors, domainNames),
-        idempotency: key === undefined ? undefined : { key, fingerprint: fingerprintOf(body) },
-      }
+      const options = { priorErrors: rename(schemaErrors, domainNames), idempotency }
       const message = {
         sender,
         text: valid('message_content'),

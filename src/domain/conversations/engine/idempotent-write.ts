@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client.ts'
-import { DomainError } from '../../errors.ts'
+import { idempotencyMismatch } from '../../errors.ts'
 import type { Principal } from '../../principal.ts'
 import { idempotencyRepository } from './idempotency-repository.ts'
 
@@ -56,10 +56,7 @@ export async function replayOf(db: Db, principal: Principal, idempotency: WriteO
   const stored = await idempotencyRepository.find(db, principal.userId, idempotency.key)
   if (!stored) return undefined
   if (stored.fingerprint !== idempotency.fingerprint) {
-    throw new DomainError(
-      'idempotency_mismatch',
-      'This Idempotency-Key was already used with a different request.',
-    )
+    throw idempotencyMismatch()
   }
   return { ...(stored.outcome as Omit<PostOutcome, 'replayed'>), replayed: true }
 }
