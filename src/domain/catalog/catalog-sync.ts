@@ -75,9 +75,11 @@ export function createCatalogSync(db: Db) {
   const inOrder = (ids: Map<string, number>, externalIds: string[]): SyncResult[] =>
     externalIds.map((externalId) => ({ externalId, id: ids.get(externalId) ?? 0 }))
 
+  // An empty batch is valid and changes nothing; an INSERT needs at least one row, so it is not attempted.
   return {
     async users(principal: Principal, batch: UserSync[]): Promise<SyncResult[]> {
       requireStaff(principal)
+      if (batch.length === 0) return []
       const check = new BatchCheck(batch.length)
       check.unique(
         batch.map((user) => user.externalId),
@@ -106,6 +108,7 @@ export function createCatalogSync(db: Db) {
 
     async sellers(principal: Principal, batch: SellerSync[]): Promise<SyncResult[]> {
       requireStaff(principal)
+      if (batch.length === 0) return []
       const check = new BatchCheck(batch.length)
       check.unique(
         batch.map((seller) => seller.externalId),
@@ -149,6 +152,7 @@ export function createCatalogSync(db: Db) {
 
     async products(principal: Principal, batch: ProductSync[]): Promise<SyncResult[]> {
       requireStaff(principal)
+      if (batch.length === 0) return []
       const check = new BatchCheck(batch.length)
       check.unique(
         batch.map((product) => product.externalId),
