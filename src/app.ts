@@ -22,6 +22,7 @@ import { createMailTransport, type MailTransport } from './infra/mail/mail-trans
 import { startEventsPurge, startHourlyPurge } from './jobs/events-purge.ts'
 import { createOutboxWorker } from './jobs/outbox-worker.ts'
 import { drfErrorHandler } from './surfaces/drf/errors.ts'
+import { frameworkErrors } from './surfaces/framework-errors.ts'
 import { allowedMethods } from './surfaces/http/allowed-methods.ts'
 import { bodyParsing } from './surfaces/http/body-parsing.ts'
 import { guardedValidator } from './surfaces/http/input-guard.ts'
@@ -70,6 +71,7 @@ export async function buildApp(options: AppOptions) {
     requestIdHeader: 'x-request-id',
     genReqId: () => randomUUID(),
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
     ajv: {
       customOptions: { allErrors: true, verbose: true, coerceTypes: 'array', formats: { binary: true } },
     },

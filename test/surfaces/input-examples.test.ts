@@ -256,3 +256,16 @@ test('POST /api/contacts/ with "viewed": true makes a contact already viewed', a
   assert.equal(wrong.status, 400)
   assert.deepEqual(wrong.body, { viewed: ['Must be a valid boolean.'] })
 })
+
+test('a path the router cannot decode, or with an over-long id, is a 404 in the surface’s shape', async () => {
+  const undecodable = await alice.get('/users/conversations/%E0%A4%A/')
+  assert.equal(undecodable.status, 404)
+  assert.deepEqual(undecodable.body, { detail: 'Not found.' })
+  const long = await shop.get(`/v3/conversation/${'9'.repeat(500)}`)
+  assert.equal(long.status, 404)
+  assert.equal(long.body.code, 'not_found')
+  const vendor = await vendorLogin(parley, 'alice')
+  const lone = await vendor.get('/vendor/conversations/%ED%A0%80/messages')
+  assert.equal(lone.status, 404)
+  assert.equal(lone.body.error.code, 'not_found')
+})
