@@ -91,10 +91,10 @@ const escapePointer = (key: string) => key.replaceAll('~', '~0').replaceAll('/',
 
 /**
  * What the JSON Schema validator would let through or change silently, found before it coerces: a NUL
- * character anywhere (PostgreSQL text cannot hold one), a boolean or a non-integral string where an integer
- * is expected (the validator would make `true` the id 1), a fraction where an integer is, a boolean where a string is, and `null` where the
- * schema does not allow it (the validator would make it 0, "" or false). A value nested deeper than any
- * request needs is refused whole.
+ * character anywhere (PostgreSQL text cannot hold one), a boolean, a fraction or a non-integral string
+ * where an integer is expected (the validator would make `true` the id 1), a boolean where a string is, and
+ * `null` where the schema does not allow it (the validator would make it 0, "" or false). A value nested
+ * deeper than any request needs is refused whole.
  */
 export function inputProblems(
   data: unknown,
