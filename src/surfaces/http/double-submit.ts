@@ -80,11 +80,12 @@ function submittedToken(request: FastifyRequest, options: CsrfOptions) {
 
 /**
  * Double-submit CSRF protection: an unsafe request must echo the CSRF cookie in the CSRF header (or, for a
- * form, in its `csrfmiddlewaretoken` field). Requests authenticated by an `Authorization` header carry no
- * ambient credential and are exempt.
+ * form, in its `csrfmiddlewaretoken` field). Only a surface knows whether a request was authenticated by its
+ * `Authorization` header (no ambient credential, so exempt); the mere presence of one is no exemption, or a
+ * junk header would carry a cookie session past.
  */
 export function csrfProblem(request: FastifyRequest, options: CsrfOptions): CsrfProblem | undefined {
-  if (!UNSAFE.has(request.method) || request.headers.authorization !== undefined) return undefined
+  if (!UNSAFE.has(request.method)) return undefined
   const foreign = originProblem(request, options)
   if (foreign) return foreign
   const cookie = request.cookies[options.cookie]
