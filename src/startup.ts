@@ -19,7 +19,7 @@ export function describeMail(config: Config) {
 
 /** The one line `npm start` prints for a person once it listens. */
 export const startupLine = (config: Config, url: string) =>
-  `Parley is running at ${url} — staff inbox ${url}/inbox/, API docs ${url}/docs; database: ${describeDatabase(config)}; mail: ${describeMail(config)}`
+  `Parley is running at ${url} — API docs ${url}/docs; database: ${describeDatabase(config)}; mail: ${describeMail(config)}`
 
 /** The error and the causes it wraps (a driver's error inside the ORM's), outermost first. */
 function causes(error: unknown): { code?: string; message?: string }[] {
