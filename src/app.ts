@@ -8,6 +8,7 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions } from 'fastify'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
+import { createListener, type Listener, type ListenerOptions } from './db/listener.ts'
 import { createNotifier } from './db/notifier.ts'
 import { watchContactContexts } from './domain/contacts/submission-context-cache.ts'
 import { watchShown } from './domain/conversations/queries/shown-cache.ts'
@@ -39,6 +40,8 @@ export type AppOptions = {
   /** Whether this instance delivers the outbox (default true). */
   runWorkers?: boolean
   outboxRetryBaseMs?: number
+  /** Overrides the listener's wait before each reconnection (see createListener). */
+  listenerRetry?: ListenerOptions['beforeRetry']
 }
 
 const openApiInfo = {
@@ -70,12 +73,14 @@ export async function buildApp(options: AppOptions) {
     options.mailTransport ??
     createMailTransport({ smtpUrl: config.smtpUrl, mailDir: join(config.dataDir, 'mail') })
   const requests = createRequestGauge()
+  const listener = createListener(database, { beforeRetry: options.listenerRetry })
   const outbox = createOutboxWorker({
     // A busy instance answers its requests first and delivers when they pause, but a batch at least every
     // half second. An email costs about 0.2 ms of CPU (nodemailer): delivering beside a flood of forms cost
     // the instance a fifth to a third of the forms it could take.
     giveWay: () => requests.quiet(20, 500),
     database,
+    listener,
     transport,
     blobs,
     mailFrom: config.mailFrom,
@@ -95,10 +100,11 @@ export async function buildApp(options: AppOptions) {
     config,
     blobs,
   })
-  const events = createEventHub(database, EVENTS_CHANNEL)
+  const events = createEventHub(listener, EVENTS_CHANNEL)
   app.decorate('domain', domain)
   app.decorate('outbox', outbox)
   app.decorate('events', events)
+  app.decorate('listener', listener)
 
   app.addHook('onRequest', requests.count)
   app.addHook('onSend', async (request, reply) => {
@@ -182,14 +188,17 @@ export async function buildApp(options: AppOptions) {
   // only while this instance hears from the database of the changes that make them wrong.
   const unwatch: (() => Promise<void>)[] = []
   app.addHook('onReady', async () => {
-    unwatch.push(await domain.accounts.watchCredentials(database))
-    unwatch.push(await watchShown(database))
-    unwatch.push(await watchContactContexts(database))
+    unwatch.push(await domain.accounts.watchCredentials(listener))
+    unwatch.push(await watchShown(database.db, listener))
+    unwatch.push(await watchContactContexts(database.db, listener))
   })
   app.addHook('onClose', () => Promise.all(unwatch.map((stop) => stop())))
   app.addHook('onReady', () => events.start())
   // A session that ends, here or on another instance, ends its open event streams.
   domain.accounts.onCredentialsEnded((names) => events.endStreamsOf(names))
+  // Once every channel above is subscribed: one connection LISTENs on them all.
+  app.addHook('onReady', () => listener.start())
+  app.addHook('onClose', () => listener.stop())
   // Open event streams would hold the server's close forever: end them first.
   app.addHook('preClose', () => events.stop())
   app.addHook('onClose', () => transport.close())
@@ -203,5 +212,7 @@ declare module 'fastify' {
     domain: ReturnType<typeof createDomain>
     outbox: ReturnType<typeof createOutboxWorker>
     events: ReturnType<typeof createEventHub>
+    /** Whether this instance hears the database's notifications (see Listener.status). */
+    listener: Listener
   }
 }

@@ -1,4 +1,4 @@
-import type { Database } from './client.ts'
+import type { Listener } from './listener.ts'
 
 /** How a cache kept by watchChannel bounds itself. */
 export type WatchedCacheOptions = {
@@ -21,9 +21,6 @@ export function setBounded<K, V>(entries: Map<K, V>, key: K, value: V, maxEntrie
   entries.set(key, value)
 }
 
-/** How soon a dropped listener is opened again. */
-const RELISTEN_MS = 2_000
-
 /** A cache that a channel's notifications keep right (see watchChannel). */
 export type WatchedCache = {
   /** The instance listens: the cache may keep what it reads. */
@@ -35,37 +32,21 @@ export type WatchedCache = {
 }
 
 /**
- * Keeps `cache` while this instance listens on `channel`, the channel its changes are announced on. A dropped
- * listener is opened again every few seconds. Returns how to stop, which also disables the cache.
+ * Keeps `cache` while this instance hears `channel`, the channel its changes are announced on (the listener
+ * connects again after a loss). Returns how to stop, which also disables the cache.
  */
 export async function watchChannel(
-  database: Database,
+  listener: Listener,
   channel: string,
   cache: WatchedCache,
 ): Promise<() => Promise<void>> {
-  let stopped = false
-  let unlisten: (() => Promise<void>) | undefined
-  let retry: NodeJS.Timeout | undefined
-  const lost = () => {
-    cache.disable()
-    unlisten = undefined
-    if (!stopped) retry = setTimeout(relisten, RELISTEN_MS)
-  }
-  const listen = async () => {
-    unlisten = await database.listen(channel, (payload) => cache.forget(payload), lost)
-    if (stopped) await unlisten()
-    else cache.enable()
-  }
-  const relisten = () => {
-    listen().catch(() => {
-      if (!stopped) retry = setTimeout(relisten, RELISTEN_MS)
-    })
-  }
-  await listen()
+  const unsubscribe = await listener.subscribe(channel, {
+    notify: (payload) => cache.forget(payload),
+    heard: () => cache.enable(),
+    deaf: () => cache.disable(),
+  })
   return async () => {
-    stopped = true
-    clearTimeout(retry)
+    unsubscribe()
     cache.disable()
-    await unlisten?.()
   }
 }

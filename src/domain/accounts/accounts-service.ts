@@ -1,4 +1,5 @@
-import type { Database, Db } from '../../db/client.ts'
+import type { Db } from '../../db/client.ts'
+import type { Listener } from '../../db/listener.ts'
 import { watchChannel } from '../../db/watch.ts'
 import { shownCacheOf } from '../conversations/queries/shown-cache.ts'
 import { toUser } from '../conversations/queries/shown-records-repository.ts'
@@ -116,10 +117,10 @@ export function createAccountsService(
     /**
      * Caches credentials while this instance hears, on the database's credentials channel, of every change
      * that would end one; returns how to stop (and forget them all). A dropped listener may have missed
-     * changes: the cache is emptied and stays off until listening again, retried every few seconds.
+     * changes: the cache is emptied and stays off until the listener hears again.
      */
-    async watchCredentials(database: Database): Promise<() => Promise<void>> {
-      return watchChannel(database, CREDENTIALS_CHANNEL, credentials)
+    async watchCredentials(listener: Listener): Promise<() => Promise<void>> {
+      return watchChannel(listener, CREDENTIALS_CHANNEL, credentials)
     },
 
     async createUser(

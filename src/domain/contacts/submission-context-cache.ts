@@ -1,4 +1,5 @@
-import type { Database, Db } from '../../db/client.ts'
+import type { Db } from '../../db/client.ts'
+import type { Listener } from '../../db/listener.ts'
 import { onePerDatabase } from '../../db/per-database.ts'
 import { setBounded, type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
 import type { SettingOverride } from '../settings/settings-repository.ts'
@@ -87,6 +88,6 @@ export const changingContexts = <T>(db: Db, write: Promise<T>) =>
  * Keeps the database's contact-us context cache while this instance hears, on CONTACT_CONTEXT_CHANNEL, of
  * every change to subjects and settings; returns how to stop (and forget them all).
  */
-export const watchContactContexts = (database: Database) => {
-  return watchChannel(database, CONTACT_CONTEXT_CHANNEL, contextCacheOf(database.db))
+export const watchContactContexts = (db: Db, listener: Listener) => {
+  return watchChannel(listener, CONTACT_CONTEXT_CHANNEL, contextCacheOf(db))
 }

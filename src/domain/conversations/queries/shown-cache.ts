@@ -1,4 +1,5 @@
-import type { Database, Db } from '../../../db/client.ts'
+import type { Db } from '../../../db/client.ts'
+import type { Listener } from '../../../db/listener.ts'
 import { onePerDatabase } from '../../../db/per-database.ts'
 import { setBounded, type WatchedCacheOptions, watchChannel } from '../../../db/watch.ts'
 import type { ConversationItem, ItemType, SellerSummary, UserSummary } from '../types.ts'
@@ -201,6 +202,6 @@ export const show = (db: Db, wanted: Wanted) => shownCacheOf(db).show(db, wanted
  * Keeps the database's shown cache while this instance hears, on SHOWN_CHANNEL, of every change that would
  * make an entry wrong; returns how to stop (and forget them all).
  */
-export const watchShown = (database: Database) => {
-  return watchChannel(database, SHOWN_CHANNEL, shownCacheOf(database.db))
+export const watchShown = (db: Db, listener: Listener) => {
+  return watchChannel(listener, SHOWN_CHANNEL, shownCacheOf(db))
 }
