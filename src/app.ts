@@ -10,8 +10,9 @@ import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import { createListener, type Listener, type ListenerOptions } from './db/listener.ts'
 import { createNotifier } from './db/notifier.ts'
-import { watchContactContexts } from './domain/contacts/submission-context-cache.ts'
-import { watchShown } from './domain/conversations/queries/shown-cache.ts'
+import type { CacheStats } from './db/watched-cache.ts'
+import { contextCacheOf, watchContactContexts } from './domain/contacts/submission-context-cache.ts'
+import { shownCacheOf, watchShown } from './domain/conversations/queries/shown-cache.ts'
 import { createDomain } from './domain/create-domain.ts'
 import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
 import { OUTBOX_CHANNEL } from './domain/outbox/outbox-repository.ts'
@@ -105,6 +106,11 @@ export async function buildApp(options: AppOptions) {
   app.decorate('outbox', outbox)
   app.decorate('events', events)
   app.decorate('listener', listener)
+  app.decorate('cacheStats', (): CacheStats[] => [
+    domain.accounts.credentialsCacheStats(),
+    shownCacheOf(database.db).stats(),
+    contextCacheOf(database.db).stats(),
+  ])
 
   app.addHook('onRequest', requests.count)
   app.addHook('onSend', async (request, reply) => {
@@ -214,5 +220,7 @@ declare module 'fastify' {
     events: ReturnType<typeof createEventHub>
     /** Whether this instance hears the database's notifications (see Listener.status). */
     listener: Listener
+    /** Each cache's hits, misses, drops and size (see createWatchedCache). */
+    cacheStats: () => CacheStats[]
   }
 }

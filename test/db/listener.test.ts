@@ -118,6 +118,8 @@ test('a message written while the instance was deaf reaches an open stream once 
   const status = parley.app.listener.status()
   assert.equal(status.listening, false)
   assert.equal(status.channels.parley_events, false)
+  for (const cache of parley.app.cacheStats())
+    assert.equal(cache.size, 0, `${cache.name} holds nothing while deaf`)
   // Announced to no one: only the catch-up on hearing again can bring it to the stream.
   await reply('while deaf')
   assert.deepEqual(texts(), [])

@@ -1,6 +1,6 @@
 import type { Db } from '../../db/client.ts'
 import type { Listener } from '../../db/listener.ts'
-import { watchChannel } from '../../db/watch.ts'
+import { watchChannel } from '../../db/watched-cache.ts'
 import { shownCacheOf } from '../conversations/queries/shown-cache.ts'
 import { toUser } from '../conversations/queries/shown-records-repository.ts'
 import { DomainError, NON_FIELD } from '../errors.ts'
@@ -122,6 +122,9 @@ export function createAccountsService(
     async watchCredentials(listener: Listener): Promise<() => Promise<void>> {
       return watchChannel(listener, CREDENTIALS_CHANNEL, credentials)
     },
+
+    /** The credentials cache's counters (see CacheStats). */
+    credentialsCacheStats: () => credentials.stats(),
 
     async createUser(
       user: Omit<NewUser, 'passwordHash'> & { password?: string },
