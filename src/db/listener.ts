@@ -22,7 +22,8 @@ export type ListenerOptions = {
   beforeRetry?: (attempt: number) => Promise<void>
 }
 
-const backoff = (attempt: number) => delay(Math.min(5_000, 100 * 2 ** attempt))
+// Unref'd: a wait for the database never holds the process open.
+const backoff = (attempt: number) => delay(Math.min(5_000, 100 * 2 ** attempt), undefined, { ref: false })
 
 /**
  * The instance's one LISTEN connection, for every channel: the caches, the realtime events and the outbox
@@ -60,7 +61,12 @@ export function createListener(database: Database, options: ListenerOptions = {}
   async function connect() {
     const opened = await database.connectListener({ notification: dispatch, lost })
     try {
-      for (const channel of subscribers.keys()) await listenOn(opened, channel)
+      // Until none is left: a channel subscribed while this connected is LISTENed here too.
+      let unheard = [...subscribers.keys()]
+      while (unheard.length > 0) {
+        for (const channel of unheard) await listenOn(opened, channel)
+        unheard = [...subscribers.keys()].filter((channel) => !heard.has(channel))
+      }
     } catch (error) {
       heard.clear()
       await opened.close().catch(() => {})
@@ -88,7 +94,10 @@ export function createListener(database: Database, options: ListenerOptions = {}
     async start() {
       if (running) return
       running = true
-      await connect()
+      await connect().catch((error) => {
+        running = false
+        throw error
+      })
     },
     /** Closes the connection; every subscriber is told it is deaf. */
     async stop() {
