@@ -9,9 +9,11 @@ import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
 import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
+import { createListener, type Listener, type ListenerOptions } from './db/listener.ts'
 import { createNotifier } from './db/notifier.ts'
-import { watchContactContexts } from './domain/contacts/submission-context-cache.ts'
-import { watchShown } from './domain/conversations/queries/shown-cache.ts'
+import type { CacheStats } from './db/watched-cache.ts'
+import { contextCacheOf, watchContactContexts } from './domain/contacts/submission-context-cache.ts'
+import { shownCacheOf, watchShown } from './domain/conversations/queries/shown-cache.ts'
 import { createDomain } from './domain/create-domain.ts'
 import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
 import { OUTBOX_CHANNEL } from './domain/outbox/outbox-repository.ts'
@@ -50,6 +52,8 @@ export type AppOptions = {
   /** Whether this instance delivers the outbox (default true). */
   runWorkers?: boolean
   outboxRetryBaseMs?: number
+  /** Overrides the listener's wait before each reconnection (see createListener). */
+  listenerRetry?: ListenerOptions['beforeRetry']
 }
 
 const openApiInfo = {
@@ -86,12 +90,14 @@ export async function buildApp(options: AppOptions) {
     options.mailTransport ??
     createMailTransport({ smtpUrl: config.smtpUrl, mailDir: join(config.dataDir, 'mail') })
   const requests = createRequestGauge()
+  const listener = createListener(database, { beforeRetry: options.listenerRetry })
   const outbox = createOutboxWorker({
     // A busy instance answers its requests first and delivers when they pause, but a batch at least every
     // half second. An email costs about 0.2 ms of CPU (nodemailer): delivering beside a flood of forms cost
     // the instance a fifth to a third of the forms it could take.
     giveWay: () => requests.quiet(20, 500),
     database,
+    listener,
     transport,
     blobs,
     mailFrom: config.mailFrom,
@@ -111,10 +117,16 @@ export async function buildApp(options: AppOptions) {
     config,
     blobs,
   })
-  const events = createEventHub(database, EVENTS_CHANNEL)
+  const events = createEventHub(listener, EVENTS_CHANNEL)
   app.decorate('domain', domain)
   app.decorate('outbox', outbox)
   app.decorate('events', events)
+  app.decorate('listener', listener)
+  app.decorate('cacheStats', (): CacheStats[] => [
+    domain.accounts.credentialsCacheStats(),
+    shownCacheOf(database.db).stats(),
+    contextCacheOf(database.db).stats(),
+  ])
 
   const metrics = createMetrics({
     database,
@@ -123,7 +135,7 @@ export async function buildApp(options: AppOptions) {
     events,
   })
   const probes = createProbes({
-    readiness: createReadiness(database),
+    readiness: createReadiness(database, listener),
     metrics,
     metricsToken: config.metricsToken,
   })
@@ -227,14 +239,17 @@ export async function buildApp(options: AppOptions) {
   // only while this instance hears from the database of the changes that make them wrong.
   const unwatch: (() => Promise<void>)[] = []
   app.addHook('onReady', async () => {
-    unwatch.push(await domain.accounts.watchCredentials(database))
-    unwatch.push(await watchShown(database))
-    unwatch.push(await watchContactContexts(database))
+    unwatch.push(await domain.accounts.watchCredentials(listener))
+    unwatch.push(await watchShown(database.db, listener))
+    unwatch.push(await watchContactContexts(database.db, listener))
   })
   app.addHook('onClose', () => Promise.all(unwatch.map((stop) => stop())))
   app.addHook('onReady', () => events.start())
   // A session that ends, here or on another instance, ends its open event streams.
   domain.accounts.onCredentialsEnded((names) => events.endStreamsOf(names))
+  // Once every channel above is subscribed: one connection LISTENs on them all.
+  app.addHook('onReady', () => listener.start())
+  app.addHook('onClose', () => listener.stop())
   // Open event streams would hold the server's close forever: end them first.
   app.addHook('preClose', () => events.stop())
   app.addHook('onClose', () => transport.close())
@@ -250,5 +265,9 @@ declare module 'fastify' {
     events: ReturnType<typeof createEventHub>
     /** The METRICS_PORT listener's address, once listening; absent without METRICS_PORT. */
     metricsAddress?: () => AddressInfo | undefined
+    /** Whether this instance hears the database's notifications (see Listener.status). */
+    listener: Listener
+    /** Each cache's hits, misses, drops and size (see createWatchedCache). */
+    cacheStats: () => CacheStats[]
   }
 }

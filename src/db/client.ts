@@ -24,13 +24,38 @@ export type Database = {
   /**
    * Runs `handler` for every notification on `channel` until the returned function is called. `onLost` is
    * told when the listening connection drops: notifications may have been missed, and none come any more.
+   * The app listens through its one listener instead (see listener.ts).
    */
   listen(
     channel: string,
     handler: (payload: string) => void,
     onLost?: () => void,
   ): Promise<() => Promise<void>>
+  /** Opens a connection of its own that LISTENs, as many channels as it is asked (see listener.ts). */
+  connectListener(handlers: ListenHandlers): Promise<ListenConnection>
   close(): Promise<void>
+}
+
+/** What a listening connection tells: each notification, and (once) that it dropped without being closed. */
+export type ListenHandlers = { notification(channel: string, payload: string): void; lost(): void }
+
+export type ListenConnection = { listen(channel: string): Promise<void>; close(): Promise<void> }
+
+/** One channel on a listening connection of its own. */
+async function listenOne(
+  connect: (handlers: ListenHandlers) => Promise<ListenConnection>,
+  channel: string,
+  handler: (payload: string) => void,
+  onLost?: () => void,
+) {
+  const connection = await connect({
+    notification: (heard, payload) => {
+      if (heard === channel) handler(payload)
+    },
+    lost: () => onLost?.(),
+  })
+  await connection.listen(channel)
+  return () => connection.close()
 }
 
 export const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
@@ -65,6 +90,27 @@ function openPostgres(connectionString: string, max: number): Database {
   // The statement under way fails, its request answers 503, and the pool drops the client when released.
   pool.on('connect', (client) => client.on('error', () => {}))
   const db = drizzlePg(pool, { schema }) as unknown as Db
+  async function connectListener(handlers: ListenHandlers): Promise<ListenConnection> {
+    const client = new pg.Client({ connectionString, application_name: 'parley-listener' })
+    let open = false
+    let closing = false
+    client.on('error', () => {})
+    client.once('end', () => {
+      if (open && !closing) handlers.lost()
+    })
+    client.on('notification', (message) => handlers.notification(message.channel, message.payload ?? ''))
+    await client.connect()
+    open = true
+    return {
+      async listen(channel) {
+        await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
+      },
+      async close() {
+        closing = true
+        await client.end()
+      },
+    }
+  }
   return {
     db,
     engine: 'postgres',
@@ -82,23 +128,8 @@ function openPostgres(connectionString: string, max: number): Database {
         await client.end()
       }
     },
-    async listen(channel, handler, onLost) {
-      const client = new pg.Client({ connectionString })
-      let ending = false
-      client.on('error', () => {})
-      client.once('end', () => {
-        if (!ending) onLost?.()
-      })
-      await client.connect()
-      client.on('notification', (message) => {
-        if (message.channel === channel) handler(message.payload ?? '')
-      })
-      await client.query(`LISTEN ${pg.escapeIdentifier(channel)}`)
-      return async () => {
-        ending = true
-        await client.end()
-      }
-    },
+    listen: (channel, handler, onLost) => listenOne(connectListener, channel, handler, onLost),
+    connectListener,
     async close() {
       await pool.end()
     },
@@ -126,6 +157,18 @@ async function openPglite(folder: string | undefined): Promise<Database> {
     throw error
   }
   const db = drizzlePglite(client, { schema }) as unknown as Db
+  // In-process: notifications are never lost.
+  async function connectListener(handlers: ListenHandlers): Promise<ListenConnection> {
+    const unlistens: (() => Promise<void>)[] = []
+    return {
+      async listen(channel) {
+        unlistens.push(await client.listen(channel, (payload) => handlers.notification(channel, payload)))
+      },
+      async close() {
+        await Promise.all(unlistens.map((unlisten) => unlisten()))
+      },
+    }
+  }
   return {
     db,
     engine: 'pglite',
@@ -133,10 +176,8 @@ async function openPglite(folder: string | undefined): Promise<Database> {
     async migrate() {
       await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder })
     },
-    async listen(channel, handler) {
-      const unlisten = await client.listen(channel, handler)
-      return unlisten
-    },
+    listen: (channel, handler, onLost) => listenOne(connectListener, channel, handler, onLost),
+    connectListener,
     async close() {
       await client.close()
       unlock()

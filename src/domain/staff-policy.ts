@@ -1,9 +1,25 @@
 import { DomainError } from './errors.ts'
 import type { Principal } from './principal.ts'
 
-/** Staff and admins work the shop's contacts and its mirror of the catalog; customers never do. */
-export function requireStaff(principal: Principal): void {
-  if (!principal.isStaff && !principal.isSuperuser) {
-    throw new DomainError('forbidden', 'You do not have permission to perform this action.')
-  }
+/*
+ * Who may do what as the shop, written once: every surface's and the domain's checks of staff and admin
+ * rights call these (each surface keeps its own wording of a refusal).
+ */
+
+const NO_PERMISSION = 'You do not have permission to perform this action.'
+
+type Rights = Pick<Principal, 'isStaff' | 'isSuperuser'>
+
+/** Staff and admins work the shop's contacts, conversations and its mirror of the catalog; customers never do. */
+export const isStaffOrAdmin = (principal: Rights) => principal.isStaff || principal.isSuperuser
+
+/** Only admins change the shop's settings. */
+export const isAdmin = (principal: Rights) => principal.isSuperuser
+
+export function requireStaff(principal: Rights, refusal = NO_PERMISSION): void {
+  if (!isStaffOrAdmin(principal)) throw new DomainError('forbidden', refusal)
+}
+
+export function requireAdmin(principal: Rights): void {
+  if (!isAdmin(principal)) throw new DomainError('forbidden', NO_PERMISSION)
 }

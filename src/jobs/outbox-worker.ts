@@ -1,4 +1,5 @@
 import type { Database } from '../db/client.ts'
+import type { Listener } from '../db/listener.ts'
 import type { EmailPayload } from '../domain/outbox/email.ts'
 import {
   type ClaimedEntry,
@@ -13,6 +14,8 @@ import type { JobLog } from './job-log.ts'
 
 export type OutboxWorkerOptions = {
   database: Database
+  /** Wakes the worker when another instance queues an email, and once it hears again after a loss. */
+  listener: Listener
   transport: MailTransport
   blobs: BlobStore
   mailFrom: string
@@ -46,7 +49,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   let waitingForNews = false
   /** Something was queued while the worker was busy: its claim may have run too early to see it. */
   let newsWhileBusy = false
-  let unlisten: (() => Promise<void>) | undefined
+  let unlisten: (() => void) | undefined
   /** Entries whose sends were recorded (as sent or failed), since the worker was made. */
   let recorded = 0
   /** What this worker has done since it started, per kind, for /metrics. */
@@ -166,7 +169,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
     async start() {
       if (running) return
       running = true
-      unlisten = await database.listen(OUTBOX_CHANNEL, wake)
+      unlisten = await options.listener.subscribe(OUTBOX_CHANNEL, { notify: wake, heard: wake })
       loop = run()
     },
     /**
@@ -182,7 +185,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       loop = undefined
       const stopListening = unlisten
       unlisten = undefined
-      await stopListening?.()
+      stopListening?.()
       return { finishedSends: recorded - recordedBefore }
     },
     /** How many emails wait to be sent, by any instance. */

@@ -53,6 +53,8 @@ export type TestAppOptions = {
   runWorkers?: boolean
   /** Logs nothing unless given (a test that reads the log passes a stream). */
   logger?: AppOptions['logger']
+  /** Awaited before each reconnection of the app's listener (see createListener). */
+  listenerRetry?: AppOptions['listenerRetry']
   /** Reuse a database (another instance of a multi-instance test); the caller closes it. */
   shared?: { database: Database; dataDir: string }
 }
@@ -70,6 +72,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
     mailTransport: options.mailTransport,
     runWorkers: options.runWorkers,
     outboxRetryBaseMs: 50,
+    listenerRetry: options.listenerRetry,
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()

@@ -153,13 +153,13 @@ test('a dropped listener empties the cache until it listens again', { skip: inPr
     rowsOf<{ pid: number }>(
       await first.db.execute(
         sql`select pid from pg_stat_activity
-          where datname = current_database() and query = 'LISTEN "parley_credentials"' order by pid`,
+          where datname = current_database() and application_name = 'parley-listener' order by pid`,
       ),
     ).map((row) => row.pid)
   const before = await listeners()
   await first.db.execute(
     sql`select pg_terminate_backend(pid) from pg_stat_activity
-      where datname = current_database() and query = 'LISTEN "parley_credentials"'`,
+      where datname = current_database() and application_name = 'parley-listener'`,
   )
   // Both instances listen again, on new connections, after dropping what they may have missed.
   const deadline = Date.now() + 10_000

@@ -1,5 +1,6 @@
-import type { Database, Db } from '../../db/client.ts'
-import { watchChannel } from '../../db/watch.ts'
+import type { Db } from '../../db/client.ts'
+import type { Listener } from '../../db/listener.ts'
+import { watchChannel } from '../../db/watched-cache.ts'
 import { shownCacheOf } from '../conversations/queries/shown-cache.ts'
 import { toUser } from '../conversations/queries/shown-records-repository.ts'
 import { DomainError, NON_FIELD } from '../errors.ts'
@@ -132,11 +133,14 @@ export function createAccountsService(
     /**
      * Caches credentials while this instance hears, on the database's credentials channel, of every change
      * that would end one; returns how to stop (and forget them all). A dropped listener may have missed
-     * changes: the cache is emptied and stays off until listening again, retried every few seconds.
+     * changes: the cache is emptied and stays off until the listener hears again.
      */
-    async watchCredentials(database: Database): Promise<() => Promise<void>> {
-      return watchChannel(database, CREDENTIALS_CHANNEL, credentials)
+    async watchCredentials(listener: Listener): Promise<() => Promise<void>> {
+      return watchChannel(listener, CREDENTIALS_CHANNEL, credentials)
     },
+
+    /** The credentials cache's counters (see CacheStats). */
+    credentialsCacheStats: () => credentials.stats(),
 
     async createUser(
       user: Omit<NewUser, 'passwordHash'> & { password?: string },

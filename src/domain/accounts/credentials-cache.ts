@@ -1,4 +1,4 @@
-import { setBounded, type WatchedCacheOptions } from '../../db/watch.ts'
+import { createWatchedCache, type WatchedCacheOptions } from '../../db/watched-cache.ts'
 import type { Principal } from '../principal.ts'
 
 /**
@@ -13,37 +13,17 @@ export type CredentialKind = 'session' | 'key'
 /** What a lookup found: who, and until when (ms since the epoch; Infinity for an API key) it holds. */
 export type ResolvedCredential = { principal: Principal; expiresAt: number }
 
-type Entry = ResolvedCredential & { freshUntil: number }
-
 /**
  * Recently resolved sessions and API keys, so a repeat request skips the database. Keyed by the SHA-256 of the
  * secret, never the secret; only credentials that resolved are kept, so guessing fills nothing. Nothing is kept
  * until `enable` (the instance listens for changes) and everything is dropped on `disable`.
  */
 export function createCredentialsCache(options: WatchedCacheOptions = {}) {
-  // 15 minutes, not 1: at 60 s every user who came back after a minute cost a statement again. On the bench's
-  // large set (10,000 customers, each back every 20-80 s), 11 of 14 alternating runs were faster with 15
-  // minutes (the vendor inbox by 10-31%), the rest within noise.
-  const ttlMs = options.ttlMs ?? 15 * 60_000
-  // ~250 bytes an entry, so 20k is ~5 MB.
-  const maxEntries = options.maxEntries ?? 20_000
-  const now = options.now ?? Date.now
-  const entries = new Map<string, Entry>()
+  // 15 minutes, not 1: a user who comes back after a minute would otherwise cost a statement again
+  // (docs/architecture.md has the measurement). ~250 bytes an entry, so 20k is ~5 MB.
+  const cache = createWatchedCache('credentials', { ttlMs: 15 * 60_000, maxEntries: 20_000 }, options)
+  const credentials = cache.space<string, ResolvedCredential>()
   const endedListeners = new Set<(names: string[]) => void>()
-  let enabled = false
-  // Bumped by every invalidation: a lookup that raced one may have read what it drops, so it is not kept.
-  let generation = 0
-
-  function remember(key: string, found: ResolvedCredential) {
-    const principal = Object.freeze({ ...found.principal })
-    setBounded(entries, key, { principal, expiresAt: found.expiresAt, freshUntil: now() + ttlMs }, maxEntries)
-  }
-
-  function forgetUsers(userIds: Set<number>) {
-    for (const [key, entry] of entries) {
-      if (userIds.has(entry.principal.userId)) entries.delete(key)
-    }
-  }
 
   return {
     /** The principal of a credential, from memory when it was resolved recently, else from `lookup`. */
@@ -53,37 +33,37 @@ export function createCredentialsCache(options: WatchedCacheOptions = {}) {
       lookup: () => Promise<ResolvedCredential | undefined>,
     ): Promise<Principal | undefined> {
       const key = `${kind}:${hash}`
-      const entry = entries.get(key)
-      if (entry) {
-        const at = now()
-        // A session's end is a fact of the row: once past, it is refused without asking again.
-        if (entry.expiresAt <= at) {
-          entries.delete(key)
-          return undefined
-        }
-        if (entry.freshUntil > at) return entry.principal
-        entries.delete(key)
+      const at = cache.now()
+      // A session's end is a fact of the row: once past, it is refused without asking again, fresh or not.
+      if ((credentials.peek(key)?.expiresAt ?? Number.POSITIVE_INFINITY) <= at) {
+        credentials.drop(key)
+        return undefined
       }
-      const seen = generation
+      const held = credentials.get(key, at)
+      if (held) return held.principal
+      const readStartedAt = cache.readStarts()
       const found = await lookup()
-      if (found && enabled && seen === generation) remember(key, found)
+      if (found) {
+        const principal = Object.freeze({ ...found.principal })
+        credentials.keep(key, { principal, expiresAt: found.expiresAt }, readStartedAt)
+      }
       return found?.principal
     },
 
     /** Drops what a notification names (see CREDENTIALS_CHANNEL), and tells whoever listens for it. */
     forget(payload: string) {
-      generation++
+      cache.changed()
       const names = payload.split(' ')
       const userIds = new Set<number>()
       for (const name of names) {
         if (name === '*') {
-          entries.clear()
+          cache.dropAll()
           break
         }
         if (name.startsWith('user:')) userIds.add(Number(name.slice('user:'.length)))
-        else entries.delete(name)
+        else credentials.drop(name)
       }
-      if (userIds.size > 0) forgetUsers(userIds)
+      if (userIds.size > 0) credentials.dropWhere((held) => userIds.has(held.principal.userId))
       for (const listener of endedListeners) listener(names)
     },
 
@@ -97,18 +77,12 @@ export function createCredentialsCache(options: WatchedCacheOptions = {}) {
       return () => endedListeners.delete(listener)
     },
 
-    enable() {
-      enabled = true
-    },
-
-    disable() {
-      enabled = false
-      generation++
-      entries.clear()
-    },
+    enable: cache.enable,
+    disable: cache.disable,
+    stats: cache.stats,
 
     get size() {
-      return entries.size
+      return cache.size
     },
   }
 }

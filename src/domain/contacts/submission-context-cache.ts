@@ -1,6 +1,7 @@
-import type { Database, Db } from '../../db/client.ts'
+import type { Db } from '../../db/client.ts'
+import type { Listener } from '../../db/listener.ts'
 import { onePerDatabase } from '../../db/per-database.ts'
-import { setBounded, type WatchedCacheOptions, watchChannel } from '../../db/watch.ts'
+import { createWatchedCache, type WatchedCacheOptions, watchChannel } from '../../db/watched-cache.ts'
 import type { SettingOverride } from '../settings/settings-repository.ts'
 
 /**
@@ -20,53 +21,31 @@ export type FormSubject = {
 /** What a form without an order is checked against: its subject and its company's setting overrides. */
 export type HeldContext = { subject: FormSubject; settingOverrides: SettingOverride[] }
 
-type Entry = { value: HeldContext; freshUntil: number }
-
 /**
  * The subjects and settings contact-us forms are checked against, kept between submissions: they change
- * rarely, and reading them was one of a submission's two statements. Held, with contact ids drawn in blocks
- * (see nextContactId), a form costs one, and the bench's large set took 30% more forms a second.
- * Nothing is kept until `enable` (the instance listens for changes, see watchContactContexts); any change
- * drops everything, since subjects and settings are few and their writes rare.
+ * rarely, and reading them was one of a submission's two statements. Nothing is kept until `enable` (the
+ * instance listens for changes, see watchContactContexts); any change drops everything, since subjects and
+ * settings are few and their writes rare.
  */
 export function createContextCache(options: WatchedCacheOptions = {}) {
-  const ttlMs = options.ttlMs ?? 15 * 60_000
-  const maxEntries = options.maxEntries ?? 10_000
-  const now = options.now ?? Date.now
-  const entries = new Map<string, Entry>()
-  let enabled = false
-  // Bumped by every invalidation: a read that raced one may have read what it drops, so it is not kept.
-  let generation = 0
+  const cache = createWatchedCache('contact_context', { ttlMs: 15 * 60_000, maxEntries: 10_000 }, options)
+  const contexts = cache.space<string, HeldContext>()
   const keyOf = (companyId: number, subjectId: number) => `${companyId}:${subjectId}`
 
   return {
-    get(companyId: number, subjectId: number): HeldContext | undefined {
-      const entry = entries.get(keyOf(companyId, subjectId))
-      return entry && entry.freshUntil > now() ? entry.value : undefined
-    },
+    get: (companyId: number, subjectId: number) => contexts.get(keyOf(companyId, subjectId)),
 
     /** Where a read starts: pass it to `keep` with what the read found. */
-    readStarts: () => generation,
+    readStarts: cache.readStarts,
 
     keep(companyId: number, subjectId: number, value: HeldContext, readStartedAt: number) {
-      if (!enabled || generation !== readStartedAt) return
-      setBounded(entries, keyOf(companyId, subjectId), { value, freshUntil: now() + ttlMs }, maxEntries)
+      contexts.keep(keyOf(companyId, subjectId), value, readStartedAt)
     },
 
-    forget() {
-      generation += 1
-      entries.clear()
-    },
-
-    enable() {
-      enabled = true
-    },
-
-    disable() {
-      enabled = false
-      generation += 1
-      entries.clear()
-    },
+    forget: () => cache.dropAll(),
+    enable: cache.enable,
+    disable: cache.disable,
+    stats: cache.stats,
   }
 }
 
@@ -87,6 +66,6 @@ export const changingContexts = <T>(db: Db, write: Promise<T>) =>
  * Keeps the database's contact-us context cache while this instance hears, on CONTACT_CONTEXT_CHANNEL, of
  * every change to subjects and settings; returns how to stop (and forget them all).
  */
-export const watchContactContexts = (database: Database) => {
-  return watchChannel(database, CONTACT_CONTEXT_CHANNEL, contextCacheOf(database.db))
+export const watchContactContexts = (db: Db, listener: Listener) => {
+  return watchChannel(listener, CONTACT_CONTEXT_CHANNEL, contextCacheOf(db))
 }

@@ -2,6 +2,7 @@ import type { Db } from '../../db/client.ts'
 import { changingContexts } from '../contacts/submission-context-cache.ts'
 import { DomainError, notFound } from '../errors.ts'
 import type { Principal } from '../principal.ts'
+import { requireAdmin } from '../staff-policy.ts'
 import { type SettingDefaults, type SettingKey, type Settings, settingDefinitions } from './definitions.ts'
 import { type SettingOverride, settingsRepository } from './settings-repository.ts'
 
@@ -12,12 +13,6 @@ export type SettingView = {
   isDefault: boolean
   description: string
   updatedAt: Date | null
-}
-
-function requireAdmin(principal: Principal) {
-  if (!principal.isSuperuser) {
-    throw new DomainError('forbidden', 'You do not have permission to perform this action.')
-  }
 }
 
 /**

@@ -1,14 +1,15 @@
-import type { Database } from '../../db/client.ts'
+import type { Listener } from '../../db/listener.ts'
 
 /** Who a stream serves: its session's name in credential notifications, and its user. */
 export type StreamOwner = { credential: string; userId: number }
 
 /**
- * One LISTEN per instance on the events channel, fanned out to the streams held open on this instance.
+ * The events channel, heard on the instance's listener, fanned out to the streams held open on this instance.
  * A notification carries only the keys it concerns; streams read the events themselves, so a payload is
- * never too large and a stream that missed a wake-up catches up on the next one.
+ * never too large and a stream that missed a wake-up catches up on the next one. When the listener hears
+ * again after a loss, every stream is woken: each reads from the events table what was written meanwhile.
  */
-export function createEventHub(database: Database, channel: string) {
+export function createEventHub(listener: Listener, channel: string) {
   const subscribers = new Map<string, Set<() => void>>()
   /** How to end each open stream, with the session and user it serves when it serves one. */
   const openStreams = new Map<() => void, StreamOwner | undefined>()
@@ -20,7 +21,7 @@ export function createEventHub(database: Database, channel: string) {
   }
   const add = (counts: Map<string, number>, surface: string, by = 1) =>
     counts.set(surface, (counts.get(surface) ?? 0) + by)
-  let unlisten: (() => Promise<void>) | undefined
+  let unlisten: (() => void) | undefined
 
   function dispatch(payload: string) {
     const woken = new Set<() => void>()
@@ -30,14 +31,20 @@ export function createEventHub(database: Database, channel: string) {
     for (const wake of woken) wake()
   }
 
+  function catchUp() {
+    const woken = new Set<() => void>()
+    for (const wakes of subscribers.values()) for (const wake of wakes) woken.add(wake)
+    for (const wake of woken) wake()
+  }
+
   return {
     async start() {
-      unlisten ??= await database.listen(channel, dispatch)
+      unlisten ??= await listener.subscribe(channel, { notify: dispatch, heard: catchUp })
     },
     /** Stops listening and ends every open stream, so the server can close. */
     async stop() {
       for (const end of [...openStreams.keys()]) end()
-      await unlisten?.()
+      unlisten?.()
       unlisten = undefined
     },
     /**

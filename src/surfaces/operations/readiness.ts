@@ -7,6 +7,8 @@ export type Readiness = {
   status: 'ok' | 'unavailable'
   database: string
   migrations: string
+  /** Whether this instance hears the database's notifications, on which realtime, caches and the outbox rely. */
+  listening: string
 }
 
 /** Long enough for a database that is only busy; a probe that waits longer learns nothing more. */
@@ -31,8 +33,23 @@ async function withinTimeout<T>(work: Promise<T>, ms: number): Promise<T> {
   }
 }
 
-/** Whether this instance can serve: its database answers and has every migration this build knows. */
-export function createReadiness(database: Database) {
+/** Who tells readiness whether the instance's LISTEN connection is live (the listener, in `db/listener.ts`). */
+type ListeningState = { status(): { listening: boolean; channels: Record<string, boolean> } }
+
+function listeningState(listener: ListeningState) {
+  const { listening, channels } = listener.status()
+  const deaf = Object.entries(channels)
+    .filter(([, heard]) => !heard)
+    .map(([channel]) => channel)
+  if (listening && deaf.length === 0) return 'ok'
+  return `not listening${deaf.length > 0 ? `: ${deaf.join(', ')}` : ''}`
+}
+
+/**
+ * Whether this instance can serve: its database answers and has every migration this build knows, and it
+ * hears every channel it listens on.
+ */
+export function createReadiness(database: Database, listener: ListeningState) {
   async function databaseState(): Promise<{ database: string; migrations: string }> {
     try {
       const pending = await withinTimeout(
@@ -47,8 +64,9 @@ export function createReadiness(database: Database) {
 
   return async function check(): Promise<Readiness> {
     const { database: answer, migrations } = await databaseState()
-    const ready = answer === 'ok' && migrations === 'ok'
-    return { status: ready ? 'ok' : 'unavailable', database: answer, migrations }
+    const listening = listeningState(listener)
+    const ready = answer === 'ok' && migrations === 'ok' && listening === 'ok'
+    return { status: ready ? 'ok' : 'unavailable', database: answer, migrations, listening }
   }
 }
 

@@ -2,6 +2,7 @@ import type { FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
+import { isStaffOrAdmin } from '../../domain/staff-policy.ts'
 
 /** `Authorization: Bearer <key>` of a staff user; the key's company is the tenant of every request. */
 export async function authenticateShop(request: FastifyRequest, domain: Domain): Promise<Principal> {
@@ -10,7 +11,7 @@ export async function authenticateShop(request: FastifyRequest, domain: Domain):
     throw new DomainError('unauthenticated', 'Missing or malformed Authorization: Bearer <key> header.')
   const principal = await domain.accounts.principalOfApiKey(match[1])
   if (!principal) throw new DomainError('unauthenticated', 'Invalid API key.')
-  if (!principal.isStaff && !principal.isSuperuser) {
+  if (!isStaffOrAdmin(principal)) {
     throw new DomainError('forbidden', 'This API key does not belong to a staff user.')
   }
   return principal

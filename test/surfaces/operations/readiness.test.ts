@@ -16,11 +16,11 @@ async function readyz() {
   return { status: response.status, body: (await response.json()) as Record<string, string> }
 }
 
-/** Asks /readyz until it answers `status`: the instance's own view is what the test waits for. */
-async function readyzUntil(status: number) {
+/** Asks /readyz until its answer passes `wanted`: the instance's own view is what the test waits for. */
+async function readyzUntil(wanted: (answer: Awaited<ReturnType<typeof readyz>>) => boolean) {
   for (;;) {
     const answer = await readyz()
-    if (answer.status === status) return answer
+    if (wanted(answer)) return answer
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
 }
@@ -34,7 +34,7 @@ test('/healthz is liveness: the process answers', async () => {
 test('/readyz is 200 with every check ok', async () => {
   assert.deepEqual(await readyz(), {
     status: 200,
-    body: { status: 'ok', database: 'ok', migrations: 'ok' },
+    body: { status: 'ok', database: 'ok', migrations: 'ok', listening: 'ok' },
   })
 })
 
@@ -74,12 +74,16 @@ test('/readyz goes 503 when the database drops its connections and refuses new o
     await admin.query('select pg_terminate_backend(pid) from pg_stat_activity where datname = $1', [
       database.name,
     ])
-    const down = await readyzUntil(503)
+    const down = await readyzUntil(({ status }) => status === 503)
     assert.equal(down.body.status, 'unavailable')
     assert.match(down.body.database ?? '', /not currently accepting connections|terminating connection/)
+    // The LISTEN connection was ended too: the instance says so until it listens again.
+    const deaf = await readyzUntil(({ body }) => body.listening !== 'ok')
+    assert.equal(deaf.status, 503)
+    assert.match(deaf.body.listening ?? '', /^not listening/)
     await admin.query(`alter database ${database.name} with allow_connections true`)
-    const up = await readyzUntil(200)
-    assert.deepEqual(up.body, { status: 'ok', database: 'ok', migrations: 'ok' })
+    const up = await readyzUntil(({ status }) => status === 200)
+    assert.deepEqual(up.body, { status: 'ok', database: 'ok', migrations: 'ok', listening: 'ok' })
   } finally {
     await admin.query(`alter database ${database.name} with allow_connections true`)
     await admin.end()

@@ -5,6 +5,7 @@ import { DomainError, messages, notFound } from '../../errors.ts'
 import { announceEvents } from '../../events/events-repository.ts'
 import type { Party } from '../../events/party.ts'
 import type { Principal } from '../../principal.ts'
+import { requireStaff } from '../../staff-policy.ts'
 import { markDelivered, markRead } from '../read-state/read-state.ts'
 import type {
   ConversationView,
@@ -41,9 +42,7 @@ export type { PostOutcome, WriteOptions } from './idempotent-write.ts'
 
 const NEWEST = Number.MAX_SAFE_INTEGER
 
-const requireStaff = (principal: Principal) => {
-  if (!principal.isStaff && !principal.isSuperuser) throw new DomainError('forbidden', 'Staff only.')
-}
+const STAFF_ONLY = 'Staff only.'
 
 /** The read state of the party the viewer acts as in a conversation it can see. */
 const withViewerState = (
@@ -83,7 +82,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
     )
     if (!access) throw notFound()
     if (perspective === 'staff') {
-      requireStaff(principal)
+      requireStaff(principal, STAFF_ONLY)
       return { partyType: 'staff', partyId: principal.companyId } satisfies Party
     }
     if (access.customerId === principal.userId)
@@ -101,7 +100,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
     perspective: Perspective = 'personal',
     options: { includeDeleted?: boolean } = {},
   ): Promise<ConversationViewWithStates> {
-    if (perspective === 'staff') requireStaff(principal)
+    if (perspective === 'staff') requireStaff(principal, STAFF_ONLY)
     const view =
       perspective === 'staff'
         ? await conversationsRepository.findCompanyView(
@@ -127,7 +126,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
     ): Promise<PostOutcome> {
       const replay = await replayOf(db, principal, options.idempotency)
       if (replay) return replay
-      if (input.deleted) requireStaff(principal)
+      if (input.deleted) requireStaff(principal, STAFF_ONLY)
       const { conversation, sender } = await planStart(db, principal, input, options.priorErrors ?? {})
       const existing =
         options.appendToExisting && conversation.item
@@ -208,7 +207,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
       page: { limit: number; beforeId?: number; afterId?: number },
       perspective: Perspective = 'personal',
     ): Promise<{ conversation: ConversationView; messages: MessageView[] }> {
-      if (perspective === 'staff') requireStaff(principal)
+      if (perspective === 'staff') requireStaff(principal, STAFF_ONLY)
       const found =
         perspective === 'staff'
           ? await conversationsRepository.findCompanyViewWithMessages(db, principal.companyId, id, page)
@@ -236,7 +235,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
 
     /** The company's conversations for its staff, newest first. */
     async listForCompany(principal: Principal, filters: CompanyFilters, page: Page) {
-      requireStaff(principal)
+      requireStaff(principal, STAFF_ONLY)
       const { locationId } = filters
       // Another company's location is an error, not an empty page: the caller named a row it cannot see.
       if (
@@ -294,7 +293,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
     },
 
     async setArchived(principal: Principal, conversationId: number, archived: boolean) {
-      requireStaff(principal)
+      requireStaff(principal, STAFF_ONLY)
       const eventKeys = await db.transaction(async (tx) => {
         const { companyId } = principal
         const changed = await conversationsRepository.setArchived(tx, companyId, conversationId, archived)
@@ -306,7 +305,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
 
     /** Hides a conversation from every party and surface; the shop's staff can still list it as deleted. */
     async softDelete(principal: Principal, conversationId: number, reason: string | null = null) {
-      requireStaff(principal)
+      requireStaff(principal, STAFF_ONLY)
       const deleted = await conversationsRepository.softDelete(db, principal.companyId, conversationId, {
         userId: principal.userId,
         reason,

@@ -2,6 +2,7 @@ import type { Db } from '../../../db/client.ts'
 import { FieldErrors, messages, NON_FIELD } from '../../errors.ts'
 import type { Party } from '../../events/party.ts'
 import type { Principal } from '../../principal.ts'
+import { isStaffOrAdmin } from '../../staff-policy.ts'
 import type { ItemType, SenderClaim, Side } from '../types.ts'
 import { catalogRepository } from './catalog-repository.ts'
 import { type ConversationAccess, conversationsRepository } from './conversations-repository.ts'
@@ -35,7 +36,7 @@ export async function checkSenderClaim(
     errors.add('sender', conversationMessages.notMember)
     return undefined
   }
-  if (claim.as === 'staff' && !principal.isStaff && !principal.isSuperuser) {
+  if (claim.as === 'staff' && !isStaffOrAdmin(principal)) {
     errors.add('sender', conversationMessages.notStaff)
     return undefined
   }
@@ -84,7 +85,7 @@ export function claimedSender(principal: Principal, claim: SenderClaim): Sender 
     claim.as === 'user'
       ? claim.userId === principal.userId
       : claim.as === 'staff'
-        ? principal.isStaff || principal.isSuperuser
+        ? isStaffOrAdmin(principal)
         : true
   return holds ? senderAs(principal, claim) : undefined
 }

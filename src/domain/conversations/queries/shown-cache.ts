@@ -1,6 +1,7 @@
-import type { Database, Db } from '../../../db/client.ts'
+import type { Db } from '../../../db/client.ts'
+import type { Listener } from '../../../db/listener.ts'
 import { onePerDatabase } from '../../../db/per-database.ts'
-import { setBounded, type WatchedCacheOptions, watchChannel } from '../../../db/watch.ts'
+import { createWatchedCache, type WatchedCacheOptions, watchChannel } from '../../../db/watched-cache.ts'
 import type { ConversationItem, ItemType, SellerSummary, UserSummary } from '../types.ts'
 import { type ShownIds, shownRecordsRepository } from './shown-records-repository.ts'
 
@@ -58,54 +59,40 @@ export function shownConversation(shown: Shown, refs: ConversationRefs) {
 const keyOfItem = (item: ConversationItem) =>
   item.type === 'product' ? itemKey('product', item.product.id) : itemKey('orderitem', item.orderItem.id)
 
-type Entry<T> = { value: T; freshUntil: number }
-
 /**
  * The customers, sellers and items that conversations show, kept between requests: a conversation's page
- * names them by id and reads from the database only those not held here. Read with every page, the same few
- * people and products again and again, they were 40% of a retrieve's statement time; held here, a customer's
- * inbox page cost the machine a third less CPU, and answered 40% more pages a second on the bench's large
- * set. Nothing is kept until `enable` (the instance listens for changes, see watchShown) and everything is
- * dropped on `disable`.
+ * names them by id and reads from the database only those not held here; read with every page, the same few
+ * people and products again and again, they were a large share of a page's statement time. Nothing is kept
+ * until `enable` (the instance listens for changes, see watchShown) and everything is dropped on `disable`.
  */
 export function createShownCache(options: WatchedCacheOptions = {}) {
-  const ttlMs = options.ttlMs ?? 15 * 60_000
   // A few hundred bytes an entry, so 20k of each kind is a few MB.
-  const maxEntries = options.maxEntries ?? 20_000
-  const now = options.now ?? Date.now
-  const users = new Map<number, Entry<UserSummary>>()
-  const sellers = new Map<number, Entry<SellerSummary>>()
-  const items = new Map<string, Entry<ConversationItem>>()
-  let enabled = false
-  // Bumped by every invalidation: a read that raced one may have read what it drops, so it is not kept.
-  let generation = 0
-
-  function keep<K, T>(entries: Map<K, Entry<T>>, key: K, value: T, freshUntil: number) {
-    setBounded(entries, key, { value, freshUntil }, maxEntries)
-  }
+  const cache = createWatchedCache('shown', { ttlMs: 15 * 60_000, maxEntries: 20_000 }, options)
+  const users = cache.space<number, UserSummary>()
+  const sellers = cache.space<number, SellerSummary>()
+  const items = cache.space<string, ConversationItem>()
 
   /** Puts each fresh entry of `keys` into `found`; returns the keys it did not hold. */
-  function take<K, T>(entries: Map<K, Entry<T>>, keys: Set<K>, at: number, found: Map<K, T>): K[] {
+  function take<K, T>(
+    space: { get(key: K, at: number): T | undefined },
+    keys: Set<K>,
+    at: number,
+    found: Map<K, T>,
+  ) {
     const missing: K[] = []
     for (const key of keys) {
-      const entry = entries.get(key)
-      if (entry && entry.freshUntil > at) found.set(key, entry.value)
-      else missing.push(key)
+      const value = space.get(key, at)
+      if (value === undefined) missing.push(key)
+      else found.set(key, value)
     }
     return missing
-  }
-
-  function forgetAll() {
-    users.clear()
-    sellers.clear()
-    items.clear()
   }
 
   return {
     /** The records `wanted` names, from memory where held, the rest read from `db` in one statement. */
     async show(db: Db, wanted: Wanted): Promise<Shown> {
       const shown: Shown = { users: new Map(), sellers: new Map(), items: new Map() }
-      const at = now()
+      const at = cache.now()
       const missingItems = take(items, wanted.items, at, shown.items)
       const ids: ShownIds = {
         users: take(users, wanted.users, at, shown.users),
@@ -118,73 +105,64 @@ export function createShownCache(options: WatchedCacheOptions = {}) {
         ;(type === 'product' ? ids.products : ids.orderItems).push(Number(id))
       }
       if (ids.users.length + ids.sellers.length + missingItems.length === 0) return shown
-      const readAt = generation
+      const readAt = cache.readStarts()
       const records = await shownRecordsRepository.find(db, ids)
-      const keeps = enabled && generation === readAt
-      const freshUntil = now() + ttlMs
       for (const user of records.users) {
         shown.users.set(user.id, user)
-        if (keeps) keep(users, user.id, user, freshUntil)
+        users.keep(user.id, user, readAt)
       }
       for (const seller of records.sellers) {
         shown.sellers.set(seller.id, seller)
-        if (keeps) keep(sellers, seller.id, seller, freshUntil)
+        sellers.keep(seller.id, seller, readAt)
       }
       for (const item of records.items) {
         const key = keyOfItem(item)
         shown.items.set(key, item)
-        if (keeps) keep(items, key, item, freshUntil)
+        items.keep(key, item, readAt)
       }
       return shown
     },
 
     /** Where a read of records starts: pass it to `holdUser` with what the read found. */
-    readStarts: () => generation,
+    readStarts: cache.readStarts,
 
     /** Holds a user read elsewhere (see accounts-service's principalOfSession), as `show` would have. */
     holdUser(user: UserSummary, readStartedAt: number) {
-      if (enabled && generation === readStartedAt) keep(users, user.id, user, now() + ttlMs)
+      users.keep(user.id, user, readStartedAt)
     },
 
     /** Drops the entries a notification on SHOWN_CHANNEL names. */
     forget(payload: string) {
-      generation += 1
       if (payload === '*') {
-        forgetAll()
+        cache.dropAll()
         return
       }
+      cache.changed()
       // The items that show a named seller, product or order are found in one pass over them, however many
       // names a catalog sync's notification lists.
       const shownIn = { seller: new Set<number>(), product: new Set<number>(), order: new Set<number>() }
       for (const name of payload.split(' ')) {
         const [kind, text] = name.split(':')
         const id = Number(text)
-        if (kind === 'user') users.delete(id)
-        else if (kind === 'orderitem') items.delete(itemKey('orderitem', id))
+        if (kind === 'user') users.drop(id)
+        else if (kind === 'orderitem') items.drop(itemKey('orderitem', id))
         else if (kind === 'seller' || kind === 'product' || kind === 'order') shownIn[kind].add(id)
       }
-      for (const id of shownIn.seller) sellers.delete(id)
+      for (const id of shownIn.seller) sellers.drop(id)
       if (shownIn.seller.size + shownIn.product.size + shownIn.order.size === 0) return
-      for (const [key, { value: item }] of items) {
+      items.dropWhere((item) => {
         const { product } = item
-        if (
+        return (
           shownIn.product.has(product.id) ||
           (product.seller !== null && shownIn.seller.has(product.seller.id)) ||
           (item.type === 'orderitem' && shownIn.order.has(item.order.id))
         )
-          items.delete(key)
-      }
+      })
     },
 
-    enable() {
-      enabled = true
-    },
-
-    disable() {
-      enabled = false
-      generation += 1
-      forgetAll()
-    },
+    enable: cache.enable,
+    disable: cache.disable,
+    stats: cache.stats,
   }
 }
 
@@ -201,6 +179,6 @@ export const show = (db: Db, wanted: Wanted) => shownCacheOf(db).show(db, wanted
  * Keeps the database's shown cache while this instance hears, on SHOWN_CHANNEL, of every change that would
  * make an entry wrong; returns how to stop (and forget them all).
  */
-export const watchShown = (database: Database) => {
-  return watchChannel(database, SHOWN_CHANNEL, shownCacheOf(database.db))
+export const watchShown = (db: Db, listener: Listener) => {
+  return watchChannel(listener, SHOWN_CHANNEL, shownCacheOf(db))
 }

@@ -65,7 +65,7 @@ const eachOf = (record: string, ids: Placeholder) =>
 
 type RecordsJson = { [K in 'users' | 'sellers' | 'products' | 'orderItems']: unknown[] | null }
 
-const recordsQuery = (db: Db) =>
+const recordsSelect = (db: Db) =>
   db
     .select({
       records: sql<RecordsJson>`json_build_object(
@@ -75,7 +75,14 @@ const recordsQuery = (db: Db) =>
         'orderItems', ${eachOf(ORDER_ITEM, sql.placeholder('orderItems'))})`,
     })
     .from(sql`(select 1) as one`)
-    .prepare('shown_records')
+
+const recordsQuery = (db: Db) => recordsSelect(db).prepare('shown_records')
+
+/**
+ * The statement that reads shown records, its four id lists as $1-$4: migration 0006's triggers must notify a
+ * change to every column it reads (test/db/shown-triggers.test.ts compares them).
+ */
+export const shownRecordsStatement = (db: Db) => recordsSelect(db).toSQL().sql
 
 const dateOf = (iso: string) => new Date(iso)
 
