@@ -122,17 +122,20 @@ export async function buildApp(options: AppOptions) {
   app.decorate('outbox', outbox)
   app.decorate('events', events)
   app.decorate('listener', listener)
-  app.decorate('cacheStats', (): CacheStats[] => [
+  const cacheStats = (): CacheStats[] => [
     domain.accounts.credentialsCacheStats(),
     shownCacheOf(database.db).stats(),
     contextCacheOf(database.db).stats(),
-  ])
+  ]
+  app.decorate('cacheStats', cacheStats)
 
   const metrics = createMetrics({
     database,
     inFlight: () => requests.answering,
     outbox: runsWorkers ? outbox : undefined,
     events,
+    caches: cacheStats,
+    listener,
   })
   const probes = createProbes({
     readiness: createReadiness(database, listener),

@@ -15,7 +15,12 @@ export type ChannelHandlers = {
 }
 
 /** Whether the instance hears its notifications: overall, and per channel subscribed to. */
-export type ListenerStatus = { listening: boolean; channels: Record<string, boolean> }
+export type ListenerStatus = {
+  listening: boolean
+  channels: Record<string, boolean>
+  /** Connections made again after a loss, since the start. */
+  reconnections: number
+}
 
 export type ListenerOptions = {
   /** Awaited before reconnection attempt `attempt` (0, 1, …); by default a backoff from 100 ms to 5 s. */
@@ -81,12 +86,14 @@ export function createListener(database: Database, options: ListenerOptions = {}
     for (const set of subscribers.values()) for (const handlers of set) handlers.heard?.()
   }
 
+  let reconnections = 0
   async function reconnect() {
     for (let attempt = 0; running && connection === undefined; attempt += 1) {
       await beforeRetry(attempt)
       if (!running) return
       await connect().catch(() => {})
     }
+    if (connection !== undefined) reconnections += 1
   }
 
   return {
@@ -135,6 +142,7 @@ export function createListener(database: Database, options: ListenerOptions = {}
       return {
         listening: running && connection !== undefined,
         channels: Object.fromEntries([...subscribers.keys()].map((channel) => [channel, heard.has(channel)])),
+        reconnections,
       }
     },
   }

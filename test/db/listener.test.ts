@@ -92,6 +92,7 @@ test('after the database drops every connection, an open stream receives the nex
   skip: needsServer,
 }, async () => {
   const { stream, reply, texts } = await conversationWithStream()
+  const reconnectionsBefore = parley.app.listener.status().reconnections
   const watch = await probe()
   const deaf = watch.next('deaf')
   const heard = watch.next('heard')
@@ -102,6 +103,7 @@ test('after the database drops every connection, an open stream receives the nex
   await reply('after the loss')
   await stream.next(1)
   assert.deepEqual(texts(), ['after the loss'])
+  assert.ok(parley.app.listener.status().reconnections > reconnectionsBefore, 'the reconnection is counted')
   watch.unsubscribe()
   await stream.close()
 })

@@ -1,6 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { Counter, collectDefaultMetrics, Gauge, Histogram, Registry } from 'prom-client'
 import type { Database } from '../../db/client.ts'
+import type { ListenerStatus } from '../../db/listener.ts'
+import type { CacheStats } from '../../db/watched-cache.ts'
 import { outboxRepository } from '../../domain/outbox/outbox-repository.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import type { OutboxWorker } from '../../jobs/outbox-worker.ts'
@@ -13,6 +15,9 @@ export type MetricSources = {
   /** Undefined on an instance that runs no worker. */
   outbox: OutboxWorker | undefined
   events: EventHub
+  /** Each cache's running counts. */
+  caches: () => CacheStats[]
+  listener: { status(): ListenerStatus }
 }
 
 // Every kind the outbox holds, so a kind with nothing queued still reads 0 rather than vanishing.
@@ -158,6 +163,44 @@ export function createMetrics(sources: MetricSources) {
     'Streams that began from a Last-Event-ID and so replayed what the client missed, by surface.',
     'surface',
     () => events.streams.replays,
+  )
+
+  mirroredCounter(
+    registry,
+    'parley_realtime_listen_reconnects_total',
+    'Times the LISTEN connection was made again after a loss.',
+    'connection',
+    () => [['listener', sources.listener.status().reconnections]],
+  )
+  const perCache = (count: 'hits' | 'misses' | 'drops' | 'size') => () =>
+    sources.caches().map((stats): [string, number] => [stats.name, stats[count]])
+  mirroredCounter(
+    registry,
+    'parley_cache_hits_total',
+    'Reads a cache answered, by cache.',
+    'cache',
+    perCache('hits'),
+  )
+  mirroredCounter(
+    registry,
+    'parley_cache_misses_total',
+    'Reads a cache could not answer, by cache.',
+    'cache',
+    perCache('misses'),
+  )
+  mirroredCounter(
+    registry,
+    'parley_cache_drops_total',
+    'Entries a cache dropped on a notification or while deaf, by cache.',
+    'cache',
+    perCache('drops'),
+  )
+  readGauge(
+    registry,
+    'parley_cache_entries',
+    'Entries a cache holds now, by cache.',
+    'cache',
+    perCache('size'),
   )
 
   // PGlite has no pool: one connection inside the process.

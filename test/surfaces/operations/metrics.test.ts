@@ -132,6 +132,11 @@ test('a scripted session moves the counts it should', async () => {
   assert.equal(after.value('parley_realtime_open_streams', { surface: 'vendor' }), 1)
   assert.ok(grew(before, after, 'parley_realtime_events_sent_total', { surface: 'vendor' }) >= 2)
   assert.equal(grew(before, after, 'parley_realtime_replays_total', { surface: 'vendor' }), 1)
+  // Alice's session was checked once and then answered from the credentials cache; nothing lost the listener.
+  assert.ok(grew(before, after, 'parley_cache_hits_total', { cache: 'credentials' }) >= 1)
+  assert.ok((after.value('parley_cache_entries', { cache: 'credentials' }) ?? 0) >= 1)
+  assert.notEqual(after.value('parley_cache_misses_total', { cache: 'shown' }), undefined)
+  assert.equal(after.value('parley_realtime_listen_reconnects_total', { connection: 'listener' }), 0)
 
   const requests = (route: string, method: string, statusClass: string) =>
     grew(before, after, 'parley_http_request_duration_seconds_count', {
