@@ -183,6 +183,13 @@ export async function buildApp(options: AppOptions) {
             name: config.cookies.vendorSession,
             description: 'Vendor session cookie (HttpOnly, SameSite=Lax), set by `POST /vendor/auth/login`.',
           },
+          csrfHeader: {
+            type: 'apiKey',
+            in: 'header',
+            name: 'X-CSRFToken',
+            description:
+              'The `csrftoken` cookie’s value; required on a session’s POST/PUT/PATCH/DELETE (`/api/`).',
+          },
           csrfToken: {
             type: 'apiKey',
             in: 'header',
@@ -210,7 +217,7 @@ export async function buildApp(options: AppOptions) {
   }
 
   await app.register(storefrontSurface, { domain, config, events })
-  await app.register(staffSurface, { prefix: '/api', domain })
+  await app.register(staffSurface, { prefix: '/api', domain, config })
   await app.register(vendorSurface, { prefix: '/vendor', domain, config, events })
   await app.register(shopSurface, { prefix: '/v3', domain })
 

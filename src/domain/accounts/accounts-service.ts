@@ -5,6 +5,7 @@ import { shownCacheOf } from '../conversations/queries/shown-cache.ts'
 import { toUser } from '../conversations/queries/shown-records-repository.ts'
 import { DomainError, NON_FIELD } from '../errors.ts'
 import type { Principal } from '../principal.ts'
+import { requireStaff } from '../staff-policy.ts'
 import { createThrottle, type ThrottleLimit } from '../throttles/throttle.ts'
 import { companiesRepository } from './companies-repository.ts'
 import { CREDENTIALS_CHANNEL, type CredentialsCache, createCredentialsCache } from './credentials-cache.ts'
@@ -68,7 +69,14 @@ export function createAccountsService(
      * counts against the account and the client's address until it succeeds: past either limit the attempt is
      * refused (Throttled) before the password is looked at, on every instance alike.
      */
-    async login(companyId: number, email: string, password: string, client?: { address: string }) {
+    async login(
+      companyId: number,
+      email: string,
+      password: string,
+      client?: { address: string },
+      /** Refuses (by throwing) a user who may not open this kind of session, before it is opened. */
+      mayOpen: (user: User) => void = () => {},
+    ) {
       const limits: ThrottleLimit[] = [
         { rule: 'login:account', key: accountKey(companyId, email), limit: loginLimits.failuresPerAccount },
       ]
@@ -83,6 +91,7 @@ export function createAccountsService(
         throw new DomainError('validation', LOGIN_FAILED, { [NON_FIELD]: [LOGIN_FAILED] })
       }
       await throttle.forgive(limits)
+      mayOpen(user)
       const token = newSessionId()
       await usersRepository.insertSession(
         db,
@@ -164,6 +173,12 @@ export function createAccountsService(
       const user = await usersRepository.findById(db, principal.companyId, principal.userId)
       if (!user) throw new DomainError('unauthenticated', 'Authentication credentials were not provided.')
       return { user, lastLogin: await usersRepository.lastLogin(db, user.id) }
+    },
+
+    /** The company's active staff and admin users, for staff to assign work to. */
+    async staffMembers(principal: Principal): Promise<User[]> {
+      requireStaff(principal)
+      return usersRepository.staffOf(db, principal.companyId)
     },
 
     async setPassword(userId: number, password: string, runIn: Db = db) {

@@ -1,34 +1,66 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
+import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { Principal } from '../../domain/principal.ts'
 import { drfErrorHandler } from '../drf/errors.ts'
 import { declareSecurity } from '../http/openapi-security.ts'
+import { authRoutes } from './auth-routes.ts'
+import { identifyCaller, requireStaffCaller, type StaffAuthOptions } from './authentication.ts'
 import { contactRoutes } from './contact-routes.ts'
 import { settingsRoutes } from './settings-routes.ts'
+import { staffMemberRoutes } from './staff-member-routes.ts'
 import { subjectRoutes } from './subject-routes.ts'
 import { syncRoutes } from './sync-routes.ts'
-import { authenticateStaff } from './token-auth.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
     /** The staff user of a staff-surface request, set before any handler runs. */
     staff: Principal
   }
+  interface FastifyContextConfig {
+    /** A staff route any caller may reach (signing in, who am I): it checks the caller itself. */
+    anyCaller?: boolean
+  }
 }
 
-/** The staff surface (`/api/`, seed 002): API-key authentication, staff or admin only, DRF bodies. */
-export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (app, { domain }) => {
+/**
+ * The staff surface (`/api/`, seed 002): an API key, or the session cookie of a signed-in staff user with
+ * Django's CSRF check; staff or admin only; DRF bodies.
+ */
+export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain; config: Config }> = async (
+  app,
+  { domain, config },
+) => {
+  const auth: StaffAuthOptions = {
+    // The storefront's session cookie and CSRF cookie: one sign-in, as Django's admin and API share one.
+    cookies: {
+      names: [config.cookies.storefrontSession, config.cookies.storefrontSessionAlt],
+      secure: config.cookies.secure,
+    },
+    csrf: {
+      cookie: config.cookies.storefrontCsrf,
+      header: config.cookies.storefrontCsrfHeader,
+      trustedOrigins: config.trustedOrigins,
+      secure: config.cookies.secure,
+    },
+  }
   app.setErrorHandler(drfErrorHandler({ unauthenticatedStatus: 401, challenge: 'Token' }))
   app.setNotFoundHandler(async (request, reply) => {
     app.refuseOtherMethod(request)
     return reply.status(404).send({ detail: 'Not found.' })
   })
-  declareSecurity(app, () => [{ tokenAuth: [] }])
+  const session: Record<string, string[]>[] = [{ cookieAuth: [] }]
+  const sessionWrite: Record<string, string[]>[] = [{ cookieAuth: [], csrfHeader: [] }]
+  declareSecurity(app, (unsafe) => [{ tokenAuth: [] }, ...(unsafe ? sessionWrite : session)])
   app.decorateRequest('staff', null as unknown as Principal)
   app.addHook('onRequest', async (request) => {
-    // Also as the principal every surface sets, which the request's log line names.
-    request.staff = request.principal = await authenticateStaff(request, domain)
+    // `request.principal` is also what the request's log line names.
+    await identifyCaller(request, domain, auth)
+    if (!request.routeOptions.config.anyCaller) request.staff = requireStaffCaller(request)
   })
+
+  await app.register(authRoutes, { domain, config, auth })
+  await app.register(staffMemberRoutes, { domain })
 
   await app.register(settingsRoutes, { domain })
   await app.register(contactRoutes, { domain })

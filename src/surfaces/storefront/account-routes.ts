@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
 import { sessionKey } from '../../domain/accounts/secrets.ts'
 import type { Domain } from '../../domain/create-domain.ts'
+import { type CsrfOptions, checkOrigin, setCsrfCookie } from '../drf/csrf.ts'
 import { ErrorResponse } from '../drf/schemas.ts'
 import { csrfProblem, csrfTokenFor } from '../http/double-submit.ts'
 import {
@@ -10,7 +11,6 @@ import {
   sessionTokenOf,
   setSessionCookies,
 } from '../http/session-cookies.ts'
-import { type CsrfOptions, checkOrigin, setCsrfCookie } from './csrf.ts'
 import { presentUser } from './presenters.ts'
 import { LoginRequest, LoginResponse } from './schemas.ts'
 

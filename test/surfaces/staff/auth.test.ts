@@ -30,6 +30,7 @@ const routes: [string, string][] = [
   ['POST', '/api/sync/sellers/'],
   ['POST', '/api/sync/products/'],
   ['POST', '/api/sync/orders/'],
+  ['GET', '/api/staff-members/'],
 ]
 
 test('without credentials every route answers 401 with the Token challenge', async () => {
