@@ -34,7 +34,7 @@ export function createDomain(deps: {
     conversations,
     dialogs: createDialogsService({ db, notifier, blobs, engine: conversations }),
     events: createEventsService(db),
-    staffContacts: createStaffContactsService({ db, blobs }),
+    staffContacts: createStaffContactsService({ db, blobs, notifier, wakeOutbox, mailDomain }),
     subjects: createSubjectsService(db),
     catalogSync: createCatalogSync(db),
     throttle: createThrottle(db),

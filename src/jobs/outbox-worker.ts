@@ -74,6 +74,8 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       replyTo: email.replyTo ?? undefined,
       subject: email.subject,
       text: email.text,
+      inReplyTo: email.inReplyTo,
+      references: email.references,
       attachments: await Promise.all(
         email.attachments.map(async (file) => ({
           filename: file.filename,

@@ -58,6 +58,10 @@ export const contacts = pgTable(
     attachment: jsonb('attachment').$type<StoredAttachment>(),
     viewed: boolean('viewed').notNull().default(false),
     viewedAt: timestamptz('viewed_at'),
+    /** `open` until staff mark it `resolved`. */
+    status: text('status').notNull().default('open'),
+    /** The staff member working on it. */
+    assigneeId: ref('assignee_id').references(() => users.id, { onDelete: 'set null' }),
     /** A contact-us form's `Idempotency-Key`, scoped to its sender, so that a retried form is stored once. */
     idempotencyKey: text('idempotency_key'),
     /** The form's fingerprint, so that the same key with another form is refused rather than answered. */

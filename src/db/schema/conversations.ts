@@ -38,6 +38,13 @@ export const conversations = pgTable(
     /** Messages per side, so a party's unread count is a subtraction, never a scan. */
     customerMessageCount: integer('customer_message_count').notNull().default(0),
     counterpartyMessageCount: integer('counterparty_message_count').notNull().default(0),
+    /** The staff member working on it. */
+    assigneeId: ref('assignee_id').references(() => users.id, { onDelete: 'set null' }),
+    /**
+     * How many of the customer's messages the shop's staff have read (their `side_seq`), whatever the
+     * conversation's counterparty: its staff unread count is `customer_message_count` less this.
+     */
+    staffReadSeq: integer('staff_read_seq').notNull().default(0),
     createdAt: createdAt(),
     updatedAt: updatedAt(),
   },

@@ -10,6 +10,7 @@ import { createThrottle, type ThrottleLimit } from '../throttles/throttle.ts'
 import { companiesRepository } from './companies-repository.ts'
 import { CREDENTIALS_CHANNEL, type CredentialsCache, createCredentialsCache } from './credentials-cache.ts'
 import { decoyHash, hashPassword, hashToken, newSessionId, newToken, verifyPassword } from './secrets.ts'
+import { staffMembersRepository } from './staff-members-repository.ts'
 import { type NewUser, type User, usersRepository } from './users-repository.ts'
 
 const LOGIN_FAILED = 'Unable to log in with provided credentials.'
@@ -176,9 +177,9 @@ export function createAccountsService(
     },
 
     /** The company's active staff and admin users, for staff to assign work to. */
-    async staffMembers(principal: Principal): Promise<User[]> {
+    async staffMembers(principal: Principal) {
       requireStaff(principal)
-      return usersRepository.staffOf(db, principal.companyId)
+      return staffMembersRepository.list(db, principal.companyId)
     },
 
     async setPassword(userId: number, password: string, runIn: Db = db) {

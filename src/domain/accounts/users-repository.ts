@@ -1,4 +1,4 @@
-import { and, asc, eq, or, sql } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { prepared } from '../../db/prepared.ts'
 import { apiKeys, sessions, users } from '../../db/schema/index.ts'
@@ -24,21 +24,6 @@ export const usersRepository = {
       .from(users)
       .where(and(eq(users.companyId, companyId), eq(users.id, id)))
     return row
-  },
-
-  /** The company's active staff and admin users, by name. */
-  async staffOf(db: Db, companyId: number): Promise<User[]> {
-    return db
-      .select()
-      .from(users)
-      .where(
-        and(
-          eq(users.companyId, companyId),
-          eq(users.isActive, true),
-          or(eq(users.isStaff, true), eq(users.isSuperuser, true)),
-        ),
-      )
-      .orderBy(asc(users.firstName), asc(users.lastName), asc(users.id))
   },
 
   async findByEmail(db: Db, companyId: number, email: string): Promise<User | undefined> {

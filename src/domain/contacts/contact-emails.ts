@@ -14,7 +14,7 @@ export type ContactForEmail = {
   attachment: { filename: string; contentType: string; blobKey: string } | null
 }
 
-const messageIdFor = (mailDomain: string) => `<${randomUUID()}@${mailDomain}>`
+export const messageIdFor = (mailDomain: string) => `<${randomUUID()}@${mailDomain}>`
 
 function body(contact: ContactForEmail): string {
   const lines = [
@@ -57,6 +57,7 @@ export function composeContactEmails(
       subject,
       text: body(contact),
       attachments: contact.attachment ? [contact.attachment] : [],
+      purpose: 'staff',
     })
   }
   if (settings.CONTACT_US_SEND_USER && copyTo !== null) {
@@ -69,6 +70,7 @@ export function composeContactEmails(
       subject: headerSafe(`We received your message: ${contact.subject}`),
       text: `Hello ${contact.fullName},\n\nThank you for contacting us. This is a copy of your message.\n\n${body(contact)}`,
       attachments: [],
+      purpose: 'copy',
     })
   }
   return emails

@@ -1,9 +1,11 @@
 import { createHash } from 'node:crypto'
-import { and, asc, count, desc, eq, gte, ilike, lte, type SQL, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, ilike, isNull, lte, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { onePerDatabase } from '../../db/per-database.ts'
 import { contactSearchText, contacts, orders, users } from '../../db/schema/index.ts'
+import type { StaffUser } from '../accounts/staff-members-repository.ts'
 import { type EmailDelivery, outboxRepository } from '../outbox/outbox-repository.ts'
+import { type ContactReply, contactRepliesRepository } from './contact-replies-repository.ts'
 
 export type Contact = typeof contacts.$inferSelect
 export type NewContact = typeof contacts.$inferInsert
@@ -15,7 +17,12 @@ export type ContactRow = Contact & {
   orderNumber: string | null
   userEmail: string | null
   emails: EmailDelivery[]
+  assignee: StaffUser | null
+  replies: ContactReply[]
 }
+
+export const CONTACT_STATUSES = ['open', 'resolved'] as const
+export type ContactStatus = (typeof CONTACT_STATUSES)[number]
 
 export const contactSortKeys = {
   id: contacts.id,
@@ -33,6 +40,9 @@ export type ContactOrdering = { key: ContactSortKey; descending: boolean }[]
 
 export type ContactQuery = {
   viewed?: boolean
+  status?: ContactStatus
+  /** A staff user's id, or `none` for contacts nobody is assigned. */
+  assignee?: number | 'none'
   createdFrom?: Date
   createdTo?: Date
   /** Every term must occur, case-insensitively, in a name, the email, the subject or the message. */
@@ -52,6 +62,9 @@ const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\$
 function conditions(query: ContactQuery): SQL | undefined {
   const where: (SQL | undefined)[] = [eq(contacts.companyId, sql.placeholder('companyId'))]
   if (query.viewed !== undefined) where.push(eq(contacts.viewed, sql.placeholder('viewed')))
+  if (query.status !== undefined) where.push(eq(contacts.status, sql.placeholder('status')))
+  if (query.assignee === 'none') where.push(isNull(contacts.assigneeId))
+  else if (query.assignee !== undefined) where.push(eq(contacts.assigneeId, sql.placeholder('assignee')))
   if (query.createdFrom) where.push(gte(contacts.createdAt, sql.placeholder('createdFrom')))
   if (query.createdTo) where.push(lte(contacts.createdAt, sql.placeholder('createdTo')))
   query.searchTerms.forEach((_, index) => {
@@ -63,6 +76,8 @@ function conditions(query: ContactQuery): SQL | undefined {
 const placeholderValues = (companyId: number, query: ContactQuery) => ({
   companyId,
   viewed: query.viewed,
+  status: query.status,
+  assignee: query.assignee === 'none' ? undefined : query.assignee,
   createdFrom: query.createdFrom,
   createdTo: query.createdTo,
   offset: query.offset,
@@ -74,6 +89,8 @@ const placeholderValues = (companyId: number, query: ContactQuery) => ({
 const shapeOf = (query: ContactQuery) =>
   [
     query.viewed === undefined ? '' : 'viewed',
+    query.status === undefined ? '' : 'status',
+    query.assignee === undefined ? '' : query.assignee === 'none' ? 'unassigned' : 'assignee',
     query.createdFrom ? 'from' : '',
     query.createdTo ? 'to' : '',
     `terms${query.searchTerms.length}`,
@@ -91,17 +108,27 @@ const withDetails = {
   orderNumber: orders.number,
   userEmail: users.email,
   emails: outboxRepository.deliveriesJson(contacts.id),
+  assignee: sql<StaffUser | null>`(select json_build_object('id', a.id, 'email', a.email,
+    'firstName', a.first_name, 'lastName', a.last_name) from users a where a.id = ${contacts.assigneeId})`,
+  replies: contactRepliesRepository.repliesJson(contacts.id),
 }
 
-type DetailsRow = { contact: Contact; orderNumber: string | null; userEmail: string | null }
+type DetailsRow = {
+  contact: Contact
+  orderNumber: string | null
+  userEmail: string | null
+  emails: Parameters<typeof outboxRepository.deliveriesFromJson>[0]
+  assignee: StaffUser | null
+  replies: Parameters<typeof contactRepliesRepository.repliesFromJson>[0]
+}
 
-const flatten = (
-  row: DetailsRow & { emails: Parameters<typeof outboxRepository.deliveriesFromJson>[0] },
-) => ({
+const flatten = (row: DetailsRow): ContactRow => ({
   ...row.contact,
   orderNumber: row.orderNumber,
   userEmail: row.userEmail,
   emails: outboxRepository.deliveriesFromJson(row.emails),
+  assignee: row.assignee,
+  replies: contactRepliesRepository.repliesFromJson(row.replies),
 })
 
 /**
@@ -196,12 +223,14 @@ export const contactsRepository = {
     return row && flatten(row)
   },
 
-  /** Marks a contact viewed unless it already is, keeping the time of the first view. */
-  async markViewed(db: Db, companyId: number, id: number): Promise<void> {
-    await db
+  /** Marks a contact viewed unless it already is, keeping the time of the first view; whether it was not. */
+  async markViewed(db: Db, companyId: number, id: number): Promise<boolean> {
+    const rows = await db
       .update(contacts)
       .set({ viewed: true, viewedAt: sql`now()` })
       .where(and(eq(contacts.companyId, companyId), eq(contacts.id, id), eq(contacts.viewed, false)))
+      .returning({ id: contacts.id })
+    return rows.length > 0
   },
 
   async update(
@@ -209,7 +238,10 @@ export const contactsRepository = {
     companyId: number,
     id: number,
     changes: Partial<
-      Pick<NewContact, 'subject' | 'message' | 'firstName' | 'lastName' | 'email' | 'mobileNumber'>
+      Pick<
+        NewContact,
+        'subject' | 'message' | 'firstName' | 'lastName' | 'email' | 'mobileNumber' | 'status' | 'assigneeId'
+      >
     >,
     viewed: boolean | undefined,
   ): Promise<boolean> {

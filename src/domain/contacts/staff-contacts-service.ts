@@ -1,22 +1,53 @@
 import type { Readable } from 'node:stream'
 import type { Db } from '../../db/client.ts'
+import type { Notifier } from '../../db/notifier.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
-import { FieldErrors, notFound } from '../errors.ts'
+import { staffMembersRepository } from '../accounts/staff-members-repository.ts'
+import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
+import { announceEvents } from '../events/events-repository.ts'
+import { recordStaffEvent } from '../events/staff-events.ts'
+import { outboxRepository } from '../outbox/outbox-repository.ts'
 import type { Principal } from '../principal.ts'
 import { requireStaff } from '../staff-policy.ts'
 import { type ContactText, cleanContactText } from './contact-fields.ts'
-import { type ContactQuery, type ContactRow, contactsRepository } from './contacts-repository.ts'
+import { contactRepliesRepository } from './contact-replies-repository.ts'
+import { composeReplyEmail } from './contact-reply-email.ts'
+import {
+  CONTACT_STATUSES,
+  type ContactQuery,
+  type ContactRow,
+  type ContactStatus,
+  contactsRepository,
+} from './contacts-repository.ts'
 
 export type StaffContact = ContactRow
 
-export type ContactChanges = ContactText & { viewed?: boolean }
+export type ContactChanges = ContactText & {
+  viewed?: boolean
+  status?: string
+  /** A staff user's id, or null for nobody. */
+  assignee?: number | null
+}
+
+/** The longest answer staff may send. */
+export const REPLY_MAX_LENGTH = 10_000
+
+const NO_ADDRESS = 'This contact has no email address to answer.'
+const ONLY_FAILED = 'Only a failed email can be sent again.'
 
 /**
- * The staff's record of contacts: contact-us submissions and contacts staff make themselves. Every
- * operation is scoped to the principal's company; another company's contact is as absent as a missing one.
+ * The staff's record of contacts: contact-us submissions and contacts staff make themselves, their status,
+ * assignee and email answers. Every operation is scoped to the principal's company; another company's
+ * contact is as absent as a missing one.
  */
-export function createStaffContactsService(deps: { db: Db; blobs: BlobStore }) {
-  const { db } = deps
+export function createStaffContactsService(deps: {
+  db: Db
+  blobs: BlobStore
+  notifier: Notifier
+  wakeOutbox: () => void
+  mailDomain: string
+}) {
+  const { db, notifier } = deps
 
   async function record(companyId: number, id: number): Promise<StaffContact> {
     const row = await contactsRepository.findById(db, companyId, id)
@@ -24,13 +55,42 @@ export function createStaffContactsService(deps: { db: Db; blobs: BlobStore }) {
     return row
   }
 
+  /** Tells the company's staff stream of a change, once it has committed. */
+  async function tellStaff(companyId: number, type: 'contact.created' | 'contact.updated', payload: object) {
+    announceEvents(notifier, { eventKeys: await recordStaffEvent(db, companyId, type, { ...payload }) })
+  }
+
+  /** The status and assignee among the changes, checked; problems go to `errors`. */
+  async function routing(principal: Principal, changes: ContactChanges, errors: FieldErrors) {
+    const { status, assignee } = changes
+    if (
+      status !== undefined &&
+      !errors.has('status') &&
+      !CONTACT_STATUSES.includes(status as ContactStatus)
+    ) {
+      errors.add('status', messages.invalidChoice(status))
+    }
+    if (
+      typeof assignee === 'number' &&
+      !errors.has('assignee') &&
+      !(await staffMembersRepository.isAssignable(db, principal.companyId, assignee))
+    ) {
+      errors.add('assignee', messages.doesNotExist(assignee))
+    }
+    return {
+      ...(status === undefined ? {} : { status: status as ContactStatus }),
+      ...(assignee === undefined ? {} : { assigneeId: assignee }),
+    }
+  }
+
   return {
     /** Makes a contact; `viewed: true` makes it one already seen, as of now. */
     async create(principal: Principal, input: ContactChanges, priorErrors: Record<string, string[]> = {}) {
       requireStaff(principal)
       const errors = new FieldErrors(priorErrors)
-      const { viewed, ...given } = input
+      const { viewed, status: _status, assignee: _assignee, ...given } = input
       const text = cleanContactText(given, errors)
+      const routed = await routing(principal, input, errors)
       errors.throwIfAny()
       if (text.subject === undefined) throw new Error('a surface passed a contact without its subject')
       const contact = await contactsRepository.insert(db, {
@@ -43,8 +103,10 @@ export function createStaffContactsService(deps: { db: Db; blobs: BlobStore }) {
         email: text.email ?? '',
         mobileNumber: text.mobileNumber ?? '',
         userId: null,
+        ...routed,
         ...(viewed ? { viewed: true, viewedAt: new Date() } : {}),
       })
+      await tellStaff(principal.companyId, 'contact.created', { id: contact.id })
       return record(principal.companyId, contact.id)
     },
 
@@ -57,8 +119,10 @@ export function createStaffContactsService(deps: { db: Db; blobs: BlobStore }) {
     /** A contact as staff open it: the first opening marks it viewed. */
     async open(principal: Principal, id: number): Promise<StaffContact> {
       requireStaff(principal)
-      await contactsRepository.markViewed(db, principal.companyId, id)
-      return record(principal.companyId, id)
+      const marked = await contactsRepository.markViewed(db, principal.companyId, id)
+      const contact = await record(principal.companyId, id)
+      if (marked) await tellStaff(principal.companyId, 'contact.updated', { id, viewed: true })
+      return contact
     },
 
     /** Edits a contact; `viewed: false` marks it unread again and forgets when it was viewed. */
@@ -71,16 +135,76 @@ export function createStaffContactsService(deps: { db: Db; blobs: BlobStore }) {
       requireStaff(principal)
       if (!(await contactsRepository.findById(db, principal.companyId, id))) throw notFound()
       const errors = new FieldErrors(priorErrors)
-      const { viewed, ...text } = changes
+      const { viewed, status: _status, assignee: _assignee, ...text } = changes
       const cleaned = cleanContactText(text, errors)
+      const routed = await routing(principal, changes, errors)
       errors.throwIfAny()
-      if (!(await contactsRepository.update(db, principal.companyId, id, cleaned, viewed))) throw notFound()
+      const fields = { ...cleaned, ...routed }
+      if (!(await contactsRepository.update(db, principal.companyId, id, fields, viewed))) throw notFound()
+      await tellStaff(principal.companyId, 'contact.updated', {
+        id,
+        ...fields,
+        ...(viewed === undefined ? {} : { viewed }),
+      })
       return record(principal.companyId, id)
     },
 
     async remove(principal: Principal, id: number): Promise<void> {
       requireStaff(principal)
       if (!(await contactsRepository.delete(db, principal.companyId, id))) throw notFound()
+      await tellStaff(principal.companyId, 'contact.updated', { id, deleted: true })
+    },
+
+    /**
+     * Answers a contact by email: the answer is kept on the contact with its author, and its email queued in
+     * the same transaction, to the contact's address, threaded to the email the staff received.
+     */
+    async reply(principal: Principal, id: number, body: string | undefined, priorErrors = {}) {
+      requireStaff(principal)
+      const errors = new FieldErrors(priorErrors)
+      const text = body?.trim() ?? ''
+      if (!errors.has('body')) {
+        if (body === undefined) errors.add('body', messages.required)
+        else if (text === '') errors.add('body', messages.blank)
+        else if (text.length > REPLY_MAX_LENGTH) errors.add('body', messages.maxLength(REPLY_MAX_LENGTH))
+      }
+      const contact = await record(principal.companyId, id)
+      errors.throwIfAny()
+      if (contact.email === '') throw new DomainError('validation', NO_ADDRESS)
+      const threadRoot = await outboxRepository.staffMessageIdOf(db, id)
+      const email = composeReplyEmail(contact, text, threadRoot, deps.mailDomain)
+      const { replyId, eventKeys } = await db.transaction(async (tx) => {
+        const outboxId = await outboxRepository.queueEmail(tx, principal.companyId, id, email)
+        const replyId = await contactRepliesRepository.insert(tx, {
+          companyId: principal.companyId,
+          contactId: id,
+          authorId: principal.userId,
+          body: text,
+          outboxId,
+        })
+        const eventKeys = await recordStaffEvent(tx, principal.companyId, 'contact.replied', { id, replyId })
+        return { replyId, eventKeys }
+      })
+      deps.wakeOutbox()
+      announceEvents(notifier, { eventKeys })
+      const reply = (await record(principal.companyId, id)).replies.find((one) => one.id === replyId)
+      if (!reply) throw new Error(`reply ${replyId} vanished after it was written`)
+      return reply
+    },
+
+    /** Queues a contact's failed email again, its attempts counted afresh. */
+    async retryEmail(principal: Principal, contactId: number, emailId: number) {
+      requireStaff(principal)
+      const outcome = await outboxRepository.retryFailed(db, principal.companyId, contactId, emailId)
+      if (!outcome) throw notFound()
+      if (!outcome.retried) throw new DomainError('validation', ONLY_FAILED)
+      deps.wakeOutbox()
+      await tellStaff(principal.companyId, 'contact.updated', {
+        id: contactId,
+        emailId,
+        emailStatus: 'pending',
+      })
+      return outcome.delivery
     },
 
     /** The file sent with a contact-us submission, for staff to download. */

@@ -2,7 +2,7 @@ import { and, gt, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
 import { events } from '../../db/schema/index.ts'
-import { type Party, partyKey } from './party.ts'
+import { type Audience, type Party, partyKey } from './party.ts'
 
 export const EVENTS_CHANNEL = 'parley_events'
 
@@ -14,14 +14,14 @@ export function announceEvents(notifier: Notifier, written: { eventKeys: string 
 export type StoredEvent = { id: number; type: string; payload: unknown; createdAt: Date }
 
 /** One event for one party. */
-export type PartyEvent = { party: Party; type: string; payload: unknown }
+export type PartyEvent = { party: Audience; type: string; payload: unknown }
 
 export const eventsRepository = {
   /**
    * Records an event for each party in the caller's transaction. Returns the parties' keys, for whoever
    * commits it to notify (see createNotifier): no stream is woken for a change that rolled back.
    */
-  record(db: Db, companyId: number, parties: Party[], type: string, payload: unknown): Promise<string> {
+  record(db: Db, companyId: number, parties: Audience[], type: string, payload: unknown): Promise<string> {
     return eventsRepository.recordEach(
       db,
       companyId,
@@ -56,6 +56,29 @@ export const eventsRepository = {
       .select({ id: events.id, type: events.type, payload: events.payload, createdAt: events.createdAt })
       .from(events)
       .where(and(matchesParty, gt(events.id, afterId)))
+      .orderBy(events.id)
+      .limit(limit)
+  },
+
+  /**
+   * What the company's staff see of its events after `afterId`, oldest first, each change once: the inbox's
+   * own; a conversation's messages and updates as its customer's copy (every conversation has a customer,
+   * and the counterparty's copy tells the same); and every read receipt, each recorded for one party only.
+   * Walked on the primary key from `afterId`, which a stream keeps near the newest event.
+   */
+  async staffSince(db: Db, companyId: number, afterId: number, limit: number): Promise<StoredEvent[]> {
+    return db
+      .select({ id: events.id, type: events.type, payload: events.payload, createdAt: events.createdAt })
+      .from(events)
+      .where(
+        and(
+          gt(events.id, afterId),
+          sql`${events.companyId} = ${companyId}`,
+          sql`(${events.partyType} = 'inbox'
+            or (${events.partyType} = 'customer' and ${events.type} in ('message.created', 'conversation.updated'))
+            or ${events.type} = 'message.read')`,
+        ),
+      )
       .orderBy(events.id)
       .limit(limit)
   },

@@ -8,6 +8,11 @@ export type EmailPayload = {
   subject: string
   text: string
   attachments: { filename: string; contentType: string; blobKey: string }[]
+  /** What the email is to its contact: the staff's email, the sender's copy, or a staff answer. */
+  purpose?: 'staff' | 'copy' | 'reply'
+  /** An answer's thread: the Message-ID it answers, and the thread's Message-IDs. */
+  inReplyTo?: string
+  references?: string[]
 }
 
 /** Header values never carry a line break, whatever a submitter typed: no header injection. */

@@ -1,7 +1,8 @@
-import { inArray, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
+import { and, eq, inArray, type SQL, type SQLWrapper, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { rowsOf } from '../../db/rows.ts'
 import { outbox } from '../../db/schema/index.ts'
+import type { EmailPayload } from './email.ts'
 
 export type OutboxKind = 'email'
 export type ClaimedEntry = { id: number; kind: OutboxKind; payload: unknown; attempts: number }
@@ -36,6 +37,70 @@ export const outboxRepository = {
     sql`insert into ${outbox} (company_id, kind, payload, contact_id)
       select ${companyId}, 'email', payload, ${contactId} from jsonb_array_elements(${payloads}) payload
       returning 1`,
+
+  /** Queues one email of a contact in the caller's transaction; returns its id. */
+  async queueEmail(db: Db, companyId: number, contactId: number, payload: EmailPayload): Promise<number> {
+    const [row] = await db
+      .insert(outbox)
+      .values({ companyId, kind: 'email', payload, contactId })
+      .returning({ id: outbox.id })
+    if (!row) throw new Error('insert returned no row')
+    return row.id
+  },
+
+  /**
+   * The Message-ID of the email a contact-us form sent the staff, which answers to its sender are threaded
+   * to: the contact's first email that is neither the sender's copy nor an answer (emails queued before
+   * they were marked so are the staff's when first).
+   */
+  async staffMessageIdOf(db: Db, contactId: number): Promise<string | undefined> {
+    const [row] = await db
+      .select({ messageId: sql<string>`${outbox.payload} ->> 'messageId'` })
+      .from(outbox)
+      .where(
+        and(
+          eq(outbox.contactId, contactId),
+          eq(outbox.kind, 'email'),
+          sql`coalesce(${outbox.payload} ->> 'purpose', 'staff') = 'staff'`,
+        ),
+      )
+      .orderBy(outbox.id)
+      .limit(1)
+    return row?.messageId
+  },
+
+  /**
+   * Queues a failed email of a contact again, with its attempts counted afresh. Undefined when the contact
+   * has no such email; `sent: false` with the email when it is not a failed one.
+   */
+  async retryFailed(db: Db, companyId: number, contactId: number, emailId: number) {
+    const ofContact = and(
+      eq(outbox.id, emailId),
+      eq(outbox.companyId, companyId),
+      eq(outbox.contactId, contactId),
+      eq(outbox.kind, 'email'),
+    )
+    const [retried] = await db
+      .update(outbox)
+      .set({ status: 'pending', attempts: 0, nextAttemptAt: sql`now()` })
+      .where(and(ofContact, eq(outbox.status, 'failed')))
+      .returning({ id: outbox.id })
+    const [found] = await db
+      .select({
+        id: outbox.id,
+        contactId: outbox.contactId,
+        to: sql<string[]>`coalesce(${outbox.payload} -> 'to', '[]'::jsonb)`,
+        status: outbox.status,
+        attempts: outbox.attempts,
+        lastError: outbox.lastError,
+        createdAt: outbox.createdAt,
+        sentAt: outbox.sentAt,
+      })
+      .from(outbox)
+      .where(ofContact)
+    const delivery: EmailDelivery | undefined = found && { ...found, contactId }
+    return delivery && { retried: retried !== undefined, delivery }
+  },
 
   /**
    * Takes up to `limit` due entries for this worker. Claimed rows are leased (pushed `leaseMs` into the

@@ -1,4 +1,31 @@
+import type { ContactReply } from '../../domain/contacts/contact-replies-repository.ts'
 import type { StaffContact } from '../../domain/contacts/staff-contacts-service.ts'
+import type { EmailDelivery } from '../../domain/outbox/outbox-repository.ts'
+import { presentUserRef } from './user-presenter.ts'
+
+export const presentEmail = (email: EmailDelivery) => ({
+  id: email.id,
+  to: email.to,
+  status: email.status,
+  attempts: email.attempts,
+  last_error: email.lastError,
+  created_at: email.createdAt.toISOString(),
+  sent_at: email.sentAt?.toISOString() ?? null,
+})
+
+export const presentReply = (reply: ContactReply) => ({
+  id: reply.id,
+  body: reply.body,
+  author: reply.author && presentUserRef(reply.author),
+  created_at: reply.createdAt.toISOString(),
+  email: reply.email && {
+    id: reply.email.id,
+    status: reply.email.status,
+    attempts: reply.email.attempts,
+    last_error: reply.email.lastError,
+    sent_at: reply.email.sentAt?.toISOString() ?? null,
+  },
+})
 
 /** A contact on the staff surface: seed 002's fields first, then what staff need beside them. */
 export const presentContact = (contact: StaffContact, apiBaseUrl: string) => ({
@@ -24,13 +51,8 @@ export const presentContact = (contact: StaffContact, apiBaseUrl: string) => ({
     content_type: contact.attachment.contentType,
     url: `${apiBaseUrl}/contacts/${contact.id}/attachment`,
   },
-  emails: contact.emails.map((email) => ({
-    id: email.id,
-    to: email.to,
-    status: email.status,
-    attempts: email.attempts,
-    last_error: email.lastError,
-    created_at: email.createdAt.toISOString(),
-    sent_at: email.sentAt?.toISOString() ?? null,
-  })),
+  emails: contact.emails.map(presentEmail),
+  status: contact.status,
+  assignee: contact.assignee && presentUserRef(contact.assignee),
+  replies: contact.replies.map(presentReply),
 })

@@ -1,22 +1,39 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { type ContactOrdering, contactSortKeys } from '../../domain/contacts/contacts-repository.ts'
+import {
+  CONTACT_STATUSES,
+  type ContactOrdering,
+  contactSortKeys,
+} from '../../domain/contacts/contacts-repository.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
-import { presentContact } from './contact-presenter.ts'
+import { presentContact, presentEmail, presentReply } from './contact-presenter.ts'
 import {
   type ContactBody,
+  ContactEmailParams,
   ContactIdParams,
   ContactListQuery,
+  ContactReplyResponse,
   ContactResponse,
   CreateContactBody,
+  EmailResponse,
   ReplaceContactBody,
+  ReplyBody,
   UpdateContactBody,
 } from './contact-schemas.ts'
 import { Page, pageOf, requestedPage } from './pagination.ts'
-import { booleanFilter, dateTimeFilter, idOf, schemaErrorsOf, validFields } from './request-parsing.ts'
+import {
+  assigneeFilter,
+  booleanFilter,
+  dateTimeFilter,
+  idOf,
+  schemaErrorsOf,
+  validFields,
+} from './request-parsing.ts'
+
+const contactStatusFilter = (value: string | undefined) => CONTACT_STATUSES.find((status) => status === value)
 
 const DEFAULT_ORDERING: ContactOrdering = [{ key: 'createdAt', descending: true }]
 
@@ -42,6 +59,8 @@ function contactInput(request: FastifyRequest) {
     email: body.email,
     mobileNumber: body.mobile_number,
     viewed: body.viewed,
+    status: body.status,
+    assignee: body.assignee,
   }
   return { input, errors: mapKeys(errors, camelCase) }
 }
@@ -93,6 +112,8 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       const at = requestedPage(request.query)
       const { total, contacts: found } = await contacts.list(request.staff, {
         viewed: booleanFilter(request.query.viewed),
+        status: contactStatusFilter(request.query.status),
+        assignee: assigneeFilter(request.query.assignee),
         createdFrom: dateTimeFilter(query, ['created_at__gte', 'created_at_after']),
         createdTo: dateTimeFilter(query, ['created_at__lte', 'created_at_before']),
         searchTerms: (request.query.search ?? '').split(/[\s,]+/).filter((term) => term !== ''),
@@ -189,6 +210,49 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
           .header('cache-control', 'private, no-store')
           .send(file.open())
       )
+    },
+  )
+
+  app.post(
+    '/contacts/:id/replies/',
+    {
+      attachValidation: true,
+      schema: {
+        summary: 'Answer Contact by Email',
+        description:
+          'Keeps the answer on the contact (with its author) and queues its email through the outbox to the contact’s address, threaded (`In-Reply-To`, `References`) to the email the contact-us form sent the staff. A contact without an email address cannot be answered (400).',
+        operationId: 'replyToContact',
+        tags: ['Contacts'],
+        consumes: bodyTypes,
+        params: ContactIdParams,
+        body: ReplyBody,
+        response: { 201: ContactReplyResponse, 400: ErrorResponse, 404: DetailResponse },
+      },
+    },
+    async (request, reply) => {
+      const errors = schemaErrorsOf(request)
+      const body = validFields<{ body: string }>(request.body, errors).body
+      const answer = await contacts.reply(request.staff, idOf(request.params.id), body, errors)
+      return reply.status(201).send(presentReply(answer))
+    },
+  )
+
+  app.post(
+    '/contacts/:id/emails/:email_id/retry/',
+    {
+      schema: {
+        summary: 'Send Contact Email Again',
+        description:
+          'Queues a `failed` email of the contact again (status `pending`, attempts counted afresh). Any other status is a 400.',
+        operationId: 'retryContactEmail',
+        tags: ['Contacts'],
+        params: ContactEmailParams,
+        response: { 200: EmailResponse, 400: ErrorResponse, 404: DetailResponse },
+      },
+    },
+    async (request) => {
+      const { id, email_id: emailId } = request.params
+      return presentEmail(await contacts.retryEmail(request.staff, idOf(id), idOf(emailId)))
     },
   )
 }

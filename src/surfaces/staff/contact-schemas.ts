@@ -1,7 +1,10 @@
 import { type Static, Type } from 'typebox'
 import { contactLimits } from '../../domain/contacts/contact-fields.ts'
+import { REPLY_MAX_LENGTH } from '../../domain/contacts/staff-contacts-service.ts'
+import { IdInteger } from '../http/input-guard.ts'
 import { nullable } from '../http/nullable.ts'
 import { PageQuery } from './pagination.ts'
+import { StaffUserRef } from './user-schemas.ts'
 
 const text = (max: number | undefined, description: string) =>
   Type.String(max === undefined ? { description } : { maxLength: max, description })
@@ -25,9 +28,24 @@ const subject = Type.String({
 const viewed = Type.Optional(
   Type.Boolean({ description: 'Whether the contact has been viewed; `false` also clears `viewed_at`.' }),
 )
-export const CreateContactBody = Type.Object({ subject, ...contactText, viewed })
-export const UpdateContactBody = Type.Object({ subject: Type.Optional(subject), ...contactText, viewed })
-export const ReplaceContactBody = Type.Object({ subject, ...contactText, viewed })
+const routing = {
+  status: Type.Optional(Type.String({ description: '`open` or `resolved`.' })),
+  assignee: Type.Optional(
+    nullable(
+      IdInteger({
+        description: 'The id of a staff or admin user of the company (see `/api/staff-members/`), or null.',
+      }),
+    ),
+  ),
+}
+export const CreateContactBody = Type.Object({ subject, ...contactText, viewed, ...routing })
+export const UpdateContactBody = Type.Object({
+  subject: Type.Optional(subject),
+  ...contactText,
+  viewed,
+  ...routing,
+})
+export const ReplaceContactBody = Type.Object({ subject, ...contactText, viewed, ...routing })
 export type ContactBody = Partial<Static<typeof UpdateContactBody>>
 
 const dateTime = (description: string) => Type.String({ format: 'date-time', description })
@@ -40,6 +58,37 @@ const EmailDelivery = Type.Object({
   last_error: nullable(Type.String()),
   created_at: dateTime('When the email was queued.'),
   sent_at: nullable(dateTime('When the email was delivered.')),
+})
+
+export const EmailResponse = Type.Object(EmailDelivery.properties, {
+  description: 'One email of a contact and how its delivery went.',
+})
+
+export const ContactReplyResponse = Type.Object({
+  id: Type.Integer(),
+  body: Type.String({ description: 'The answer as sent.' }),
+  author: nullable(StaffUserRef),
+  created_at: dateTime('When it was sent.'),
+  email: nullable(
+    Type.Object(
+      {
+        id: Type.Integer(),
+        status: Type.String({ description: '`pending`, `sent` or `failed`.' }),
+        attempts: Type.Integer(),
+        last_error: nullable(Type.String()),
+        sent_at: nullable(dateTime('When the email was delivered.')),
+      },
+      { description: 'The email that carries it; also among the contact’s `emails`.' },
+    ),
+  ),
+})
+
+export const ReplyBody = Type.Object({
+  body: Type.String({
+    minLength: 1,
+    maxLength: REPLY_MAX_LENGTH,
+    description: 'The answer, as plain text; emailed to the contact’s address.',
+  }),
 })
 
 export const ContactResponse = Type.Object({
@@ -68,6 +117,9 @@ export const ContactResponse = Type.Object({
     }),
   ),
   emails: Type.Array(EmailDelivery, { description: 'The emails this contact sent, and how delivery went.' }),
+  status: Type.String({ description: '`open` (new contacts) or `resolved`.' }),
+  assignee: nullable(StaffUserRef),
+  replies: Type.Array(ContactReplyResponse, { description: 'The staff’s email answers, oldest first.' }),
 })
 
 const when = (description: string) => Type.String({ description })
@@ -76,6 +128,10 @@ export const ContactListQuery = Type.Object({
   ...PageQuery,
   viewed: Type.Optional(
     Type.String({ description: '`true` or `false` (also `1`/`0`); anything else is ignored.' }),
+  ),
+  status: Type.Optional(Type.String({ description: '`open` or `resolved`; anything else is ignored.' })),
+  assignee: Type.Optional(
+    Type.String({ description: 'A staff user’s id, or `none` for contacts assigned to nobody.' }),
   ),
   created_at__gte: Type.Optional(when('Created at or after (ISO 8601; a date alone is midnight UTC).')),
   created_at__lte: Type.Optional(when('Created at or before.')),
@@ -98,3 +154,4 @@ export type ContactListQuery = Static<typeof ContactListQuery>
 
 /** Ids are read by the route, so that `/contacts/abc` is a 404 like any other unknown contact. */
 export const ContactIdParams = Type.Object({ id: Type.String() })
+export const ContactEmailParams = Type.Object({ id: Type.String(), email_id: Type.String() })

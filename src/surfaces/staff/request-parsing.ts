@@ -25,6 +25,12 @@ export function booleanFilter(value: string | undefined): boolean | undefined {
   ]
 }
 
+/** An assignee filter: a user id, or `none` for nobody; anything else filters nothing. */
+export function assigneeFilter(value: string | undefined): number | 'none' | undefined {
+  if (value === 'none') return 'none'
+  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined
+}
+
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
 
 /** An ISO 8601 date or date-time filter value; one without a zone is UTC. */

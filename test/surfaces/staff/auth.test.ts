@@ -31,6 +31,8 @@ const routes: [string, string][] = [
   ['POST', '/api/sync/products/'],
   ['POST', '/api/sync/orders/'],
   ['GET', '/api/staff-members/'],
+  ['POST', '/api/contacts/1/replies/'],
+  ['POST', '/api/contacts/1/emails/1/retry/'],
 ]
 
 test('without credentials every route answers 401 with the Token challenge', async () => {

@@ -129,8 +129,9 @@ test('a contact-us submission shows its subject, order, operation, user, attachm
   assert.match(download.headers.get('content-disposition') ?? '', /^attachment; filename="receipt.txt"/)
   assert.equal(download.headers.get('x-content-type-options'), 'nosniff')
 
-  // Alice's session and her API key are no way in: the file is for staff only.
-  assert.equal((await alice.get(new URL(contact.attachment.url).pathname)).status, 401)
+  // Alice's session and her API key are no way in: the file is for staff only (her session is read, as a
+  // staff user's would be, and refused for who she is).
+  assert.equal((await alice.get(new URL(contact.attachment.url).pathname)).status, 403)
   const aliceKey = withToken(parley.baseUrl, parley.demo.users.alice.token)
   assert.equal((await aliceKey.get(new URL(contact.attachment.url).pathname)).status, 403)
 })
