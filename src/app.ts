@@ -17,12 +17,14 @@ import { shownCacheOf, watchShown } from './domain/conversations/queries/shown-c
 import { createDomain } from './domain/create-domain.ts'
 import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
 import { OUTBOX_CHANNEL } from './domain/outbox/outbox-repository.ts'
+import { WEBHOOKS_CHANNEL } from './domain/webhooks/webhook-queue.ts'
 import { createBlobStore } from './infra/blobs/blob-store.ts'
 import { createEventHub } from './infra/events/event-hub.ts'
 import { withSafeErrors } from './infra/log-errors.ts'
 import { createMailTransport, type MailTransport } from './infra/mail/mail-transport.ts'
 import { startEventsPurge, startHourlyPurge } from './jobs/events-purge.ts'
 import { createOutboxWorker } from './jobs/outbox-worker.ts'
+import { createWebhookWorker } from './jobs/webhook-worker.ts'
 import { drfErrorHandler } from './surfaces/drf/errors.ts'
 import { frameworkErrors } from './surfaces/framework-errors.ts'
 import { allowedMethods } from './surfaces/http/allowed-methods.ts'
@@ -107,6 +109,13 @@ export async function buildApp(options: AppOptions) {
     maxAttempts: config.outboxMaxAttempts,
     leaseMs: config.outboxLeaseMs,
   })
+  const webhooks = createWebhookWorker({
+    database,
+    listener,
+    log: app.log,
+    pollMs: config.outboxPollMs,
+    post: { allowLoopback: config.webhookAllowLoopback },
+  })
   const runsWorkers = options.runWorkers ?? true
   const domain = createDomain({
     db: database.db,
@@ -114,12 +123,14 @@ export async function buildApp(options: AppOptions) {
     // This instance's worker delivers what it queues, so it is woken directly: the NOTIFYs cost PostgreSQL
     // a quarter of a contact-us's CPU. Without a worker here, a NOTIFY wakes another instance's.
     wakeOutbox: runsWorkers ? outbox.wake : () => notifier.notify(OUTBOX_CHANNEL, ''),
+    wakeWebhooks: runsWorkers ? webhooks.wake : () => notifier.notify(WEBHOOKS_CHANNEL, ''),
     config,
     blobs,
   })
   const events = createEventHub(listener, EVENTS_CHANNEL)
   app.decorate('domain', domain)
   app.decorate('outbox', outbox)
+  app.decorate('webhooks', webhooks)
   app.decorate('events', events)
   app.decorate('listener', listener)
   const cacheStats = (): CacheStats[] => [
@@ -230,6 +241,8 @@ export async function buildApp(options: AppOptions) {
       const { finishedSends } = await outbox.stop()
       app.log.info({ finishedSends }, `outbox stopped after finishing ${finishedSends} sends under way`)
     })
+    app.addHook('onReady', () => webhooks.start())
+    app.addHook('preClose', () => webhooks.stop())
     app.addHook('onClose', async () => {
       const queued = await outbox.queued().catch(() => undefined)
       app.log.info({ queued }, `${queued ?? 'any'} emails stay queued, to be sent after the next start`)
@@ -272,6 +285,7 @@ declare module 'fastify' {
   interface FastifyInstance {
     domain: ReturnType<typeof createDomain>
     outbox: ReturnType<typeof createOutboxWorker>
+    webhooks: ReturnType<typeof createWebhookWorker>
     events: ReturnType<typeof createEventHub>
     /** The METRICS_PORT listener's address, once listening; absent without METRICS_PORT. */
     metricsAddress?: () => AddressInfo | undefined

@@ -36,6 +36,8 @@ export type Config = {
   outboxMaxAttempts: number
   /** How long a claimed email is reserved for the worker that claimed it (see outbox-worker). */
   outboxLeaseMs: number
+  /** Lets webhook endpoints on loopback addresses (and plain http there) receive: for tests and development. */
+  webhookAllowLoopback: boolean
   cookies: {
     storefrontSession: string
     storefrontSessionAlt: string
@@ -250,6 +252,7 @@ export function loadConfig(env: Env = process.env): Config {
     outboxRetryBaseMs: read.integer('OUTBOX_RETRY_BASE_MS', 2000, 1),
     outboxMaxAttempts: read.integer('OUTBOX_MAX_ATTEMPTS', 15, 1),
     outboxLeaseMs: read.integer('OUTBOX_LEASE_MS', 60_000, 100),
+    webhookAllowLoopback: read.boolean('WEBHOOK_ALLOW_LOOPBACK', false),
     cookies: {
       storefrontSession: read.token('SESSION_COOKIE_NAME', 'sessionid'),
       storefrontSessionAlt: read.token('SESSION_COOKIE_ALT_NAME', 'osessionid'),

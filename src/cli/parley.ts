@@ -8,6 +8,7 @@ import { companiesRepository } from '../domain/accounts/companies-repository.ts'
 import { createDomain } from '../domain/create-domain.ts'
 import { DomainError } from '../domain/errors.ts'
 import { OUTBOX_CHANNEL } from '../domain/outbox/outbox-repository.ts'
+import { WEBHOOKS_CHANNEL } from '../domain/webhooks/webhook-queue.ts'
 import { createBlobStore } from '../infra/blobs/blob-store.ts'
 import { startFailure } from '../startup.ts'
 import { type Command, CommandFailure, commands } from './commands.ts'
@@ -126,6 +127,7 @@ const domain = createDomain({
   notifier,
   // A command runs no outbox worker: a running server's delivers what it queues.
   wakeOutbox: () => notifier.notify(OUTBOX_CHANNEL, ''),
+  wakeWebhooks: () => notifier.notify(WEBHOOKS_CHANNEL, ''),
   config,
   blobs: createBlobStore(join(config.dataDir, 'blobs')),
 })

@@ -12,6 +12,7 @@ import { createConversationsService } from './conversations/engine/conversations
 import { createEventsService } from './events/events-service.ts'
 import { createSettingsService } from './settings/settings-service.ts'
 import { createThrottle } from './throttles/throttle.ts'
+import { createWebhooksService } from './webhooks/webhooks-service.ts'
 
 /** Every domain service, wired once per app and handed to each surface. */
 export function createDomain(deps: {
@@ -19,10 +20,12 @@ export function createDomain(deps: {
   notifier: Notifier
   /** Has the outbox's emails delivered: this instance's own worker woken, or a NOTIFY for another's. */
   wakeOutbox: () => void
+  /** Has queued webhooks delivered, as `wakeOutbox` has emails. */
+  wakeWebhooks: () => void
   config: Config
   blobs: BlobStore
 }) {
-  const { db, notifier, wakeOutbox, config, blobs } = deps
+  const { db, notifier, wakeOutbox, wakeWebhooks, config, blobs } = deps
   const settings = createSettingsService(db, config.settingDefaults, config.bodyLimit)
   const accounts = createAccountsService(db, config.sessionTtlSeconds, undefined, config.login)
   const conversations = createConversationsService(db, notifier)
@@ -30,7 +33,7 @@ export function createDomain(deps: {
   return {
     accounts,
     settings,
-    contacts: createContactsService({ db, wakeOutbox, settings, blobs, mailDomain }),
+    contacts: createContactsService({ db, wakeOutbox, wakeWebhooks, settings, blobs, mailDomain }),
     conversations,
     dialogs: createDialogsService({ db, notifier, blobs, engine: conversations }),
     events: createEventsService(db),
@@ -38,6 +41,7 @@ export function createDomain(deps: {
     subjects: createSubjectsService(db),
     catalogSync: createCatalogSync(db),
     throttle: createThrottle(db),
+    webhooks: createWebhooksService({ db, allowLoopback: config.webhookAllowLoopback, wakeWebhooks }),
   }
 }
 

@@ -34,6 +34,8 @@ export function createContactsService(deps: {
   db: Db
   /** Called once a submission's emails are queued and committed, so that a worker delivers them. */
   wakeOutbox: () => void
+  /** Called once a submission's webhooks are queued and committed. */
+  wakeWebhooks: () => void
   settings: SettingsService
   blobs: BlobStore
   mailDomain: string
@@ -51,7 +53,7 @@ export function createContactsService(deps: {
     },
 
     /**
-     * Stores a contact-us submission and queues its emails in the same statement, so an accepted form is
+     * Stores a contact-us submission and queues its emails and webhooks in the same statement, so an accepted form is
      * never lost nor mailed twice. Every problem with the form is reported at once. A form sent again with
      * the idempotency key of a stored one is answered as that one was, and stores and mails nothing.
      */
@@ -149,10 +151,11 @@ export function createContactsService(deps: {
         deps.mailDomain,
         actor.principal?.email ?? null,
       )
-      const { written, queued } = await submissionRepository.insert(db, contact, emails)
+      const { written, queued, webhooks } = await submissionRepository.insert(db, contact, emails)
       // A concurrent retry stored the form first: this one is the same form, or it is refused.
       if (!written) await storedAlready()
       if (queued > 0) deps.wakeOutbox()
+      if (webhooks > 0) deps.wakeWebhooks()
     },
   }
 }

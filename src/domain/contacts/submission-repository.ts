@@ -4,6 +4,8 @@ import { prepared } from '../../db/prepared.ts'
 import { contacts } from '../../db/schema/index.ts'
 import { outboxRepository } from '../outbox/outbox-repository.ts'
 import { type SettingOverride, settingsRepository } from '../settings/settings-repository.ts'
+import { contactData } from '../webhooks/event-data.ts'
+import { queueStatements } from '../webhooks/webhook-queue.ts'
 import type { NewContact } from './contacts-repository.ts'
 import { contextCacheOf, type FormSubject } from './submission-context-cache.ts'
 
@@ -75,15 +77,28 @@ function insertStatement(db: Db) {
       ${param('orderId')}::bigint, ${param('operation')}::text, ${param('userId')}::bigint,
       ${param('attachment')}::jsonb, ${param('idempotencyKey')}::text, ${param('requestHash')}::text)
     on conflict (company_id, idempotency_key) where idempotency_key is not null do nothing
-    returning id`)
+    returning *`)
   // A retry that lost the race for its idempotency key writes nothing, so queues nothing either.
   const emails = sql`(select ${param('emails')}::jsonb from written)`
   const queued = db.$with('queued', {}).as(outboxRepository.queueEmails(companyId, id, emails))
+  const webhook = queueStatements(
+    {
+      companyId,
+      type: 'contact.created',
+      data: contactData('w'),
+      orderingKey: sql`'contact:' || w.id`,
+      from: sql`written w`,
+    },
+    'webhook_event',
+  )
+  const webhookEvent = db.$with('webhook_event', {}).as(webhook.event)
+  const webhookDeliveries = db.$with('webhook_deliveries_made', {}).as(webhook.deliveries)
   return db
-    .with(written, queued)
+    .with(written, queued, webhookEvent, webhookDeliveries)
     .select({
       written: sql<number | string>`(select count(*) from written)`,
       queued: sql<number | string>`(select count(*) from queued)`,
+      webhooks: sql<number | string>`(select count(*) from webhook_deliveries_made)`,
     })
     .from(sql`(select 1) as one`)
     .prepare('submission_insert')
@@ -129,8 +144,9 @@ export const submissionRepository = {
   },
 
   /**
-   * Writes the contact and queues its emails: both, or neither, when another contact already holds its
-   * idempotency key. Returns whether it wrote and how many emails it queued.
+   * Writes the contact and queues its emails and its `contact.created` webhooks: all, or none, when another
+   * contact already holds its idempotency key. Returns whether it wrote, and how many emails and webhook
+   * deliveries it queued.
    */
   async insert(db: Db, contact: SubmittedContact, emails: unknown[]) {
     const statement = prepared(db, 'submission_insert', insertStatement)
@@ -139,7 +155,11 @@ export const submissionRepository = {
       attachment: contact.attachment === null ? null : JSON.stringify(contact.attachment),
       emails: JSON.stringify(emails),
     })
-    return { written: Number(row?.written ?? 0) > 0, queued: Number(row?.queued ?? 0) }
+    return {
+      written: Number(row?.written ?? 0) > 0,
+      queued: Number(row?.queued ?? 0),
+      webhooks: Number(row?.webhooks ?? 0),
+    }
   },
 
   /** The fingerprint of the form stored under an idempotency key, if one is. */

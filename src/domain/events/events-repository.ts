@@ -2,13 +2,21 @@ import { and, gt, inArray, lt, or, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
 import { events } from '../../db/schema/index.ts'
+import { WEBHOOKS_CHANNEL } from '../webhooks/webhook-queue.ts'
 import { type Audience, type Party, partyKey } from './party.ts'
 
 export const EVENTS_CHANNEL = 'parley_events'
 
-/** Wakes the streams of the parties a committed write recorded events for (see createNotifier). */
-export function announceEvents(notifier: Notifier, written: { eventKeys: string | null } | undefined) {
+/**
+ * Wakes the streams of the parties a committed write recorded events for (see createNotifier), and the
+ * webhook workers when it queued webhook deliveries.
+ */
+export function announceEvents(
+  notifier: Notifier,
+  written: { eventKeys: string | null; webhooks?: number } | undefined,
+) {
   if (written?.eventKeys) notifier.notify(EVENTS_CHANNEL, written.eventKeys)
+  if (written?.webhooks) notifier.notify(WEBHOOKS_CHANNEL, '')
 }
 
 export type StoredEvent = { id: number; type: string; payload: unknown; createdAt: Date }

@@ -11,6 +11,7 @@ import { settingsRoutes } from './settings-routes.ts'
 import { staffMemberRoutes } from './staff-member-routes.ts'
 import { subjectRoutes } from './subject-routes.ts'
 import { syncRoutes } from './sync-routes.ts'
+import { webhookRoutes } from './webhook-routes.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -66,4 +67,5 @@ export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain; config: C
   await app.register(contactRoutes, { domain })
   await app.register(subjectRoutes, { domain })
   await app.register(syncRoutes, { domain })
+  await app.register(webhookRoutes, { domain })
 }

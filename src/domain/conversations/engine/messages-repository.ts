@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { prepared } from '../../../db/prepared.ts'
 import type { PartyType } from '../../events/party.ts'
+import { messageData } from '../../webhooks/event-data.ts'
+import { queueStatements } from '../../webhooks/webhook-queue.ts'
 import { messagesPage, pageBounds, toMessages } from '../queries/views-repository.ts'
 import type { MessageView, NewMessage, Side } from '../types.ts'
 import { messageEventTemplates } from './conversation-events.ts'
@@ -16,6 +18,8 @@ export type AppendedMessage = {
   parties: PartyCount[]
   /** The parties whose events the append recorded, to notify once it has committed (see createNotifier). */
   eventKeys: string
+  /** How many webhook deliveries of `message.created` it queued, to wake their worker once committed. */
+  webhooks: number
 }
 
 export type PartyCount = { partyType: PartyType; partyId: number; unreadCount: number }
@@ -25,6 +29,7 @@ type AppendRow = {
   sideSeq: number
   createdAt: Date | string
   parties: PartyCount[]
+  webhooks: number | string
 }
 
 const param = (name: keyof NewMessage | 'fromCustomer' | 'created' | 'updated') => sql.placeholder(name)
@@ -72,7 +77,7 @@ function appendStatement(db: Db, replier: keyof typeof replierConditions) {
       case when ${fromCustomer} then c.customer_message_count else c.counterparty_message_count end,
       ${param('userType')}::text, ${param('text')}::text, ${param('image')}::jsonb, c.last_message_at
     from c
-    returning id, side_seq, created_at`)
+    returning *`)
   const senderParty = sql`${param('senderParty')}::text`
   const p = db.$with('p', {}).as(sql`
     update conversation_parties cp set
@@ -99,8 +104,20 @@ function appendStatement(db: Db, replier: keyof typeof replierConditions) {
     from m, p, (values (1, 'message.created'), (2, 'conversation.updated')) as k(rank, type)
     order by k.rank
     returning party_type, party_id`)
+  const webhook = queueStatements(
+    {
+      companyId: sql`${param('companyId')}::bigint`,
+      type: 'message.created',
+      data: messageData('m', sql`${param('companyId')}::bigint`),
+      orderingKey: sql`'conversation:' || m.conversation_id`,
+      from: sql`m`,
+    },
+    'webhook_event',
+  )
+  const w = db.$with('webhook_event', {}).as(webhook.event)
+  const wd = db.$with('webhook_deliveries_made', {}).as(webhook.deliveries)
   return db
-    .with(c, m, p, e)
+    .with(c, m, p, e, w, wd)
     .select({
       id: sql<AppendRow['id']>`m.id`,
       sideSeq: sql<number>`m.side_seq`,
@@ -108,6 +125,7 @@ function appendStatement(db: Db, replier: keyof typeof replierConditions) {
       parties: sql<PartyCount[]>`(select json_agg(json_build_object('partyType', party_type,
         'partyId', party_id, 'unreadCount', unread_count)) from p)`,
       eventKeys: sql<string>`(select string_agg(distinct party_type || ':' || party_id, ' ') from e)`,
+      webhooks: sql<number | string>`(select count(*) from webhook_deliveries_made)`,
     })
     .from(sql`m`)
 }
@@ -118,7 +136,7 @@ export const messagesRepository = {
    * last message and `is_answered`, and both parties' inbox position and unread count. The conversation row
    * is locked first, and the message's id and time are taken under that lock, so concurrent replies get
    * distinct per-side ranks and ids in the order they commit. The message's realtime events (see
-   * messageEventTemplates) are recorded by the same statement, so a reply is one round trip and needs no
+   * messageEventTemplates) and its `message.created` webhooks are recorded by the same statement, so a reply is one round trip and needs no
    * transaction of its own; whoever commits it notifies `eventKeys`. Undefined when the conversation is gone
    * (or, `asReply`, when the sender may not write there).
    */
@@ -143,6 +161,7 @@ export const messagesRepository = {
       createdAt: new Date(row.createdAt),
       parties: row.parties,
       eventKeys: row.eventKeys,
+      webhooks: Number(row.webhooks),
     }
   },
 

@@ -1,0 +1,109 @@
+import { sql } from 'drizzle-orm'
+import type { Db } from '../../db/client.ts'
+import { rowsOf } from '../../db/rows.ts'
+
+/** A delivery a worker has claimed, with what it needs to send it. */
+export type ClaimedDelivery = {
+  id: number
+  endpointId: number
+  attempts: number
+  url: string
+  /** The signing secrets: the current one, and the previous one while its rotation window lasts. */
+  secrets: string[]
+  webhookId: string
+  type: string
+  payload: unknown
+  eventCreatedAt: Date
+}
+
+/** What one attempt came to; `retryAt` null means the delivery is finished (succeeded, or out of attempts). */
+export type AttemptOutcome = {
+  deliveryId: number
+  endpointId: number
+  attemptedAt: Date
+  succeeded: boolean
+  statusCode: number | null
+  latencyMs: number
+  responseBody: string
+  error: string | null
+  retryAt: Date | null
+}
+
+type ClaimRow = Omit<ClaimedDelivery, 'id' | 'endpointId' | 'secrets' | 'eventCreatedAt'> & {
+  id: number | string
+  endpointId: number | string
+  secret: string
+  previousSecret: string | null
+  eventCreatedAt: Date | string
+}
+
+export const deliveriesRepository = {
+  /**
+   * Takes up to `limit` due deliveries, leasing them until `now + leaseMs` (a worker that dies leaves them to
+   * another once the lease runs out). A delivery waits while an earlier one of its ordering key to its
+   * endpoint is pending, so each endpoint hears a conversation's events in order; endpoints in `skip` (busy
+   * in this worker) and disabled ones are passed over. `now` is the worker's clock.
+   */
+  async claim(db: Db, limit: number, leaseMs: number, now: Date, skip: number[]): Promise<ClaimedDelivery[]> {
+    const at = sql`${now.toISOString()}::timestamptz`
+    const result = await db.execute(sql`
+      with claimed as (
+        update webhook_deliveries d set attempts = d.attempts + 1,
+          next_attempt_at = ${at} + ${leaseMs} * interval '1 millisecond'
+        where d.id in (
+          select c.id from webhook_deliveries c
+          join webhook_endpoints e on e.id = c.endpoint_id and e.enabled
+          where c.status = 'pending' and c.next_attempt_at <= ${at}
+            and c.endpoint_id <> all(${`{${skip.join(',')}}`}::bigint[])
+            and not exists (select 1 from webhook_deliveries p
+              where p.endpoint_id = c.endpoint_id and p.ordering_key = c.ordering_key
+                and p.status = 'pending' and p.id < c.id)
+          order by c.next_attempt_at, c.id
+          limit ${limit}
+          for update of c skip locked)
+        returning d.id, d.endpoint_id, d.event_id, d.attempts)
+      select c.id, c.endpoint_id as "endpointId", c.attempts, e.url, e.secret,
+        case when e.previous_secret_expires_at > ${at} then e.previous_secret end as "previousSecret",
+        ev.webhook_id as "webhookId", ev.type, ev.payload, ev.created_at as "eventCreatedAt"
+      from claimed c
+      join webhook_endpoints e on e.id = c.endpoint_id
+      join webhook_events ev on ev.id = c.event_id
+      order by c.id`)
+    return rowsOf<ClaimRow>(result).map(({ secret, previousSecret, ...row }) => ({
+      ...row,
+      id: Number(row.id),
+      endpointId: Number(row.endpointId),
+      secrets: previousSecret === null ? [secret] : [secret, previousSecret],
+      eventCreatedAt: new Date(row.eventCreatedAt),
+    }))
+  },
+
+  /**
+   * Records a batch of attempts in one statement each: the attempts, the deliveries' new state, and each
+   * endpoint's run of failures (begun by its first failure, ended by any success).
+   */
+  async record(db: Db, outcomes: AttemptOutcome[]) {
+    if (outcomes.length === 0) return
+    const json = JSON.stringify(outcomes)
+    const rows = sql`jsonb_to_recordset(${json}::jsonb) as o("deliveryId" bigint, "endpointId" bigint,
+      "attemptedAt" timestamptz, succeeded boolean, "statusCode" int, "latencyMs" int, "responseBody" text,
+      error text, "retryAt" timestamptz)`
+    await db.transaction(async (tx) => {
+      await tx.execute(sql`insert into webhook_attempts
+          (delivery_id, attempted_at, status_code, latency_ms, response_body, error)
+        select o."deliveryId", o."attemptedAt", o."statusCode", o."latencyMs", o."responseBody", o.error
+        from ${rows}`)
+      await tx.execute(sql`update webhook_deliveries d set
+          status = case when o.succeeded then 'succeeded' when o."retryAt" is null then 'failed' else 'pending' end,
+          next_attempt_at = coalesce(o."retryAt", d.next_attempt_at),
+          finished_at = case when o.succeeded or o."retryAt" is null then o."attemptedAt" end,
+          last_status_code = o."statusCode", last_error = o.error
+        from ${rows} where d.id = o."deliveryId"`)
+      await tx.execute(sql`update webhook_endpoints e set
+          failing_since = case when f.succeeded then null else coalesce(e.failing_since, f.first_failure) end
+        from (select o."endpointId" as id, bool_or(o.succeeded) as succeeded,
+            min(o."attemptedAt") as first_failure from ${rows} group by o."endpointId") f
+        where e.id = f.id`)
+    })
+  },
+}

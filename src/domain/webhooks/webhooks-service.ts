@@ -1,0 +1,95 @@
+import type { Db } from '../../db/client.ts'
+import { notFound } from '../errors.ts'
+import type { Principal } from '../principal.ts'
+import { requireAdmin } from '../staff-policy.ts'
+import { checkEndpointInput, type EndpointInput } from './endpoint-fields.ts'
+import { type EndpointRow, endpointsRepository } from './endpoints-repository.ts'
+import { newSecret } from './signing.ts'
+
+/** How long the secret a rotation replaces keeps signing beside the new one, as Svix does. */
+export const ROTATION_WINDOW_MS = 24 * 3_600_000
+
+/** An endpoint as the admin API shows it: never its secrets. */
+export type EndpointView = Omit<EndpointRow, 'secret' | 'previousSecret'>
+
+const viewOf = ({ secret: _secret, previousSecret: _previous, ...view }: EndpointRow): EndpointView => view
+
+/** Admins manage their company's webhook endpoints; the secret is shown when it is made, and never again. */
+export function createWebhooksService(deps: { db: Db; allowLoopback: boolean; wakeWebhooks: () => void }) {
+  const { db, allowLoopback } = deps
+
+  async function endpointOf(principal: Principal, id: number): Promise<EndpointRow> {
+    requireAdmin(principal)
+    const found = await endpointsRepository.find(db, principal.companyId, id)
+    if (!found) throw notFound()
+    return found
+  }
+
+  return {
+    async list(principal: Principal, page: { offset: number; limit: number }) {
+      requireAdmin(principal)
+      const { rows, total } = await endpointsRepository.list(db, principal.companyId, page)
+      return { endpoints: rows.map(viewOf), total }
+    },
+
+    async get(principal: Principal, id: number): Promise<EndpointView> {
+      return viewOf(await endpointOf(principal, id))
+    },
+
+    async create(principal: Principal, input: EndpointInput, priorErrors: Record<string, string[]> = {}) {
+      requireAdmin(principal)
+      checkEndpointInput(input, priorErrors, { complete: true, allowLoopback })
+      const secret = newSecret()
+      const row = await endpointsRepository.insert(
+        db,
+        principal.companyId,
+        {
+          url: input.url ?? '',
+          events: [...new Set(input.events)],
+          description: input.description ?? '',
+          enabled: input.enabled ?? true,
+        },
+        secret,
+      )
+      return { endpoint: viewOf(row), secret }
+    },
+
+    async update(
+      principal: Principal,
+      id: number,
+      input: EndpointInput,
+      priorErrors: Record<string, string[]> = {},
+    ): Promise<EndpointView> {
+      // Another company's endpoint is a 404 whatever the body, as DRF finds the object before reading it.
+      await endpointOf(principal, id)
+      checkEndpointInput(input, priorErrors, { complete: false, allowLoopback })
+      const changes = Object.fromEntries(
+        Object.entries({ ...input, events: input.events && [...new Set(input.events)] }).filter(
+          ([, value]) => value !== undefined,
+        ),
+      )
+      const row = await endpointsRepository.update(db, principal.companyId, id, changes)
+      if (!row) throw notFound()
+      // An endpoint enabled again delivers what waited for it.
+      if (input.enabled) deps.wakeWebhooks()
+      return viewOf(row)
+    },
+
+    async remove(principal: Principal, id: number) {
+      requireAdmin(principal)
+      if (!(await endpointsRepository.remove(db, principal.companyId, id))) throw notFound()
+    },
+
+    /** A new secret; the old one also signs for ROTATION_WINDOW_MS, so receivers can switch without a gap. */
+    async rotateSecret(principal: Principal, id: number) {
+      await endpointOf(principal, id)
+      const secret = newSecret()
+      const until = new Date(Date.now() + ROTATION_WINDOW_MS)
+      const row = await endpointsRepository.rotate(db, principal.companyId, id, secret, until)
+      if (!row) throw notFound()
+      return { endpoint: viewOf(row), secret }
+    },
+  }
+}
+
+export type WebhooksService = ReturnType<typeof createWebhooksService>

@@ -1,0 +1,206 @@
+import type { Database } from '../db/client.ts'
+import type { Listener } from '../db/listener.ts'
+import {
+  type AttemptOutcome,
+  type ClaimedDelivery,
+  deliveriesRepository,
+} from '../domain/webhooks/deliveries-repository.ts'
+import { retryDelayMs } from '../domain/webhooks/retry-schedule.ts'
+import { signedHeaders } from '../domain/webhooks/signing.ts'
+import { WEBHOOKS_CHANNEL } from '../domain/webhooks/webhook-queue.ts'
+import { type PostPolicy, RefusedDestination, safePost } from '../infra/webhooks/safe-post.ts'
+import type { JobLog } from './job-log.ts'
+
+export type WebhookWorkerOptions = {
+  database: Database
+  /** Wakes the worker when another instance queues a delivery, and once it hears again after a loss. */
+  listener: Listener
+  log: JobLog
+  pollMs: number
+  post: PostPolicy
+  /**
+   * The time deliveries are scheduled by (due, retried, failing since): a test moves it forward instead of
+   * waiting hours. Signatures carry the real time, which receivers check against their own clocks.
+   */
+  clock?: () => Date
+  /** Deliveries this instance has in flight at once (default 16), and at most this many to one endpoint (4). */
+  concurrency?: number
+  perEndpoint?: number
+  /** How long a claimed delivery is reserved; above the 15 s an attempt may take, with room to record it. */
+  leaseMs?: number
+}
+
+/** How much of a receiver's answer is kept with each attempt, for an admin to read. */
+const KEPT_BODY_CHARACTERS = 1000
+
+/**
+ * Delivers the webhook outbox: claims due deliveries (shared safely by every instance), signs and POSTs each
+ * with SSRF protection, and reschedules failures on Svix's schedule. Deliveries run side by side up to
+ * `concurrency`, each endpoint taking at most `perEndpoint` of them, so a slow receiver holds back neither
+ * the others nor any request: nothing here runs in a request's path. At least once: the `webhook-id` is the
+ * event's, the same for every attempt.
+ */
+export function createWebhookWorker(options: WebhookWorkerOptions) {
+  const { database, log } = options
+  const clock = options.clock ?? (() => new Date())
+  const concurrency = options.concurrency ?? 16
+  const perEndpoint = options.perEndpoint ?? 4
+  const leaseMs = options.leaseMs ?? 60_000
+  let running = false
+  let loop: Promise<void> | undefined
+  let interrupt: (() => void) | undefined
+  let newsWhileBusy = false
+  let unlisten: (() => void) | undefined
+  /** Deliveries under way, by endpoint. */
+  const inFlight = new Map<number, Set<Promise<void>>>()
+  const inFlightCount = () => [...inFlight.values()].reduce((sum, set) => sum + set.size, 0)
+  const tally = { delivered: 0, retried: 0, failed: 0 }
+
+  async function attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
+    const body = JSON.stringify({
+      type: delivery.type,
+      timestamp: delivery.eventCreatedAt.toISOString(),
+      data: delivery.payload,
+    })
+    const attemptedAt = clock()
+    const started = performance.now()
+    const headers = {
+      'content-type': 'application/json',
+      'user-agent': 'Parley-Webhooks',
+      ...signedHeaders(delivery.secrets, delivery.webhookId, new Date(), body),
+    }
+    let statusCode: number | null = null
+    let responseBody = ''
+    let error: string | null = null
+    try {
+      const answer = await safePost(delivery.url, headers, body, options.post)
+      statusCode = answer.statusCode
+      responseBody = answer.body.slice(0, KEPT_BODY_CHARACTERS)
+    } catch (caught) {
+      error = caught instanceof Error ? caught.message : String(caught)
+      if (!(caught instanceof RefusedDestination)) error = `could not deliver: ${error}`
+    }
+    const succeeded = statusCode !== null && statusCode >= 200 && statusCode < 300
+    const delay = succeeded ? null : retryDelayMs(delivery.attempts)
+    if (succeeded) tally.delivered++
+    else if (delay === null) tally.failed++
+    else tally.retried++
+    if (!succeeded) {
+      // The URL is the admin's own configuration; the answer's body stays in the database, not the log.
+      log.warn(
+        {
+          deliveryId: delivery.id,
+          endpointId: delivery.endpointId,
+          attempts: delivery.attempts,
+          statusCode,
+          error,
+        },
+        'webhook delivery failed',
+      )
+    }
+    return {
+      deliveryId: delivery.id,
+      endpointId: delivery.endpointId,
+      attemptedAt,
+      succeeded,
+      statusCode,
+      latencyMs: Math.round(performance.now() - started),
+      responseBody,
+      error: error === null ? null : error.slice(0, 1000),
+      retryAt: delay === null ? null : new Date(attemptedAt.getTime() + delay),
+    }
+  }
+
+  async function deliver(delivery: ClaimedDelivery) {
+    const outcome = await attempt(delivery)
+    try {
+      await deliveriesRepository.record(database.db, [outcome])
+    } catch (error) {
+      // The lease runs out and the delivery goes again, under the same webhook-id.
+      log.error({ err: error, deliveryId: delivery.id }, 'webhook worker could not record an attempt')
+    }
+  }
+
+  /** Delivers what is due now, all of it side by side, and waits for it: for tests and one-off runs. */
+  async function runOnce(): Promise<{ claimed: number }> {
+    const claimed = await deliveriesRepository.claim(database.db, concurrency, leaseMs, clock(), [])
+    await Promise.all(claimed.map(deliver))
+    return { claimed: claimed.length }
+  }
+
+  /** Starts a delivery in the background; its end frees a slot and lets the loop claim again. */
+  function start(delivery: ClaimedDelivery) {
+    const set = inFlight.get(delivery.endpointId) ?? new Set()
+    inFlight.set(delivery.endpointId, set)
+    const running = deliver(delivery).finally(() => {
+      set.delete(running)
+      if (set.size === 0) inFlight.delete(delivery.endpointId)
+      wake()
+    })
+    set.add(running)
+  }
+
+  function wait(ms: number) {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms)
+      interrupt = () => {
+        clearTimeout(timer)
+        resolve()
+      }
+    }).finally(() => {
+      interrupt = undefined
+    })
+  }
+
+  function wake() {
+    if (interrupt) interrupt()
+    else newsWhileBusy = true
+  }
+
+  async function run() {
+    while (running) {
+      newsWhileBusy = false
+      const free = concurrency - inFlightCount()
+      let claimedAll = false
+      if (free > 0) {
+        const busy = [...inFlight].filter(([, set]) => set.size >= perEndpoint).map(([id]) => id)
+        try {
+          const claimed = await deliveriesRepository.claim(database.db, free, leaseMs, clock(), busy)
+          for (const delivery of claimed) start(delivery)
+          claimedAll = claimed.length === free
+        } catch (error) {
+          log.error({ err: error }, 'webhook worker could not claim deliveries')
+        }
+      }
+      if (!running) break
+      // More may be due at once; otherwise wait for news, a free slot, or the next poll.
+      if (!claimedAll && !newsWhileBusy) await wait(options.pollMs)
+      else if (inFlightCount() >= concurrency) await wait(options.pollMs)
+    }
+  }
+
+  return {
+    async start() {
+      if (running) return
+      running = true
+      unlisten = await options.listener.subscribe(WEBHOOKS_CHANNEL, { notify: wake, heard: wake })
+      loop = run()
+    },
+    /** Stops claiming and waits for the deliveries under way, so their attempts are recorded. */
+    async stop() {
+      running = false
+      interrupt?.()
+      await loop
+      await Promise.all([...inFlight.values()].flatMap((set) => [...set]))
+      loop = undefined
+      unlisten?.()
+      unlisten = undefined
+    },
+    /** Tells the worker deliveries were queued and committed on this instance. */
+    wake,
+    runOnce,
+    tally,
+  }
+}
+
+export type WebhookWorker = ReturnType<typeof createWebhookWorker>

@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { eq, sql } from 'drizzle-orm'
+import { webhookAttempts, webhookDeliveries, webhookEvents } from '../../src/db/schema/index.ts'
+import { appendMessage, newMessage } from '../../src/domain/conversations/engine/append-message.ts'
+import { LONGEST_RETRY_DELAY_MS, MAX_ATTEMPTS } from '../../src/domain/webhooks/retry-schedule.ts'
+import { createWebhookWorker, type WebhookWorker } from '../../src/jobs/webhook-worker.ts'
+import { guestBrowser, validForm } from '../helpers/contact-us.ts'
+import { type HttpClient, withToken } from '../helpers/http-client.ts'
+import { startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { type Answer, type ReceivedWebhook, startWebhookReceiver } from '../helpers/webhook-receiver.ts'
+import { customerMessage, loggedIn } from '../surfaces/storefront/conversations-fixtures.ts'
+import { vendorLogin } from '../surfaces/vendor/fixtures.ts'
+
+let parley: TestApp
+let admin: HttpClient
+let worker: WebhookWorker
+/** How far the worker's clock runs ahead of the real one: moved forward by the tests instead of waiting. */
+let ahead = 0
+const later = (ms: number) => {
+  ahead += ms
+}
+const quiet = { warn: () => {}, error: () => {} }
+
+before(async () => {
+  parley = await startTestApp({
+    runWorkers: false,
+    env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CONTACT_US_RATE_PER_MINUTE: '1000' },
+  })
+  admin = withToken(parley.baseUrl, parley.demo.users.admin.token)
+  worker = createWebhookWorker({
+    database: parley.database,
+    listener: parley.app.listener,
+    log: quiet,
+    pollMs: 50,
+    post: { allowLoopback: true, totalTimeoutMs: 500 },
+    clock: () => new Date(Date.now() + ahead),
+  })
+})
+after(() => parley.close())
+
+/** A receiver answering as `answer` says, registered for `events`; removed with its deliveries afterwards. */
+async function endpointFor(answer: (request: ReceivedWebhook, index: number) => Answer, events = ['*']) {
+  let index = 0
+  const receiver = await startWebhookReceiver((request) => answer(request, index++))
+  const created = await admin.post('/api/webhook-endpoints/', { json: { url: receiver.url, events } })
+  assert.equal(created.status, 201)
+  return {
+    receiver,
+    id: created.body.id as number,
+    async remove() {
+      await admin.delete(`/api/webhook-endpoints/${created.body.id}/`)
+      await receiver.close()
+    },
+  }
+}
+
+async function submitForm() {
+  const browser = await guestBrowser(parley)
+  assert.equal((await browser.post('/users/contact-us/', { json: validForm(parley) })).status, 200)
+}
+
+const deliveriesOf = (endpointId: number) =>
+  parley.db.select().from(webhookDeliveries).where(eq(webhookDeliveries.endpointId, endpointId))
+
+test('a 500 is retried after about 5 s of the clock, under the same webhook-id, then succeeds', async () => {
+  const endpoint = await endpointFor((_, index) => ({
+    status: index === 0 ? 500 : 204,
+    body: 'down for maintenance',
+  }))
+  try {
+    await submitForm()
+    assert.equal((await worker.runOnce()).claimed, 1)
+    assert.equal(endpoint.receiver.received.length, 1)
+    later(3_900)
+    assert.equal((await worker.runOnce()).claimed, 0, 'retried before 4 s (5 s less a fifth)')
+    later(2_200)
+    assert.equal((await worker.runOnce()).claimed, 1)
+    const [first, second] = endpoint.receiver.received
+    assert.equal(second?.headers['webhook-id'], first?.headers['webhook-id'])
+    assert.equal(second?.body, first?.body)
+    const [delivery] = await deliveriesOf(endpoint.id)
+    assert.equal(delivery?.status, 'succeeded')
+    assert.equal(delivery?.attempts, 2)
+    assert.equal(delivery?.lastStatusCode, 204)
+    const attempts = await parley.db
+      .select()
+      .from(webhookAttempts)
+      .where(eq(webhookAttempts.deliveryId, delivery?.id ?? 0))
+      .orderBy(webhookAttempts.id)
+    assert.deepEqual(
+      attempts.map((attempt) => [attempt.statusCode, attempt.responseBody]),
+      [
+        [500, 'down for maintenance'],
+        [204, ''],
+      ],
+    )
+  } finally {
+    await endpoint.remove()
+  }
+})
+
+test('a receiver that times out is retried with the same webhook-id', async () => {
+  const endpoint = await endpointFor((_, index) => ({ status: 200, delayMs: index === 0 ? 2_000 : 0 }))
+  try {
+    await submitForm()
+    await worker.runOnce()
+    const [delivery] = await deliveriesOf(endpoint.id)
+    assert.equal(delivery?.status, 'pending')
+    assert.match(delivery?.lastError ?? '', /no answer within 500 ms/)
+    assert.equal(delivery?.lastStatusCode, null)
+    later(6_100)
+    await worker.runOnce()
+    const ids = endpoint.receiver.received.map((request) => request.headers['webhook-id'])
+    assert.equal(ids.length, 2)
+    assert.equal(ids[0], ids[1])
+    assert.equal((await deliveriesOf(endpoint.id))[0]?.status, 'succeeded')
+  } finally {
+    await endpoint.remove()
+  }
+})
+
+test(`after ${MAX_ATTEMPTS} failed attempts on Svix's schedule a delivery has failed`, async () => {
+  const endpoint = await endpointFor(() => ({ status: 503 }))
+  try {
+    await submitForm()
+    for (let attempt = 1; attempt <= MAX_ATTEMPTS + 2; attempt++) {
+      await worker.runOnce()
+      later(LONGEST_RETRY_DELAY_MS + 1)
+    }
+    const [delivery] = await deliveriesOf(endpoint.id)
+    assert.equal(delivery?.status, 'failed')
+    assert.equal(delivery?.attempts, MAX_ATTEMPTS)
+    assert.equal(endpoint.receiver.received.length, MAX_ATTEMPTS)
+    assert.equal(new Set(endpoint.receiver.received.map((request) => request.headers['webhook-id'])).size, 1)
+  } finally {
+    await endpoint.remove()
+  }
+})
+
+test('a conversation’s events reach an endpoint in order, even when one must be retried', async () => {
+  const endpoint = await endpointFor((_, index) => ({ status: index === 0 ? 500 : 200 }), ['message.created'])
+  try {
+    const alice = await loggedIn(parley, 'alice')
+    const aliceId = parley.demo.users.alice.id
+    const created = await alice.post(
+      '/users/conversations/',
+      customerMessage(aliceId, {
+        item_content: 'product',
+        item_id: parley.demo.products.brakes.id,
+        message_content: 'first',
+      }),
+    )
+    const conversationId = created.body.id
+    const seller = await vendorLogin(parley, 'seller')
+    for (const text of ['second', 'third']) {
+      const reply = await seller.post(`/vendor/conversations/${conversationId}/messages`, { json: { text } })
+      assert.ok(reply.status < 300)
+    }
+    // Another conversation is not held back by the first one's failing head.
+    await alice.post(
+      '/users/conversations/',
+      customerMessage(aliceId, {
+        item_content: 'product',
+        item_id: parley.demo.products.mirror.id,
+        message_content: 'other',
+      }),
+    )
+    await worker.runOnce()
+    const textOf = (request: ReceivedWebhook | undefined) =>
+      JSON.parse(request?.body ?? '{}').data.message.text
+    assert.deepEqual(endpoint.receiver.received.map(textOf).sort(), ['first', 'other'])
+    assert.equal((await worker.runOnce()).claimed, 0, 'the failed head blocks its conversation')
+    for (let round = 0; round < 4; round++) {
+      later(6_100)
+      await worker.runOnce()
+    }
+    const ofConversation = endpoint.receiver.received
+      .filter((request) => JSON.parse(request.body).data.message.conversation_id === String(conversationId))
+      .map(textOf)
+    assert.deepEqual(ofConversation, ['first', 'first', 'second', 'third'])
+  } finally {
+    await endpoint.remove()
+  }
+})
+
+test('a change that rolls back queues no webhook', async () => {
+  const endpoint = await endpointFor(() => ({ status: 200 }))
+  try {
+    const alice = await loggedIn(parley, 'alice')
+    const aliceId = parley.demo.users.alice.id
+    const created = await alice.post(
+      '/users/conversations/',
+      customerMessage(aliceId, { item_content: 'product', item_id: parley.demo.products.brakes.id }),
+    )
+    await worker.runOnce()
+    const before = endpoint.receiver.received.length
+    const [{ count: eventsBefore } = { count: 0 }] = await parley.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(webhookEvents)
+    const sender = {
+      side: 'customer',
+      party: { partyType: 'customer', partyId: aliceId },
+      userId: aliceId,
+      sellerId: null,
+    }
+    await assert.rejects(
+      parley.db.transaction(async (tx) => {
+        await appendMessage(
+          tx,
+          newMessage(parley.demo.company.id, created.body.id, sender as never, { text: 'never sent' }),
+        )
+        throw new Error('the change fails after its message was written')
+      }),
+      /the change fails/,
+    )
+    const [{ count: eventsAfter } = { count: 0 }] = await parley.db
+      .select({ count: sql<number>`count(*)::int` })
+      .from(webhookEvents)
+    assert.equal(eventsAfter, eventsBefore)
+    later(LONGEST_RETRY_DELAY_MS)
+    await worker.runOnce()
+    assert.equal(endpoint.receiver.received.length, before)
+  } finally {
+    await endpoint.remove()
+  }
+})
