@@ -9,6 +9,7 @@ import { createStaffContactsService } from './contacts/staff-contacts-service.ts
 import { createSubjectsService } from './contacts/subjects-service.ts'
 import { createDialogsService } from './conversations/dialogs/dialogs-service.ts'
 import { createConversationsService } from './conversations/engine/conversations-service.ts'
+import { createStaffInboxService } from './conversations/inbox/staff-inbox-service.ts'
 import { createEventsService } from './events/events-service.ts'
 import { createSettingsService } from './settings/settings-service.ts'
 import { createThrottle } from './throttles/throttle.ts'
@@ -37,6 +38,7 @@ export function createDomain(deps: {
     conversations,
     dialogs: createDialogsService({ db, notifier, blobs, engine: conversations }),
     events: createEventsService(db),
+    staffInbox: createStaffInboxService({ db, notifier, engine: conversations, blobs }),
     staffContacts: createStaffContactsService({ db, blobs, notifier, wakeOutbox, mailDomain }),
     subjects: createSubjectsService(db),
     catalogSync: createCatalogSync(db),

@@ -7,6 +7,7 @@ import { declareSecurity } from '../http/openapi-security.ts'
 import { authRoutes } from './auth-routes.ts'
 import { identifyCaller, requireStaffCaller, type StaffAuthOptions } from './authentication.ts'
 import { contactRoutes } from './contact-routes.ts'
+import { conversationRoutes } from './conversation-routes.ts'
 import { settingsRoutes } from './settings-routes.ts'
 import { staffMemberRoutes } from './staff-member-routes.ts'
 import { subjectRoutes } from './subject-routes.ts'
@@ -65,6 +66,7 @@ export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain; config: C
 
   await app.register(settingsRoutes, { domain })
   await app.register(contactRoutes, { domain })
+  await app.register(conversationRoutes, { domain })
   await app.register(subjectRoutes, { domain })
   await app.register(syncRoutes, { domain })
   await app.register(webhookRoutes, { domain })

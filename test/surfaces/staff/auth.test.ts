@@ -33,6 +33,14 @@ const routes: [string, string][] = [
   ['GET', '/api/staff-members/'],
   ['POST', '/api/contacts/1/replies/'],
   ['POST', '/api/contacts/1/emails/1/retry/'],
+  ['GET', '/api/conversations/'],
+  ['GET', '/api/conversations/1/'],
+  ['PATCH', '/api/conversations/1/'],
+  ['DELETE', '/api/conversations/1/'],
+  ['POST', '/api/conversations/1/messages/'],
+  ['POST', '/api/conversations/1/notes/'],
+  ['POST', '/api/conversations/1/read/'],
+  ['GET', '/api/conversations/1/messages/1/image/'],
 ]
 
 test('without credentials every route answers 401 with the Token challenge', async () => {
