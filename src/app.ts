@@ -35,6 +35,7 @@ import { createRequestGauge } from './surfaces/http/request-gauge.ts'
 import { logCompletion } from './surfaces/http/request-log.ts'
 import { sharedRateLimitStore } from './surfaces/http/throttle-store.ts'
 import { trustProxyOption } from './surfaces/http/trust-proxy.ts'
+import { inboxSurface } from './surfaces/inbox/index.ts'
 import { operationsRoutes } from './surfaces/operations/index.ts'
 import { createMetrics } from './surfaces/operations/metrics.ts'
 import { startMetricsListener } from './surfaces/operations/metrics-listener.ts'
@@ -56,6 +57,8 @@ export type AppOptions = {
   outboxRetryBaseMs?: number
   /** Overrides the listener's wait before each reconnection (see createListener). */
   listenerRetry?: ListenerOptions['beforeRetry']
+  /** The staff inbox's build to serve under /inbox/ (default web/dist). */
+  inboxBuildDir?: string
 }
 
 const openApiInfo = {
@@ -231,6 +234,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(staffSurface, { prefix: '/api', domain, config })
   await app.register(vendorSurface, { prefix: '/vendor', domain, config, events })
   await app.register(shopSurface, { prefix: '/v3', domain })
+  await app.register(inboxSurface, { buildDir: options.inboxBuildDir })
 
   if (runsWorkers) {
     app.addHook('onReady', () => outbox.start())

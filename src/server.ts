@@ -4,6 +4,7 @@ import { openDatabase } from './db/client.ts'
 import { FolderLockedError } from './db/folder-lock.ts'
 import { companiesRepository } from './domain/accounts/companies-repository.ts'
 import { startFailure, startupLine } from './startup.ts'
+import { isInboxBuilt } from './surfaces/inbox/built-files.ts'
 
 let config: Config
 try {
@@ -40,7 +41,7 @@ const url = await app.listen({ port: config.port, host: config.host }).catch(asy
   await database.close()
   return fail(error)
 })
-console.error(startupLine(config, url))
+console.error(startupLine(config, url, isInboxBuilt()))
 
 let closing = false
 async function shutdown(signal: string) {

@@ -17,9 +17,9 @@ export function describeMail(config: Config) {
   return `sent by SMTP${url.protocol === 'smtps:' ? 'S' : ''} to ${url.host}`
 }
 
-/** The one line `npm start` prints for a person once it listens. */
-export const startupLine = (config: Config, url: string) =>
-  `Parley is running at ${url} — API docs ${url}/docs; database: ${describeDatabase(config)}; mail: ${describeMail(config)}`
+/** The one line `npm start` prints for a person once it listens; `inboxBuilt`: whether web/dist is there. */
+export const startupLine = (config: Config, url: string, inboxBuilt: boolean) =>
+  `Parley is running at ${url} — ${inboxBuilt ? `staff inbox ${url}/inbox/` : 'staff inbox not built (npm install builds it)'}, API docs ${url}/docs; database: ${describeDatabase(config)}; mail: ${describeMail(config)}`
 
 /** The error and the causes it wraps (a driver's error inside the ORM's), outermost first. */
 function causes(error: unknown): { code?: string; message?: string }[] {

@@ -38,7 +38,7 @@ test('the service starts on embedded defaults, answers, and stops cleanly on SIG
       }
       look()
     })
-    assert.ok(!startup.includes('/inbox/'), `no inbox is served yet, so none is advertised: ${startup}`)
+    assert.ok(startup.includes(`staff inbox ${address}/inbox/`), `the built inbox is advertised: ${startup}`)
     assert.ok(startup.includes(`${address}/docs`), startup)
     assert.ok(startup.includes(`PGlite in ${join(dataDir, 'db')}`), startup)
     assert.ok(startup.includes(`.eml files in ${join(dataDir, 'mail')}`), startup)
@@ -49,6 +49,9 @@ test('the service starts on embedded defaults, answers, and stops cleanly on SIG
     const docs = await fetch(`${address}/docs`, { redirect: 'follow' })
     assert.equal(docs.status, 200)
     assert.match(await docs.text(), /swagger/i)
+    const inbox = await fetch(`${address}/inbox/`)
+    assert.equal(inbox.status, 200, 'npm install built the inbox, and the start serves it')
+    assert.match(await inbox.text(), /<div id="root">/)
     assert.ok((await readdir(dataDir)).includes('db'), 'PGlite keeps its data in the data dir')
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve))
     child.kill('SIGTERM')
@@ -116,8 +119,19 @@ test('the start-up line names a PostgreSQL server and an SMTP host, never their 
     DATABASE_URL: 'postgres://parley:db-secret@db.internal:5432/parley',
     SMTP_URL: 'smtps://mailer:smtp-secret@smtp.example.com:465',
   })
-  const line = startupLine(config, 'http://127.0.0.1:8000')
+  const line = startupLine(config, 'http://127.0.0.1:8000', true)
   assert.match(line, /PostgreSQL parley@db\.internal:5432\/parley/)
   assert.match(line, /SMTPS to smtp\.example\.com:465/)
   assert.doesNotMatch(line, /secret/)
+})
+
+test('the start-up line says where the staff inbox is, or that it is not built', () => {
+  const config = loadConfig({})
+  assert.match(
+    startupLine(config, 'http://127.0.0.1:8000', true),
+    /staff inbox http:\/\/127\.0\.0\.1:8000\/inbox\//,
+  )
+  const unbuilt = startupLine(config, 'http://127.0.0.1:8000', false)
+  assert.match(unbuilt, /staff inbox not built \(npm install builds it\)/)
+  assert.doesNotMatch(unbuilt, /\/inbox\//)
 })
