@@ -231,7 +231,7 @@ export async function buildApp(options: AppOptions) {
   }
 
   await app.register(storefrontSurface, { domain, config, events })
-  await app.register(staffSurface, { prefix: '/api', domain, config })
+  await app.register(staffSurface, { prefix: '/api', domain, config, events })
   await app.register(vendorSurface, { prefix: '/vendor', domain, config, events })
   await app.register(shopSurface, { prefix: '/v3', domain })
   await app.register(inboxSurface, { buildDir: options.inboxBuildDir })

@@ -34,7 +34,7 @@ export function createDomain(deps: {
   return {
     accounts,
     settings,
-    contacts: createContactsService({ db, wakeOutbox, wakeWebhooks, settings, blobs, mailDomain }),
+    contacts: createContactsService({ db, wakeOutbox, wakeWebhooks, settings, blobs, mailDomain, notifier }),
     conversations,
     dialogs: createDialogsService({ db, notifier, blobs, engine: conversations }),
     events: createEventsService(db),

@@ -1,6 +1,9 @@
 import type { Db } from '../../db/client.ts'
+import type { Notifier } from '../../db/notifier.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import { FieldErrors, idempotencyMismatch, messages } from '../errors.ts'
+import { announceEvents } from '../events/events-repository.ts'
+import { inboxOf, partyKey } from '../events/party.ts'
 import type { Actor } from '../principal.ts'
 import type { SettingsService } from '../settings/settings-service.ts'
 import { checkAttachment, type Upload } from './attachment-check.ts'
@@ -39,6 +42,8 @@ export function createContactsService(deps: {
   settings: SettingsService
   blobs: BlobStore
   mailDomain: string
+  /** Tells the staff's streams of a new contact once it has committed. */
+  notifier: Notifier
 }) {
   const { db } = deps
 
@@ -155,6 +160,7 @@ export function createContactsService(deps: {
       // A concurrent retry stored the form first: this one is the same form, or it is refused.
       if (!written) await storedAlready()
       if (queued > 0) deps.wakeOutbox()
+      if (written) announceEvents(deps.notifier, { eventKeys: partyKey(inboxOf(contact.companyId)) })
       if (webhooks > 0) deps.wakeWebhooks()
     },
   }

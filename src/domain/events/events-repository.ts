@@ -1,4 +1,4 @@
-import { and, gt, inArray, lt, or, sql } from 'drizzle-orm'
+import { and, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
 import { events } from '../../db/schema/index.ts'
@@ -48,6 +48,15 @@ export const eventsRepository = {
       values ${sql.join(rows, sql`, `)}`)
     return [...new Set(list.map(({ party }) => partyKey(party)))].join(' ')
   },
+
+  /**
+   * A data-modifying statement, for a CTE beside the rows an event is about: one staff event (the company's
+   * `inbox`) of `type` per row of `from`, which must name the row's `company_id` as `w.company_id`.
+   */
+  staffEventsFrom: (type: string, payload: SQL, from: SQL) =>
+    sql`insert into ${events} (company_id, party_type, party_id, type, payload)
+      select w.company_id, 'inbox', w.company_id, ${type}::text, ${payload} from ${from}
+      returning 1`,
 
   /** The parties' events after `afterId`, oldest first. */
   async since(db: Db, parties: Party[], afterId: number, limit: number): Promise<StoredEvent[]> {

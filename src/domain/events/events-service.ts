@@ -1,6 +1,7 @@
 import type { Db } from '../../db/client.ts'
 import { membershipsRepository } from '../accounts/memberships-repository.ts'
 import type { Principal } from '../principal.ts'
+import { requireStaff } from '../staff-policy.ts'
 import { eventsRepository, type StoredEvent } from './events-repository.ts'
 import { type Party, partyKey } from './party.ts'
 
@@ -26,6 +27,20 @@ export function createEventsService(db: Db) {
       return {
         keys: parties.map(partyKey),
         since: (afterId) => eventsRepository.since(db, parties, afterId, 500),
+        latestId: () => eventsRepository.latestId(db),
+      }
+    },
+
+    /**
+     * The company's feed for its staff: the inbox's own events, and every conversation's messages, updates
+     * and read receipts (see eventsRepository.staffSince). Woken by every event (`everyEventKey`): a staff
+     * stream cannot list the parties of its company, and the few staff streams read cheaply by id.
+     */
+    staffFeedOf(principal: Principal, everyEventKey: string): EventFeed {
+      requireStaff(principal)
+      return {
+        keys: [everyEventKey],
+        since: (afterId) => eventsRepository.staffSince(db, principal.companyId, afterId, 500),
         latestId: () => eventsRepository.latestId(db),
       }
     },

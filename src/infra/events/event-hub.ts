@@ -1,5 +1,8 @@
 import type { Listener } from '../../db/listener.ts'
 
+/** The key of a stream that is woken by every committed event (the staff's, which reads its company's). */
+export const EVERY_EVENT = '*'
+
 /** Who a stream serves: its session's name in credential notifications, and its user. */
 export type StreamOwner = { credential: string; userId: number }
 
@@ -25,7 +28,7 @@ export function createEventHub(listener: Listener, channel: string) {
 
   function dispatch(payload: string) {
     const woken = new Set<() => void>()
-    for (const key of payload.split(' ')) {
+    for (const key of [...payload.split(' '), EVERY_EVENT]) {
       for (const wake of subscribers.get(key) ?? []) woken.add(wake)
     }
     for (const wake of woken) wake()

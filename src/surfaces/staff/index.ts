@@ -2,12 +2,14 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import type { Principal } from '../../domain/principal.ts'
+import type { EventHub } from '../../infra/events/event-hub.ts'
 import { drfErrorHandler } from '../drf/errors.ts'
 import { declareSecurity } from '../http/openapi-security.ts'
 import { authRoutes } from './auth-routes.ts'
 import { identifyCaller, requireStaffCaller, type StaffAuthOptions } from './authentication.ts'
 import { contactRoutes } from './contact-routes.ts'
 import { conversationRoutes } from './conversation-routes.ts'
+import { eventRoutes } from './event-routes.ts'
 import { settingsRoutes } from './settings-routes.ts'
 import { staffMemberRoutes } from './staff-member-routes.ts'
 import { subjectRoutes } from './subject-routes.ts'
@@ -29,10 +31,11 @@ declare module 'fastify' {
  * The staff surface (`/api/`, seed 002): an API key, or the session cookie of a signed-in staff user with
  * Django's CSRF check; staff or admin only; DRF bodies.
  */
-export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain; config: Config }> = async (
-  app,
-  { domain, config },
-) => {
+export const staffSurface: FastifyPluginAsyncTypebox<{
+  domain: Domain
+  config: Config
+  events: EventHub
+}> = async (app, { domain, config, events }) => {
   const auth: StaffAuthOptions = {
     // The storefront's session cookie and CSRF cookie: one sign-in, as Django's admin and API share one.
     cookies: {
@@ -67,6 +70,7 @@ export const staffSurface: FastifyPluginAsyncTypebox<{ domain: Domain; config: C
   await app.register(settingsRoutes, { domain })
   await app.register(contactRoutes, { domain })
   await app.register(conversationRoutes, { domain })
+  await app.register(eventRoutes, { domain, events })
   await app.register(subjectRoutes, { domain })
   await app.register(syncRoutes, { domain })
   await app.register(webhookRoutes, { domain })

@@ -41,6 +41,7 @@ const routes: [string, string][] = [
   ['POST', '/api/conversations/1/notes/'],
   ['POST', '/api/conversations/1/read/'],
   ['GET', '/api/conversations/1/messages/1/image/'],
+  ['GET', '/api/events'],
 ]
 
 test('without credentials every route answers 401 with the Token challenge', async () => {
