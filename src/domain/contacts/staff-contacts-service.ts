@@ -9,6 +9,7 @@ import { recordStaffEvent } from '../events/staff-events.ts'
 import { outboxRepository } from '../outbox/outbox-repository.ts'
 import type { Principal } from '../principal.ts'
 import { requireStaff } from '../staff-policy.ts'
+import { queueContactWebhook, queueReplyWebhook } from '../webhooks/change-events.ts'
 import { type ContactText, cleanContactText } from './contact-fields.ts'
 import { contactRepliesRepository } from './contact-replies-repository.ts'
 import { composeReplyEmail } from './contact-reply-email.ts'
@@ -92,20 +93,28 @@ export function createStaffContactsService(deps: {
       const text = cleanContactText(given, errors)
       const routed = await routing(principal, input, errors)
       errors.throwIfAny()
-      if (text.subject === undefined) throw new Error('a surface passed a contact without its subject')
-      const contact = await contactsRepository.insert(db, {
-        companyId: principal.companyId,
-        source: 'staff',
-        subject: text.subject,
-        message: text.message ?? '',
-        firstName: text.firstName ?? '',
-        lastName: text.lastName ?? '',
-        email: text.email ?? '',
-        mobileNumber: text.mobileNumber ?? '',
-        userId: null,
-        ...routed,
-        ...(viewed ? { viewed: true, viewedAt: new Date() } : {}),
+      const { subject } = text
+      if (subject === undefined) throw new Error('a surface passed a contact without its subject')
+      const { contact, webhooks } = await db.transaction(async (tx) => {
+        const contact = await contactsRepository.insert(tx, {
+          companyId: principal.companyId,
+          source: 'staff',
+          subject,
+          message: text.message ?? '',
+          firstName: text.firstName ?? '',
+          lastName: text.lastName ?? '',
+          email: text.email ?? '',
+          mobileNumber: text.mobileNumber ?? '',
+          userId: null,
+          ...routed,
+          ...(viewed ? { viewed: true, viewedAt: new Date() } : {}),
+        })
+        return {
+          contact,
+          webhooks: await queueContactWebhook(tx, principal.companyId, contact.id, 'contact.created'),
+        }
       })
+      announceEvents(notifier, { eventKeys: null, webhooks })
       await tellStaff(principal.companyId, 'contact.created', { id: contact.id })
       return record(principal.companyId, contact.id)
     },
@@ -119,7 +128,12 @@ export function createStaffContactsService(deps: {
     /** A contact as staff open it: the first opening marks it viewed. */
     async open(principal: Principal, id: number): Promise<StaffContact> {
       requireStaff(principal)
-      const marked = await contactsRepository.markViewed(db, principal.companyId, id)
+      const { marked, webhooks } = await db.transaction(async (tx) => {
+        const marked = await contactsRepository.markViewed(tx, principal.companyId, id)
+        const webhooks = marked ? await queueContactWebhook(tx, principal.companyId, id, 'contact.viewed') : 0
+        return { marked, webhooks }
+      })
+      announceEvents(notifier, { eventKeys: null, webhooks })
       const contact = await record(principal.companyId, id)
       if (marked) await tellStaff(principal.companyId, 'contact.updated', { id, viewed: true })
       return contact
@@ -173,7 +187,7 @@ export function createStaffContactsService(deps: {
       if (contact.email === '') throw new DomainError('validation', NO_ADDRESS)
       const threadRoot = await outboxRepository.staffMessageIdOf(db, id)
       const email = composeReplyEmail(contact, text, threadRoot, deps.mailDomain)
-      const { replyId, eventKeys } = await db.transaction(async (tx) => {
+      const { replyId, eventKeys, webhooks } = await db.transaction(async (tx) => {
         const outboxId = await outboxRepository.queueEmail(tx, principal.companyId, id, email)
         const replyId = await contactRepliesRepository.insert(tx, {
           companyId: principal.companyId,
@@ -183,10 +197,11 @@ export function createStaffContactsService(deps: {
           outboxId,
         })
         const eventKeys = await recordStaffEvent(tx, principal.companyId, 'contact.replied', { id, replyId })
-        return { replyId, eventKeys }
+        const webhooks = await queueReplyWebhook(tx, principal.companyId, id, replyId)
+        return { replyId, eventKeys, webhooks }
       })
       deps.wakeOutbox()
-      announceEvents(notifier, { eventKeys })
+      announceEvents(notifier, { eventKeys, webhooks })
       const reply = (await record(principal.companyId, id)).replies.find((one) => one.id === replyId)
       if (!reply) throw new Error(`reply ${replyId} vanished after it was written`)
       return reply

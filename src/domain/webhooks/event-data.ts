@@ -46,3 +46,19 @@ export const conversationData = (c: string) => {
     'deleted', ${col('deleted')}, 'deleted_at', ${isoOf(col('deleted_at'))},
     'deleted_reason', ${col('deleted_reason')}, 'created_at', ${isoOf(col('created_at'))}))`
 }
+
+/** A party's read state row aliased `cp` of a conversation aliased `c`, as `message.read` carries it. */
+export const readData = (cp: string, c: string) => {
+  const pc = (name: string) => sql.raw(`${cp}.${name}`)
+  const cc = (name: string) => sql.raw(`${c}.${name}`)
+  return sql`jsonb_build_object('company_id', ${idText(cc('company_id'))},
+    'conversation_id', ${idText(cc('id'))}, 'party_type', ${pc('party_type')},
+    'party_id', ${idText(pc('party_id'))}, 'last_read_message_id', ${idText(pc('last_read_message_id'))})`
+}
+
+/** A staff answer to a contact, aliased `r`, as `contact.replied` carries it beside the contact. */
+export const replyData = (r: string) => {
+  const col = (name: string) => sql.raw(`${r}.${name}`)
+  return sql`jsonb_build_object('reply', jsonb_build_object('id', ${idText(col('id'))}, 'body', ${col('body')},
+    'author_id', ${idText(col('author_id'))}, 'created_at', ${isoOf(col('created_at'))}))`
+}

@@ -22,8 +22,9 @@ export type QueuedEvent = {
   /** The event's `data` as a jsonb expression; it may name the columns of `from`. */
   data: SQL
   orderingKey: SQL
-  /** The rows the expressions above read, for a statement that queues beside the change (a CTE's name). */
+  /** The rows the expressions above read (a CTE of the change's statement, or a table), and which of them. */
   from?: SQL
+  where?: SQL
 }
 
 /**
@@ -36,7 +37,7 @@ export function queueStatements(event: QueuedEvent, eventCte: string) {
     event: sql`insert into webhook_events (company_id, type, payload, ordering_key)
       select ${event.companyId}, ${type}, ${event.data}, ${event.orderingKey}
       ${event.from ? sql`from ${event.from}` : sql``}
-      where exists (${subscribers(event.companyId, type)})
+      where ${event.where ? sql`${event.where} and ` : sql``}exists (${subscribers(event.companyId, type)})
       returning id, company_id, type, ordering_key`,
     deliveries: sql`insert into webhook_deliveries (company_id, endpoint_id, event_id, ordering_key)
       select ev.company_id, e.id, ev.id, ev.ordering_key
@@ -48,24 +49,10 @@ export function queueStatements(event: QueuedEvent, eventCte: string) {
 
 /**
  * Queues one event in the caller's transaction; returns how many deliveries it made, so the caller wakes
- * the webhook worker once it has committed (see `wakeWebhooks`).
+ * the webhook worker once it has committed (see announceEvents).
  */
-export async function queueWebhook(
-  tx: Db,
-  companyId: number,
-  type: WebhookEventType,
-  data: unknown,
-  orderingKey: string,
-): Promise<number> {
-  const statements = queueStatements(
-    {
-      companyId: sql`${companyId}::bigint`,
-      type,
-      data: sql`${JSON.stringify(data)}::jsonb`,
-      orderingKey: sql`${orderingKey}::text`,
-    },
-    'webhook_event',
-  )
+export async function queueWebhook(tx: Db, event: QueuedEvent): Promise<number> {
+  const statements = queueStatements(event, 'webhook_event')
   const result = await tx.execute(sql`with webhook_event as (${statements.event}),
     webhook_deliveries_made as (${statements.deliveries})
     select count(*)::int as queued from webhook_deliveries_made`)

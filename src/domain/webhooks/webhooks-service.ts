@@ -1,7 +1,8 @@
 import type { Db } from '../../db/client.ts'
-import { notFound } from '../errors.ts'
+import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 import { requireAdmin } from '../staff-policy.ts'
+import { DELIVERY_STATUSES, type DeliveryStatus, deliveryLogRepository } from './delivery-log-repository.ts'
 import { checkEndpointInput, type EndpointInput } from './endpoint-fields.ts'
 import { type EndpointRow, endpointsRepository } from './endpoints-repository.ts'
 import { newSecret } from './signing.ts'
@@ -78,6 +79,69 @@ export function createWebhooksService(deps: { db: Db; allowLoopback: boolean; wa
     async remove(principal: Principal, id: number) {
       requireAdmin(principal)
       if (!(await endpointsRepository.remove(db, principal.companyId, id))) throw notFound()
+    },
+
+    /** An endpoint's deliveries, newest first, with every attempt; `status` filters them. */
+    async deliveries(
+      principal: Principal,
+      endpointId: number,
+      status: string | undefined,
+      page: { offset: number; limit: number },
+    ) {
+      await endpointOf(principal, endpointId)
+      if (status !== undefined && !DELIVERY_STATUSES.includes(status as DeliveryStatus)) {
+        throw new DomainError('validation', 'Invalid input.', {
+          status: [`Select a valid choice. ${status} is not one of the available choices.`],
+        })
+      }
+      return deliveryLogRepository.page(db, endpointId, status as DeliveryStatus | undefined, page)
+    },
+
+    /** Sends a delivery again, whatever became of it, with a fresh schedule of attempts. */
+    async resend(principal: Principal, deliveryId: number) {
+      requireAdmin(principal)
+      if (!(await deliveryLogRepository.resend(db, principal.companyId, deliveryId))) throw notFound()
+      deps.wakeWebhooks()
+      const delivery = await deliveryLogRepository.find(db, principal.companyId, deliveryId)
+      if (!delivery) throw notFound()
+      return delivery
+    },
+
+    /**
+     * Delivers again every event of the company written from `since` to `until` that the endpoint subscribes
+     * to, for a receiver that was down or lost what it had; each under its event's webhook-id.
+     */
+    async replay(
+      principal: Principal,
+      endpointId: number,
+      range: { since?: Date; until?: Date },
+      priorErrors = {},
+    ) {
+      const endpoint = await endpointOf(principal, endpointId)
+      const errors = new FieldErrors(priorErrors)
+      if (range.since === undefined && !errors.has('since')) errors.add('since', messages.required)
+      if (range.until === undefined && !errors.has('until')) errors.add('until', messages.required)
+      if (range.since && range.until && range.since > range.until) {
+        errors.add('until', 'Ensure this date is not before since.')
+      }
+      errors.throwIfAny()
+      if (!range.since || !range.until) throw new Error('a replay without its range')
+      const queued = await deliveryLogRepository.replay(db, endpoint, {
+        since: range.since,
+        until: range.until,
+      })
+      if (queued > 0) deps.wakeWebhooks()
+      return queued
+    },
+
+    /** Queues a `webhook.test` event to this endpoint alone. */
+    async sendTest(principal: Principal, endpointId: number) {
+      await endpointOf(principal, endpointId)
+      const deliveryId = await deliveryLogRepository.queueTest(db, principal.companyId, endpointId)
+      deps.wakeWebhooks()
+      const delivery = await deliveryLogRepository.find(db, principal.companyId, deliveryId)
+      if (!delivery) throw notFound()
+      return delivery
     },
 
     /** A new secret; the old one also signs for ROTATION_WINDOW_MS, so receivers can switch without a gap. */

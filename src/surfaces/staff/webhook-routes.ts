@@ -5,13 +5,18 @@ import type { Domain } from '../../domain/create-domain.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { Page, PageQuery, pageOf, requestedPage } from './pagination.ts'
 import { idOf, schemaErrorsOf, validFields } from './request-parsing.ts'
-import { presentEndpoint, presentEndpointWithSecret } from './webhook-presenters.ts'
+import { presentDelivery, presentEndpoint, presentEndpointWithSecret } from './webhook-presenters.ts'
 import {
   CreateEndpointBody,
+  DeliveryIdParams,
+  DeliveryListQuery,
+  DeliveryResponse,
   type EndpointBody,
   EndpointIdParams,
   EndpointResponse,
   EndpointWithSecretResponse,
+  ReplayBody,
+  ReplayResponse,
   UpdateEndpointBody,
 } from './webhook-schemas.ts'
 
@@ -129,5 +134,90 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     },
     async (request) =>
       presentEndpointWithSecret(await webhooks.rotateSecret(request.staff, idOf(request.params.id))),
+  )
+
+  app.get(
+    '/webhook-endpoints/:id/deliveries/',
+    {
+      schema: {
+        summary: 'List an endpoint’s deliveries',
+        description: `Newest first, each with its attempts (status code, latency, the start of the answer) and its next attempt while pending.${ADMIN_ONLY}`,
+        tags,
+        params: EndpointIdParams,
+        querystring: DeliveryListQuery,
+        response: { 200: Page(DeliveryResponse), 400: ErrorResponse, 404: DetailResponse },
+      },
+    },
+    async (request) => {
+      const at = requestedPage(request.query)
+      const { deliveries, total } = await webhooks.deliveries(
+        request.staff,
+        idOf(request.params.id),
+        request.query.status,
+        at,
+      )
+      return pageOf(request, at, total, deliveries.map(presentDelivery))
+    },
+  )
+
+  app.post(
+    '/webhook-deliveries/:id/resend/',
+    {
+      schema: {
+        summary: 'Resend a webhook delivery',
+        description: `Sends the delivery again at once, under the same \`webhook-id\`, with a fresh schedule of retries.${ADMIN_ONLY}`,
+        tags,
+        params: DeliveryIdParams,
+        response: { 202: DeliveryResponse, 404: DetailResponse },
+      },
+    },
+    async (request, reply) => {
+      const delivery = await webhooks.resend(request.staff, idOf(request.params.id))
+      return reply.status(202).send(presentDelivery(delivery))
+    },
+  )
+
+  app.post(
+    '/webhook-endpoints/:id/replay/',
+    {
+      attachValidation: true,
+      schema: {
+        summary: 'Replay a time range of events',
+        description: `Queues again to this endpoint every event of the company written from \`since\` to \`until\` that it subscribes to, oldest first, each under its own \`webhook-id\`: for a receiver that was down or lost data.${ADMIN_ONLY}`,
+        tags,
+        params: EndpointIdParams,
+        body: ReplayBody,
+        response: { 202: ReplayResponse, 400: ErrorResponse, 404: DetailResponse },
+      },
+    },
+    async (request, reply) => {
+      const errors = schemaErrorsOf(request)
+      const body = validFields<{ since: string; until: string }>(request.body, errors)
+      const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value))
+      const queued = await webhooks.replay(
+        request.staff,
+        idOf(request.params.id),
+        { since: date(body.since), until: date(body.until) },
+        errors,
+      )
+      return reply.status(202).send({ queued })
+    },
+  )
+
+  app.post(
+    '/webhook-endpoints/:id/test/',
+    {
+      schema: {
+        summary: 'Send a test event',
+        description: `Queues a \`webhook.test\` event to this endpoint alone, signed like any other.${ADMIN_ONLY}`,
+        tags,
+        params: EndpointIdParams,
+        response: { 202: DeliveryResponse, 404: DetailResponse },
+      },
+    },
+    async (request, reply) => {
+      const delivery = await webhooks.sendTest(request.staff, idOf(request.params.id))
+      return reply.status(202).send(presentDelivery(delivery))
+    },
   )
 }

@@ -58,3 +58,52 @@ export const EndpointWithSecretResponse = Type.Object({
       'The signing secret (`whsec_` and base64), for the receiver’s Standard Webhooks library. Shown only in this answer.',
   }),
 })
+
+export const DeliveryIdParams = Type.Object({ id: Type.String({ description: 'The delivery’s id.' }) })
+
+export const DeliveryListQuery = Type.Object({
+  status: Type.Optional(
+    Type.String({ description: 'Only deliveries in this state: `pending`, `succeeded` or `failed`.' }),
+  ),
+  page: Type.Optional(Type.String({ description: 'A 1-based page number.' })),
+  page_size: Type.Optional(Type.String({ description: 'Results per page (default 20, at most 100).' })),
+})
+
+const Attempt = Type.Object({
+  attempted_at: dateTime('When the attempt was made.'),
+  status_code: nullable(Type.Integer({ description: 'The receiver’s HTTP status; null when none came.' })),
+  latency_ms: Type.Integer({ description: 'How long the attempt took.' }),
+  response_body: Type.String({
+    description: 'The start of the receiver’s answer (at most 1,000 characters).',
+  }),
+  error: nullable(
+    Type.String({ description: 'Why no answer came: a refused address, a timeout, a connection error.' }),
+  ),
+})
+
+export const DeliveryResponse = Type.Object({
+  id: Type.Integer({ description: 'Unique ID of the delivery.' }),
+  endpoint: Type.Integer({ description: 'The endpoint’s id.' }),
+  event_id: Type.String({ description: 'The `webhook-id` header: the event’s, the same on every attempt.' }),
+  event_type: Type.String({ description: 'The event’s type, such as `message.created`.' }),
+  event_created_at: dateTime('When the change the event reports was written.'),
+  status: Type.String({
+    description:
+      '`pending` until a 2xx answer (`succeeded`) or the last of 8 scheduled attempts failed (`failed`).',
+  }),
+  attempt_count: Type.Integer({ description: 'Attempts made in its current schedule.' }),
+  next_attempt_at: nullable(dateTime('When the next attempt is due, while pending.')),
+  last_status_code: nullable(Type.Integer({ description: 'The last attempt’s HTTP status.' })),
+  created_at: dateTime('When the delivery was queued.'),
+  finished_at: nullable(dateTime('When it succeeded or failed for good.')),
+  attempts: Type.Array(Attempt, { description: 'Every attempt, oldest first.' }),
+})
+
+export const ReplayBody = Type.Object({
+  since: Type.String({ format: 'date-time', description: 'The first moment of the range (ISO 8601).' }),
+  until: Type.String({ format: 'date-time', description: 'The last moment of the range (ISO 8601).' }),
+})
+
+export const ReplayResponse = Type.Object({
+  queued: Type.Integer({ description: 'How many events were queued to the endpoint again.' }),
+})

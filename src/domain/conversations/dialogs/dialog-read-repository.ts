@@ -2,6 +2,8 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { prepared } from '../../../db/prepared.ts'
 import { rowsOf } from '../../../db/rows.ts'
+import { readData } from '../../webhooks/event-data.ts'
+import { queueStatements } from '../../webhooks/webhook-queue.ts'
 import { type StateRow, toState } from '../read-state/read-state-repository.ts'
 import type { ReadState } from '../types.ts'
 import { dialogPartyType } from './dialogs-repository.ts'
@@ -9,7 +11,7 @@ import { dialogPartyType } from './dialogs-repository.ts'
 /** What a user's read of a dialog came to: its party's state, moved or not, unless the read was refused. */
 export type DialogRead =
   /** `eventKeys`: the parties told of a moved mark, to notify once the read has committed. */
-  | { outcome: 'read'; state: ReadState; eventKeys: string | null }
+  | { outcome: 'read'; state: ReadState; eventKeys: string | null; webhooks?: number }
   | { outcome: 'not_a_party' }
   | { outcome: 'not_in_dialog' }
 
@@ -71,7 +73,7 @@ export const dialogReadRepository = {
   /**
    * Marks a dialog read by the user's party up to `messageId` (at most the newest message; default the
    * newest) and records the other party's receipt when the mark moved: one statement, with the access
-   * check, so a read is one round trip. Marks never move back.
+   * check and the read's `message.read` webhooks, so a read is one round trip. Marks never move back.
    */
   async markRead(
     db: Db,
@@ -82,8 +84,20 @@ export const dialogReadRepository = {
       const target = db.$with('target', {}).as(readTarget)
       const moved = db.$with('moved', {}).as(readMoved)
       const receipt = db.$with('receipt', {}).as(readReceipt)
+      const webhook = queueStatements(
+        {
+          companyId: sql`${sql.placeholder('companyId')}::bigint`,
+          type: 'message.read',
+          data: readData('moved', 't'),
+          orderingKey: sql`'conversation:' || t.id`,
+          from: sql`moved, target t`,
+        },
+        'webhook_event',
+      )
+      const webhookEvent = db.$with('webhook_event', {}).as(webhook.event)
+      const webhookDeliveries = db.$with('webhook_deliveries_made', {}).as(webhook.deliveries)
       return db
-        .with(access, target, moved, receipt)
+        .with(access, target, moved, receipt, webhookEvent, webhookDeliveries)
         .select({
           party_type: sql<string | null>`a.party_type`,
           in_dialog: sql<boolean>`a.in_dialog`,
@@ -97,6 +111,7 @@ export const dialogReadRepository = {
           unread_count: sql<number>`${stateColumn('unread_count')}`,
           event_keys: sql<string | null>`(select string_agg(party_type || ':' || party_id, ' ')
             from receipt)`,
+          webhooks: sql<number>`(select count(*)::int from webhook_deliveries_made)`,
         })
         .from(
           sql`access a left join moved on true
@@ -112,7 +127,8 @@ export const dialogReadRepository = {
     if (row.raced) {
       return { outcome: 'read', state: await findState(db, read.conversationId, partyType), eventKeys: null }
     }
-    return { outcome: 'read', state: toState({ ...row, party_type: partyType }), eventKeys: row.event_keys }
+    const state = toState({ ...row, party_type: partyType })
+    return { outcome: 'read', state, eventKeys: row.event_keys, webhooks: Number(row.webhooks) }
   },
 }
 

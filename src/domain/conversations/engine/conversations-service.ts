@@ -6,6 +6,7 @@ import { announceEvents } from '../../events/events-repository.ts'
 import type { Party } from '../../events/party.ts'
 import type { Principal } from '../../principal.ts'
 import { requireStaff } from '../../staff-policy.ts'
+import { queueConversationWebhook, queueReadWebhook } from '../../webhooks/change-events.ts'
 import { markDelivered, markRead } from '../read-state/read-state.ts'
 import type {
   ConversationView,
@@ -139,21 +140,28 @@ export function createConversationsService(db: Db, notifier: Notifier) {
             )
           : undefined
       let appended: AppendedMessage | undefined
+      let webhooks = 0
       const outcome = await idempotentWrite(db, principal, options, async (tx) => {
+        webhooks = 0
         if (existing !== undefined) {
           appended = await append(tx, principal.companyId, existing, sender, input)
           return { conversationId: existing, messageId: appended.id, created: false }
         }
         const { id } = await conversationsRepository.insert(tx, conversation)
+        webhooks += await queueConversationWebhook(tx, principal.companyId, id, 'conversation.created')
         if (input.deleted) {
           const deletion = { userId: principal.userId, reason: input.deletedReason ?? null }
           await conversationsRepository.softDelete(tx, principal.companyId, id, deletion)
+          webhooks += await queueConversationWebhook(tx, principal.companyId, id, 'conversation.deleted')
         }
         const hasMessage = input.text !== undefined || input.image !== undefined
         appended = hasMessage ? await append(tx, principal.companyId, id, sender, input) : undefined
         return { conversationId: id, messageId: appended?.id ?? null, created: true }
       })
-      announceEvents(notifier, appended)
+      announceEvents(notifier, {
+        eventKeys: appended?.eventKeys ?? null,
+        webhooks: webhooks + (appended?.webhooks ?? 0),
+      })
       return outcome
     },
 
@@ -287,30 +295,40 @@ export function createConversationsService(db: Db, notifier: Notifier) {
       perspective: Perspective = 'personal',
     ): Promise<ReadState | undefined> {
       const party = await partyIn(principal, conversationId, perspective)
-      const moved = await db.transaction((tx) => markRead(tx, conversationId, party, upToId))
+      const moved = await db.transaction(async (tx) => {
+        const read = await markRead(tx, conversationId, party, upToId)
+        const { companyId } = principal
+        return read && { ...read, webhooks: await queueReadWebhook(tx, companyId, conversationId, party) }
+      })
       announceEvents(notifier, moved)
       return moved?.state
     },
 
     async setArchived(principal: Principal, conversationId: number, archived: boolean) {
       requireStaff(principal, STAFF_ONLY)
-      const eventKeys = await db.transaction(async (tx) => {
+      const written = await db.transaction(async (tx) => {
         const { companyId } = principal
         const changed = await conversationsRepository.setArchived(tx, companyId, conversationId, archived)
         if (!changed) throw notFound()
-        return recordArchived(tx, changed, archived)
+        return {
+          eventKeys: await recordArchived(tx, changed, archived),
+          webhooks: await queueConversationWebhook(tx, companyId, conversationId, 'conversation.archived'),
+        }
       })
-      announceEvents(notifier, { eventKeys })
+      announceEvents(notifier, written)
     },
 
     /** Hides a conversation from every party and surface; the shop's staff can still list it as deleted. */
     async softDelete(principal: Principal, conversationId: number, reason: string | null = null) {
       requireStaff(principal, STAFF_ONLY)
-      const deleted = await conversationsRepository.softDelete(db, principal.companyId, conversationId, {
-        userId: principal.userId,
-        reason,
+      const { companyId } = principal
+      const webhooks = await db.transaction(async (tx) => {
+        const deletion = { userId: principal.userId, reason }
+        if (!(await conversationsRepository.softDelete(tx, companyId, conversationId, deletion)))
+          throw notFound()
+        return queueConversationWebhook(tx, companyId, conversationId, 'conversation.deleted')
       })
-      if (!deleted) throw notFound()
+      announceEvents(notifier, { eventKeys: null, webhooks })
     },
   }
 }
