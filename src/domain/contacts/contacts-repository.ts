@@ -19,6 +19,8 @@ export type ContactRow = Contact & {
   emails: EmailDelivery[]
   assignee: StaffUser | null
   replies: ContactReply[]
+  /** The lines of the contact's order, if it names one. */
+  orderItems: { id: number; productName: string; quantity: number }[]
 }
 
 export const CONTACT_STATUSES = ['open', 'resolved'] as const
@@ -41,6 +43,10 @@ export type ContactOrdering = { key: ContactSortKey; descending: boolean }[]
 export type ContactQuery = {
   viewed?: boolean
   status?: ContactStatus
+  /** The contact subject chosen on the form. */
+  subjectId?: number
+  /** The form's operation, exactly. */
+  operation?: string
   /** A staff user's id, or `none` for contacts nobody is assigned. */
   assignee?: number | 'none'
   createdFrom?: Date
@@ -63,6 +69,8 @@ function conditions(query: ContactQuery): SQL | undefined {
   const where: (SQL | undefined)[] = [eq(contacts.companyId, sql.placeholder('companyId'))]
   if (query.viewed !== undefined) where.push(eq(contacts.viewed, sql.placeholder('viewed')))
   if (query.status !== undefined) where.push(eq(contacts.status, sql.placeholder('status')))
+  if (query.subjectId !== undefined) where.push(eq(contacts.subjectId, sql.placeholder('subjectId')))
+  if (query.operation !== undefined) where.push(eq(contacts.operation, sql.placeholder('operation')))
   if (query.assignee === 'none') where.push(isNull(contacts.assigneeId))
   else if (query.assignee !== undefined) where.push(eq(contacts.assigneeId, sql.placeholder('assignee')))
   if (query.createdFrom) where.push(gte(contacts.createdAt, sql.placeholder('createdFrom')))
@@ -77,6 +85,8 @@ const placeholderValues = (companyId: number, query: ContactQuery) => ({
   companyId,
   viewed: query.viewed,
   status: query.status,
+  subjectId: query.subjectId,
+  operation: query.operation,
   assignee: query.assignee === 'none' ? undefined : query.assignee,
   createdFrom: query.createdFrom,
   createdTo: query.createdTo,
@@ -90,6 +100,8 @@ const shapeOf = (query: ContactQuery) =>
   [
     query.viewed === undefined ? '' : 'viewed',
     query.status === undefined ? '' : 'status',
+    query.subjectId === undefined ? '' : 'subject',
+    query.operation === undefined ? '' : 'operation',
     query.assignee === undefined ? '' : query.assignee === 'none' ? 'unassigned' : 'assignee',
     query.createdFrom ? 'from' : '',
     query.createdTo ? 'to' : '',
@@ -111,6 +123,9 @@ const withDetails = {
   assignee: sql<StaffUser | null>`(select json_build_object('id', a.id, 'email', a.email,
     'firstName', a.first_name, 'lastName', a.last_name) from users a where a.id = ${contacts.assigneeId})`,
   replies: contactRepliesRepository.repliesJson(contacts.id),
+  orderItems: sql<ContactRow['orderItems']>`(select coalesce(json_agg(json_build_object('id', oi.id,
+    'productName', p.name, 'quantity', oi.quantity) order by oi.id), '[]')
+    from order_items oi join products p on p.id = oi.product_id where oi.order_id = ${contacts.orderId})`,
 }
 
 type DetailsRow = {
@@ -120,6 +135,7 @@ type DetailsRow = {
   emails: Parameters<typeof outboxRepository.deliveriesFromJson>[0]
   assignee: StaffUser | null
   replies: Parameters<typeof contactRepliesRepository.repliesFromJson>[0]
+  orderItems: ContactRow['orderItems']
 }
 
 const flatten = (row: DetailsRow): ContactRow => ({
@@ -129,6 +145,7 @@ const flatten = (row: DetailsRow): ContactRow => ({
   emails: outboxRepository.deliveriesFromJson(row.emails),
   assignee: row.assignee,
   replies: contactRepliesRepository.repliesFromJson(row.replies),
+  orderItems: row.orderItems.map((item) => ({ ...item, id: Number(item.id) })),
 })
 
 /**
@@ -182,6 +199,15 @@ export const contactsRepository = {
     const [row] = await db.insert(contacts).values(contact).returning()
     if (!row) throw new Error('insert returned no row')
     return row
+  },
+
+  /** How many of the company's contacts no staff member has opened. */
+  async countUnviewed(db: Db, companyId: number): Promise<number> {
+    const [row] = await db
+      .select({ total: count() })
+      .from(contacts)
+      .where(and(eq(contacts.companyId, companyId), eq(contacts.viewed, false)))
+    return Number(row?.total ?? 0)
   },
 
   async count(db: Db, companyId: number, query: ContactQuery): Promise<number> {

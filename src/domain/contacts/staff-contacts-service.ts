@@ -121,8 +121,11 @@ export function createStaffContactsService(deps: {
 
     async list(principal: Principal, query: ContactQuery) {
       requireStaff(principal)
-      const { rows, total } = await contactsRepository.pageWithTotal(db, principal.companyId, query)
-      return { total, contacts: rows }
+      const [{ rows, total }, totalUnviewed] = await Promise.all([
+        contactsRepository.pageWithTotal(db, principal.companyId, query),
+        contactsRepository.countUnviewed(db, principal.companyId),
+      ])
+      return { total, totalUnviewed, contacts: rows }
     },
 
     /** A contact as staff open it: the first opening marks it viewed. */

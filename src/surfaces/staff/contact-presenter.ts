@@ -42,7 +42,18 @@ export const presentContact = (contact: StaffContact, apiBaseUrl: string) => ({
   updated_at: contact.updatedAt.toISOString(),
   source: contact.source,
   subject_id: contact.subjectId,
-  order: contact.orderId === null ? null : { id: contact.orderId, number: contact.orderNumber ?? '' },
+  order:
+    contact.orderId === null
+      ? null
+      : {
+          id: contact.orderId,
+          number: contact.orderNumber ?? '',
+          items: contact.orderItems.map((item) => ({
+            id: item.id,
+            product_name: item.productName,
+            quantity: item.quantity,
+          })),
+        },
   operation: contact.operation,
   user: contact.userId === null ? null : { id: contact.userId, email: contact.userEmail ?? '' },
   attachment: contact.attachment && {

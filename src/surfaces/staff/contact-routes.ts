@@ -15,6 +15,7 @@ import {
   ContactEmailParams,
   ContactIdParams,
   ContactListQuery,
+  ContactPage,
   ContactReplyResponse,
   ContactResponse,
   CreateContactBody,
@@ -23,11 +24,12 @@ import {
   ReplyBody,
   UpdateContactBody,
 } from './contact-schemas.ts'
-import { Page, pageOf, requestedPage } from './pagination.ts'
+import { pageOf, requestedPage } from './pagination.ts'
 import {
   assigneeFilter,
   booleanFilter,
   dateTimeFilter,
+  idFilter,
   idOf,
   schemaErrorsOf,
   validFields,
@@ -104,15 +106,21 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
         operationId: 'listContacts',
         tags: ['Contacts'],
         querystring: ContactListQuery,
-        response: { 200: Page(ContactResponse), 400: ErrorResponse, 404: DetailResponse },
+        response: { 200: ContactPage, 400: ErrorResponse, 404: DetailResponse },
       },
     },
     async (request) => {
       const query = request.query as Record<string, string | undefined>
       const at = requestedPage(request.query)
-      const { total, contacts: found } = await contacts.list(request.staff, {
+      const {
+        total,
+        totalUnviewed,
+        contacts: found,
+      } = await contacts.list(request.staff, {
         viewed: booleanFilter(request.query.viewed),
         status: contactStatusFilter(request.query.status),
+        subjectId: idFilter(request.query.subject),
+        operation: request.query.operation || undefined,
         assignee: assigneeFilter(request.query.assignee),
         createdFrom: dateTimeFilter(query, ['created_at__gte', 'created_at_after']),
         createdTo: dateTimeFilter(query, ['created_at__lte', 'created_at_before']),
@@ -121,7 +129,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
         offset: at.offset,
         limit: at.limit,
       })
-      return pageOf(request, at, total, found.map(present(request)))
+      return { ...pageOf(request, at, total, found.map(present(request))), total_unviewed: totalUnviewed }
     },
   )
 

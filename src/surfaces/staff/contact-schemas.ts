@@ -3,7 +3,7 @@ import { contactLimits } from '../../domain/contacts/contact-fields.ts'
 import { REPLY_MAX_LENGTH } from '../../domain/contacts/staff-contacts-service.ts'
 import { IdInteger } from '../http/input-guard.ts'
 import { nullable } from '../http/nullable.ts'
-import { PageQuery } from './pagination.ts'
+import { Page, PageQuery } from './pagination.ts'
 import { StaffUserRef } from './user-schemas.ts'
 
 const text = (max: number | undefined, description: string) =>
@@ -105,7 +105,16 @@ export const ContactResponse = Type.Object({
   updated_at: dateTime('Timestamp when the contact was last updated.'),
   source: Type.String({ description: '`contact_us` for the storefront form, `staff` for one made here.' }),
   subject_id: nullable(Type.Integer({ description: 'The contact subject chosen on the contact-us form.' })),
-  order: nullable(Type.Object({ id: Type.Integer(), number: Type.String() })),
+  order: nullable(
+    Type.Object({
+      id: Type.Integer(),
+      number: Type.String(),
+      items: Type.Array(
+        Type.Object({ id: Type.Integer(), product_name: Type.String(), quantity: Type.Integer() }),
+        { description: 'The order’s lines.' },
+      ),
+    }),
+  ),
   operation: nullable(Type.String()),
   user: nullable(Type.Object({ id: Type.Integer(), email: Type.String() })),
   attachment: nullable(
@@ -130,6 +139,8 @@ export const ContactListQuery = Type.Object({
     Type.String({ description: '`true` or `false` (also `1`/`0`); anything else is ignored.' }),
   ),
   status: Type.Optional(Type.String({ description: '`open` or `resolved`; anything else is ignored.' })),
+  subject: Type.Optional(Type.String({ description: 'A contact subject’s id (the form’s `subject_id`).' })),
+  operation: Type.Optional(Type.String({ description: 'The form’s operation, exactly.' })),
   assignee: Type.Optional(
     Type.String({ description: 'A staff user’s id, or `none` for contacts assigned to nobody.' }),
   ),
@@ -153,5 +164,12 @@ export const ContactListQuery = Type.Object({
 export type ContactListQuery = Static<typeof ContactListQuery>
 
 /** Ids are read by the route, so that `/contacts/abc` is a 404 like any other unknown contact. */
+export const ContactPage = Type.Object({
+  ...Page(ContactResponse).properties,
+  total_unviewed: Type.Integer({
+    description: 'How many of the company’s contacts no staff member has opened.',
+  }),
+})
+
 export const ContactIdParams = Type.Object({ id: Type.String() })
 export const ContactEmailParams = Type.Object({ id: Type.String(), email_id: Type.String() })

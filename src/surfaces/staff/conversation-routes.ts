@@ -26,7 +26,14 @@ import {
   UpdateInboxConversationBody,
 } from './conversation-schemas.ts'
 import { pageOf, requestedPage } from './pagination.ts'
-import { assigneeFilter, booleanFilter, idOf, schemaErrorsOf, validFields } from './request-parsing.ts'
+import {
+  assigneeFilter,
+  booleanFilter,
+  idFilter,
+  idOf,
+  schemaErrorsOf,
+  validFields,
+} from './request-parsing.ts'
 
 const tags = ['Conversations']
 const oneOf = <T extends string>(values: readonly T[], value: string | undefined) =>

@@ -25,11 +25,13 @@ export function booleanFilter(value: string | undefined): boolean | undefined {
   ]
 }
 
+/** An id filter; anything that is not an id filters nothing. */
+export const idFilter = (value: string | undefined): number | undefined =>
+  value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined
+
 /** An assignee filter: a user id, or `none` for nobody; anything else filters nothing. */
-export function assigneeFilter(value: string | undefined): number | 'none' | undefined {
-  if (value === 'none') return 'none'
-  return value !== undefined && /^\d{1,15}$/.test(value) ? Number(value) : undefined
-}
+export const assigneeFilter = (value: string | undefined): number | 'none' | undefined =>
+  value === 'none' ? 'none' : idFilter(value)
 
 const ISO_DATE_TIME = /^\d{4}-\d{2}-\d{2}([T ]\d{2}:\d{2}(:\d{2}(\.\d{1,6})?)?(Z|[+-]\d{2}:?\d{2})?)?$/i
 

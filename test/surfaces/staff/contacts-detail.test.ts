@@ -101,7 +101,29 @@ test('a contact-us submission shows its subject, order, operation, user, attachm
   assert.equal(contact.source, 'contact_us')
   assert.equal(contact.subject, 'Problem with my order')
   assert.equal(contact.subject_id, parley.demo.subjects.order.id)
-  assert.deepEqual(contact.order, { id: parley.demo.orders.alice.id, number: 'DEMO-ALICE' })
+  const names = new Map([
+    [parley.demo.products.brakes.id, 'BMW E46 brake pads'],
+    [parley.demo.products.mirror.id, 'BMW E46 side mirror'],
+  ])
+  assert.deepEqual(contact.order, {
+    id: parley.demo.orders.alice.id,
+    number: 'DEMO-ALICE',
+    items: parley.demo.orders.alice.items.map((item) => ({
+      id: item.id,
+      product_name: names.get(item.product_id),
+      quantity: 1,
+    })),
+  })
+  const bySubject = await staff.get(`/api/contacts?subject=${parley.demo.subjects.order.id}&operation=order`)
+  assert.deepEqual(
+    bySubject.body.results.map((row: { id: number }) => row.id),
+    [contact.id],
+  )
+  assert.equal((await staff.get('/api/contacts?search=brake&operation=default')).body.count, 0)
+  assert.equal(
+    (await staff.get(`/api/contacts?search=brake&subject=${parley.demo.subjects.general.id}`)).body.count,
+    0,
+  )
   assert.equal(contact.operation, 'order')
   assert.deepEqual(contact.user, { id: parley.demo.users.alice.id, email: 'alice@parley.test' })
   assert.equal(contact.first_name, 'Alice')

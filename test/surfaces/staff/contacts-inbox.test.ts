@@ -44,7 +44,9 @@ async function until<T>(read: () => Promise<T>, done: (value: T) => boolean, wha
 }
 
 test('a new contact is open, unassigned and unanswered; PATCH sets status and assignee, and the list filters on them', async () => {
+  const unviewedBefore = (await inbox.get('/api/contacts/?page_size=1')).body.total_unviewed
   const { contact } = await submitted()
+  assert.equal((await inbox.get('/api/contacts/?page_size=1')).body.total_unviewed, unviewedBefore + 1)
   assert.equal(contact.status, 'open')
   assert.equal(contact.assignee, null)
   assert.deepEqual(contact.replies, [])

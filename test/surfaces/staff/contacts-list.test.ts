@@ -49,8 +49,10 @@ const idsOf = (body: { results: { id: number }[] }) => body.results.map((contact
 test('the list is a DRF page, newest first', async () => {
   const response = await staff.get('/api/contacts/')
   assert.equal(response.status, 200)
-  assert.deepEqual(Object.keys(response.body), ['count', 'next', 'previous', 'results'])
+  // DRF's page, and beside it the inbox's count of contacts nobody has opened.
+  assert.deepEqual(Object.keys(response.body), ['count', 'next', 'previous', 'results', 'total_unviewed'])
   assert.equal(response.body.count, 5)
+  assert.equal(response.body.total_unviewed, 3)
   assert.equal(response.body.next, null)
   assert.equal(response.body.previous, null)
   assert.deepEqual(idsOf(response.body), [ids.e, ids.d, ids.c, ids.b, ids.a])
