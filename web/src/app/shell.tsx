@@ -111,9 +111,10 @@ export function Shell({ user }: { user: StaffUser }) {
 
   const logout = useMutation({
     mutationFn: signOut,
-    onSettled: () => {
-      queries.clear()
+    onSuccess: () => {
       queries.setQueryData(['me'], null)
+      // Nothing of this user's stays in memory for the next one to sign in here.
+      queries.removeQueries({ predicate: (query) => query.queryKey[0] !== 'me' })
     },
   })
   const isAdmin = user.is_superuser

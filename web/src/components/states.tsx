@@ -58,7 +58,7 @@ export function Pager({
   const pages = Math.max(1, Math.ceil(count / pageSize))
   return (
     <nav className="pager" aria-label={t('common.pageOf', { page, pages })}>
-      <span className="muted">{t('common.results', { count })}</span>
+      <span className="muted">{count === 1 ? t('common.resultOne') : t('common.results', { count })}</span>
       <div className="pager-buttons">
         <button
           type="button"

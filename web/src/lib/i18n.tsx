@@ -19,7 +19,14 @@ function initialLanguage(): Language {
 }
 
 type Translate = (key: MessageKey, values?: Record<string, string | number>) => string
-type I18n = { language: Language; setLanguage(language: Language): void; t: Translate; locale: string }
+type I18n = {
+  language: Language
+  setLanguage(language: Language): void
+  t: Translate
+  /** `prefix.value`'s text, for a value the API words (a status, a type); the value itself if unknown. */
+  label(prefix: string, value: string): string
+  locale: string
+}
 const I18nContext = createContext<I18n | null>(null)
 
 export function I18nProvider({ children }: { children: ReactNode }) {
@@ -35,7 +42,11 @@ export function I18nProvider({ children }: { children: ReactNode }) {
     const dictionary = dictionaries[language]
     const t: Translate = (key, values) =>
       dictionary[key].replace(/\{(\w+)\}/g, (_, name: string) => String(values?.[name] ?? `{${name}}`))
-    return { language, setLanguage, t, locale: language === 'tr' ? 'tr-TR' : 'en-GB' }
+    const label = (prefix: string, value: string) => {
+      const key = `${prefix}.${value}`
+      return key in dictionary ? t(key as MessageKey) : value
+    }
+    return { language, setLanguage, t, label, locale: language === 'tr' ? 'tr-TR' : 'en-GB' }
   }, [language, setLanguage])
   return <I18nContext value={value}>{children}</I18nContext>
 }

@@ -17,7 +17,7 @@ import { ThreadView } from './thread-view.tsx'
 
 /** Every surface's conversations, unread first (or newest first), beside the open thread. */
 export function ConversationsScreen({ id }: { id?: number }) {
-  const { t, locale } = useI18n()
+  const { t, label, locale } = useI18n()
   const [filters, setFilters] = useState<ConversationFilters>(noConversationFilters)
   const [page, setPage] = useState(1)
   const list = useQuery({
@@ -91,12 +91,12 @@ export function ConversationsScreen({ id }: { id?: number }) {
                     </span>
                     <span className="item-snippet">{conversation.last_message?.text ?? ''}</span>
                     <span className="item-tags">
-                      <span className="tag">{t(`conversations.surface.${conversation.surface}`)}</span>
-                      <span className="tag">{t(`conversations.type.${conversation.type}`)}</span>
+                      <span className="tag">{label('conversations.counterparty', conversation.counterparty)}</span>
+                      <span className="tag">{label('conversations.type', conversation.type)}</span>
                       {conversation.seller && <span className="tag">{conversation.seller.name}</span>}
                       {conversation.status !== 'open' && (
                         <span className="tag tag-muted">
-                          {t(`conversations.status.${conversation.status}`)}
+                          {label('conversations.status', conversation.status)}
                         </span>
                       )}
                       {conversation.assignee && (

@@ -21,7 +21,7 @@ import { DeleteDialog } from './delete-dialog.tsx'
 
 /** One conversation: its messages oldest first, the item it is about, replies, notes and its state. */
 export function ThreadView({ id }: { id: number }) {
-  const { t, locale } = useI18n()
+  const { t, label, locale } = useI18n()
   const queries = useQueryClient()
   const thread = useQuery({ queryKey: ['conversations', 'one', id], queryFn: () => fetchThread(id) })
   const refresh = () => queries.invalidateQueries({ queryKey: ['conversations'] })
@@ -80,7 +80,7 @@ export function ThreadView({ id }: { id: number }) {
         <div>
           <h2 id="thread-subject">{c.subject || c.product?.name || t('conversations.noSubject')}</h2>
           <p className="muted">
-            {t(`conversations.surface.${c.surface}`)} · {t(`conversations.type.${c.type}`)}
+            {label('conversations.counterparty', c.counterparty)} · {label('conversations.type', c.type)}
             {customer && ` · ${customer}`}
             {c.seller && ` · ${c.seller.name}`}
           </p>
@@ -89,7 +89,7 @@ export function ThreadView({ id }: { id: number }) {
           <span
             className={`tag ${c.status === 'open' ? 'tag-amber' : c.status === 'answered' ? 'tag-green' : 'tag-muted'}`}
           >
-            {t(`conversations.status.${c.status}`)}
+            {label('conversations.status', c.status)}
           </span>
           <AssigneePicker
             label={t('conversations.assignee')}
@@ -243,7 +243,7 @@ export function ThreadView({ id }: { id: number }) {
 }
 
 function MessageRow({ message, locale }: { message: Message; locale: string }) {
-  const { t } = useI18n()
+  const { t, label } = useI18n()
   const role = message.sender.role
   const mark = message.is_read
     ? t('conversations.read')
@@ -255,7 +255,7 @@ function MessageRow({ message, locale }: { message: Message; locale: string }) {
       <div className="message-head">
         <Avatar name={message.sender.name} tone={role} />
         <strong>{message.sender.name}</strong>
-        <span className={`tag tag-role-${role}`}>{t(`conversations.role.${role}`)}</span>
+        <span className={`tag tag-role-${role}`}>{label('conversations.role', role)}</span>
         <time className="muted" dateTime={message.created_at}>
           {fullTime(message.created_at, locale)}
         </time>

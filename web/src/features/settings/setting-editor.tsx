@@ -11,7 +11,7 @@ type EditorProps<T> = { value: T; onDraft(draft: Draft): void }
 
 /** One dynamic setting as a form fitted to its value; the API's validation message shows beside it. */
 export function SettingEditor({ setting }: { setting: Setting }) {
-  const { t } = useI18n()
+  const { t, label } = useI18n()
   const queries = useQueryClient()
   const [draft, setDraft] = useState<Draft>({ value: setting.value })
   const [saved, setSaved] = useState(false)
@@ -44,7 +44,7 @@ export function SettingEditor({ setting }: { setting: Setting }) {
         </h3>
         {setting.is_default && <span className="tag tag-muted">{t('settings.isDefault')}</span>}
       </div>
-      <p className="muted">{setting.description}</p>
+      <p className="muted">{label('setting', setting.key) === setting.key ? setting.description : label('setting', setting.key)}</p>
       <Editor key={JSON.stringify(setting.value)} setting={setting} onDraft={onDraft} />
       {'invalid' in draft && (
         <p className="field-error" role="alert">
