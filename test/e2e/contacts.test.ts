@@ -50,7 +50,7 @@ describe('the inbox in a browser: sign-in and contacts', { skip: noBrowser }, ()
   test('staff sign in; a contact-us form sent meanwhile appears live, in bold, and opening it marks it viewed', async () => {
     await signIn(page, parley.baseUrl, parley.demo.users.staff)
     await page.getByRole('navigation', { name: 'Sections' }).waitFor()
-    // await page.getByRole('status').getByText('Live').waitFor()
+    await page.getByRole('status').getByText('Live').waitFor()
     const form = validForm(parley, { full_name: 'Grace Hopper', message: 'Is the mirror heated?' })
     const guest = await guestBrowser(parley)
     const sent = await guest.post('/users/contact-us/', { json: form })

@@ -54,7 +54,7 @@ describe('the inbox in a browser: conversations', { skip: noBrowser }, () => {
     const thread = page.getByRole('article')
     await thread.getByText('Do these fit a 2004 E46 touring?').waitFor()
     await thread.getByText('BMW E46 brake pads').first().waitFor()
-    await thread.getByRole('list', { name: 'Conversations' }).getByText('Customer', { exact: true }).waitFor()
+    await thread.getByRole('list', { name: 'Messages' }).getByText('Customer', { exact: true }).waitFor()
     await list
       .getByRole('link', { name: /Alice Archer/ })
       .filter({ hasNotText: 'unread' })

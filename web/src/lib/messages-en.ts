@@ -147,12 +147,17 @@ export const en = {
   'conversations.deleted': 'This conversation was deleted.',
   'conversations.archived': 'Archived',
   'conversations.noMessages': 'No messages yet.',
+  'conversations.messages': 'Messages',
   'settings.title': 'Settings',
   'setting.CONTACT_US_EMAIL_TO': 'Who receives each contact-us form, per operation.',
-  'setting.CONTACT_US_SEND_USER': 'Also send a signed-in customer a copy of their form, at their account’s address.',
-  'setting.CONTACT_US_REPLY_TO_ONLY_USER': 'Set the staff email’s Reply-To to the customer alone (off: no Reply-To).',
-  'setting.EMAIL_BCC_AND_CC': 'Copies of every contact-us email to the staff; Bcc never shows in the headers.',
-  'setting.CONTACT_US_ALLOWED_EXTENSIONS': 'The attachment types a form accepts; the content must match the type.',
+  'setting.CONTACT_US_SEND_USER':
+    'Also send a signed-in customer a copy of their form, at their account’s address.',
+  'setting.CONTACT_US_REPLY_TO_ONLY_USER':
+    'Set the staff email’s Reply-To to the customer alone (off: no Reply-To).',
+  'setting.EMAIL_BCC_AND_CC':
+    'Copies of every contact-us email to the staff; Bcc never shows in the headers.',
+  'setting.CONTACT_US_ALLOWED_EXTENSIONS':
+    'The attachment types a form accepts; the content must match the type.',
   'setting.CONTACT_US_MAX_FILE_SIZE': 'The largest attachment a form accepts, in bytes.',
   'settings.adminOnly': 'Only admins can change the settings.',
   'settings.dynamic': 'Contact-us and email',

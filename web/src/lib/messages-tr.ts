@@ -148,11 +148,15 @@ export const tr: Record<MessageKey, string> = {
   'conversations.deleted': 'Bu konuşma silindi.',
   'conversations.archived': 'Arşivlendi',
   'conversations.noMessages': 'Henüz mesaj yok.',
+  'conversations.messages': 'Mesajlar',
   'settings.title': 'Ayarlar',
   'setting.CONTACT_US_EMAIL_TO': 'Her iletişim formunu işleme göre kimlerin alacağı.',
-  'setting.CONTACT_US_SEND_USER': 'Giriş yapmış müşteriye formunun bir kopyasını hesabındaki adrese de gönder.',
-  'setting.CONTACT_US_REPLY_TO_ONLY_USER': 'Personel e-postasının Reply-To adresi yalnızca müşteri olsun (kapalı: Reply-To yok).',
-  'setting.EMAIL_BCC_AND_CC': 'Personele giden her iletişim e-postasının kopyaları; gizli bilgi başlıklarda görünmez.',
+  'setting.CONTACT_US_SEND_USER':
+    'Giriş yapmış müşteriye formunun bir kopyasını hesabındaki adrese de gönder.',
+  'setting.CONTACT_US_REPLY_TO_ONLY_USER':
+    'Personel e-postasının Reply-To adresi yalnızca müşteri olsun (kapalı: Reply-To yok).',
+  'setting.EMAIL_BCC_AND_CC':
+    'Personele giden her iletişim e-postasının kopyaları; gizli bilgi başlıklarda görünmez.',
   'setting.CONTACT_US_ALLOWED_EXTENSIONS': 'Formun kabul ettiği ek türleri; içerik türüyle uyuşmalı.',
   'setting.CONTACT_US_MAX_FILE_SIZE': 'Formun kabul ettiği en büyük ek, bayt olarak.',
   'settings.adminOnly': 'Ayarları yalnızca yöneticiler değiştirebilir.',

@@ -50,8 +50,13 @@ export async function unreadConversationsCount() {
 const at = (id: number) => ({ params: { path: { id: String(id) } } })
 
 export const fetchThread = async (id: number) => unwrap(await api.GET('/api/conversations/{id}/', at(id)))
-export const markThreadRead = async (id: number) => unwrap(await api.POST('/api/conversations/{id}/read/', at(id)))
-export type ConversationChange = { status?: 'open' | 'answered' | 'archived'; assignee?: number | null; archived?: boolean }
+export const markThreadRead = async (id: number) =>
+  unwrap(await api.POST('/api/conversations/{id}/read/', at(id)))
+export type ConversationChange = {
+  status?: 'open' | 'answered' | 'archived'
+  assignee?: number | null
+  archived?: boolean
+}
 export const changeConversation = async (id: number, body: ConversationChange) =>
   unwrap(await api.PATCH('/api/conversations/{id}/', { ...at(id), body }))
 export const deleteConversation = async (id: number, reason: string) =>

@@ -91,7 +91,9 @@ export function ConversationsScreen({ id }: { id?: number }) {
                     </span>
                     <span className="item-snippet">{conversation.last_message?.text ?? ''}</span>
                     <span className="item-tags">
-                      <span className="tag">{label('conversations.counterparty', conversation.counterparty)}</span>
+                      <span className="tag">
+                        {label('conversations.counterparty', conversation.counterparty)}
+                      </span>
                       <span className="tag">{label('conversations.type', conversation.type)}</span>
                       {conversation.seller && <span className="tag">{conversation.seller.name}</span>}
                       {conversation.status !== 'open' && (

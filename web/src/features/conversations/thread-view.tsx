@@ -148,7 +148,7 @@ export function ThreadView({ id }: { id: number }) {
             </div>
           )}
           {c.messages.length === 0 && <p className="muted">{t('conversations.noMessages')}</p>}
-          <ol className="messages" aria-label={t('conversations.title')}>
+          <ol className="messages" aria-label={t('conversations.messages')}>
             {c.messages.map((message) => (
               <MessageRow key={message.id} message={message} locale={locale} />
             ))}

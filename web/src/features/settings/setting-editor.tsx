@@ -44,7 +44,9 @@ export function SettingEditor({ setting }: { setting: Setting }) {
         </h3>
         {setting.is_default && <span className="tag tag-muted">{t('settings.isDefault')}</span>}
       </div>
-      <p className="muted">{label('setting', setting.key) === setting.key ? setting.description : label('setting', setting.key)}</p>
+      <p className="muted">
+        {label('setting', setting.key) === setting.key ? setting.description : label('setting', setting.key)}
+      </p>
       <Editor key={JSON.stringify(setting.value)} setting={setting} onDraft={onDraft} />
       {'invalid' in draft && (
         <p className="field-error" role="alert">
