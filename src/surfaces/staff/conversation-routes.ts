@@ -44,11 +44,9 @@ function inboxQuery(
   query: Record<string, string | undefined>,
   at: { offset: number; limit: number },
 ): InboxQuery {
-  const seller =
-    query.seller !== undefined && /^\d{1,15}$/.test(query.seller) ? Number(query.seller) : undefined
   return {
     status: oneOf(INBOX_STATUSES, query.status),
-    sellerId: seller,
+    sellerId: idFilter(query.seller),
     assignee: assigneeFilter(query.assignee),
     type: oneOf(CONVERSATION_TYPES, query.type),
     unread: booleanFilter(query.unread),
