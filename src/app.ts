@@ -16,6 +16,7 @@ import { contextCacheOf, watchContactContexts } from './domain/contacts/submissi
 import { shownCacheOf, watchShown } from './domain/conversations/queries/shown-cache.ts'
 import { createDomain } from './domain/create-domain.ts'
 import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
+import { mailDomainOf } from './domain/outbox/email.ts'
 import { OUTBOX_CHANNEL } from './domain/outbox/outbox-repository.ts'
 import { WEBHOOKS_CHANNEL } from './domain/webhooks/webhook-queue.ts'
 import { createBlobStore } from './infra/blobs/blob-store.ts'
@@ -96,6 +97,7 @@ export async function buildApp(options: AppOptions) {
     createMailTransport({ smtpUrl: config.smtpUrl, mailDir: join(config.dataDir, 'mail') })
   const requests = createRequestGauge()
   const listener = createListener(database, { beforeRetry: options.listenerRetry })
+  const runsWorkers = options.runWorkers ?? true
   const outbox = createOutboxWorker({
     // A busy instance answers its requests first and delivers when they pause, but a batch at least every
     // half second. An email costs about 0.2 ms of CPU (nodemailer): delivering beside a flood of forms cost
@@ -118,8 +120,9 @@ export async function buildApp(options: AppOptions) {
     log: app.log,
     pollMs: config.outboxPollMs,
     post: { allowLoopback: config.webhookAllowLoopback },
+    mailDomain: mailDomainOf(config.mailFrom),
+    wakeOutbox: () => (runsWorkers ? outbox.wake() : notifier.notify(OUTBOX_CHANNEL, '')),
   })
-  const runsWorkers = options.runWorkers ?? true
   const domain = createDomain({
     db: database.db,
     notifier,

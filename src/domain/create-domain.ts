@@ -11,6 +11,7 @@ import { createDialogsService } from './conversations/dialogs/dialogs-service.ts
 import { createConversationsService } from './conversations/engine/conversations-service.ts'
 import { createStaffInboxService } from './conversations/inbox/staff-inbox-service.ts'
 import { createEventsService } from './events/events-service.ts'
+import { mailDomainOf } from './outbox/email.ts'
 import { createSettingsService } from './settings/settings-service.ts'
 import { createThrottle } from './throttles/throttle.ts'
 import { createWebhooksService } from './webhooks/webhooks-service.ts'
@@ -30,7 +31,7 @@ export function createDomain(deps: {
   const settings = createSettingsService(db, config.settingDefaults, config.bodyLimit)
   const accounts = createAccountsService(db, config.sessionTtlSeconds, undefined, config.login)
   const conversations = createConversationsService(db, notifier)
-  const mailDomain = /@([^>\s]+)/.exec(config.mailFrom)?.[1] ?? 'parley.local'
+  const mailDomain = mailDomainOf(config.mailFrom)
   return {
     accounts,
     settings,

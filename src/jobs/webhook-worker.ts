@@ -5,7 +5,7 @@ import {
   type ClaimedDelivery,
   deliveriesRepository,
 } from '../domain/webhooks/deliveries-repository.ts'
-import { retryDelayMs } from '../domain/webhooks/retry-schedule.ts'
+import { DISABLE_AFTER_FAILING_MS, retryDelayMs } from '../domain/webhooks/retry-schedule.ts'
 import { signedHeaders } from '../domain/webhooks/signing.ts'
 import { WEBHOOKS_CHANNEL } from '../domain/webhooks/webhook-queue.ts'
 import { type PostPolicy, RefusedDestination, safePost } from '../infra/webhooks/safe-post.ts'
@@ -28,6 +28,10 @@ export type WebhookWorkerOptions = {
   perEndpoint?: number
   /** How long a claimed delivery is reserved; above the 15 s an attempt may take, with room to record it. */
   leaseMs?: number
+  /** Names the Message-ID of the email telling admins their endpoint was disabled. */
+  mailDomain: string
+  /** Has the outbox's emails delivered once queued and committed (see createDomain's `wakeOutbox`). */
+  wakeOutbox: () => void
 }
 
 /** How much of a receiver's answer is kept with each attempt, for an admin to read. */
@@ -37,7 +41,8 @@ const KEPT_BODY_CHARACTERS = 1000
  * Delivers the webhook outbox: claims due deliveries (shared safely by every instance), signs and POSTs each
  * with SSRF protection, and reschedules failures on Svix's schedule. Deliveries run side by side up to
  * `concurrency`, each endpoint taking at most `perEndpoint` of them, so a slow receiver holds back neither
- * the others nor any request: nothing here runs in a request's path. At least once: the `webhook-id` is the
+ * the others nor any request: nothing here runs in a request's path. An endpoint whose every attempt has
+ * failed for five days is disabled, and its company's admins emailed. At least once: the `webhook-id` is the
  * event's, the same for every attempt.
  */
 export function createWebhookWorker(options: WebhookWorkerOptions) {
@@ -114,7 +119,21 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   async function deliver(delivery: ClaimedDelivery) {
     const outcome = await attempt(delivery)
     try {
-      await deliveriesRepository.record(database.db, [outcome])
+      const disabled = await deliveriesRepository.record(database.db, [outcome], {
+        disableAfterMs: DISABLE_AFTER_FAILING_MS,
+        mailDomain: options.mailDomain,
+      })
+      for (const endpoint of disabled) {
+        log.warn(
+          {
+            endpointId: endpoint.id,
+            failingSince: endpoint.failingSince,
+            admins: endpoint.adminEmails.length,
+          },
+          'webhook endpoint disabled after failing for days; its admins are emailed',
+        )
+      }
+      if (disabled.length > 0) options.wakeOutbox()
     } catch (error) {
       // The lease runs out and the delivery goes again, under the same webhook-id.
       log.error({ err: error, deliveryId: delivery.id }, 'webhook worker could not record an attempt')

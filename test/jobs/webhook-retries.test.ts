@@ -7,12 +7,14 @@ import { LONGEST_RETRY_DELAY_MS, MAX_ATTEMPTS } from '../../src/domain/webhooks/
 import { createWebhookWorker, type WebhookWorker } from '../../src/jobs/webhook-worker.ts'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
 import { type HttpClient, withToken } from '../helpers/http-client.ts'
+import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
 import { type Answer, type ReceivedWebhook, startWebhookReceiver } from '../helpers/webhook-receiver.ts'
 import { customerMessage, loggedIn } from '../surfaces/storefront/conversations-fixtures.ts'
 import { vendorLogin } from '../surfaces/vendor/fixtures.ts'
 
 let parley: TestApp
+let smtp: SmtpSink
 let admin: HttpClient
 let worker: WebhookWorker
 /** How far the worker's clock runs ahead of the real one: moved forward by the tests instead of waiting. */
@@ -23,9 +25,10 @@ const later = (ms: number) => {
 const quiet = { warn: () => {}, error: () => {} }
 
 before(async () => {
+  smtp = await startSmtpSink()
   parley = await startTestApp({
     runWorkers: false,
-    env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CONTACT_US_RATE_PER_MINUTE: '1000' },
+    env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CONTACT_US_RATE_PER_MINUTE: '1000', SMTP_URL: smtp.url },
   })
   admin = withToken(parley.baseUrl, parley.demo.users.admin.token)
   worker = createWebhookWorker({
@@ -35,9 +38,14 @@ before(async () => {
     pollMs: 50,
     post: { allowLoopback: true, totalTimeoutMs: 500 },
     clock: () => new Date(Date.now() + ahead),
+    mailDomain: 'parley.test',
+    wakeOutbox: () => {},
   })
 })
-after(() => parley.close())
+after(async () => {
+  await parley.close()
+  await smtp.close()
+})
 
 /** A receiver answering as `answer` says, registered for `events`; removed with its deliveries afterwards. */
 async function endpointFor(answer: (request: ReceivedWebhook, index: number) => Answer, events = ['*']) {
@@ -223,6 +231,77 @@ test('a change that rolls back queues no webhook', async () => {
     later(LONGEST_RETRY_DELAY_MS)
     await worker.runOnce()
     assert.equal(endpoint.receiver.received.length, before)
+  } finally {
+    await endpoint.remove()
+  }
+})
+
+test('an endpoint failing for five days is disabled and its company’s admins are emailed', async () => {
+  const endpoint = await endpointFor(() => ({ status: 500 }), ['contact.created'])
+  try {
+    const day = 24 * 3_600_000
+    for (let days = 0; days <= 4; days++) {
+      await submitForm()
+      await worker.runOnce()
+      const shown = await admin.get(`/api/webhook-endpoints/${endpoint.id}/`)
+      assert.equal(shown.body.enabled, true, `disabled after ${days} days`)
+      assert.ok(shown.body.failing_since)
+      later(day)
+    }
+    await submitForm()
+    await worker.runOnce()
+    const disabled = await admin.get(`/api/webhook-endpoints/${endpoint.id}/`)
+    assert.equal(disabled.body.enabled, false)
+    assert.equal(disabled.body.disabled_reason, 'failing')
+    const sentBefore = endpoint.receiver.received.length
+    later(LONGEST_RETRY_DELAY_MS)
+    await submitForm()
+    await worker.runOnce()
+    assert.equal(endpoint.receiver.received.length, sentBefore, 'a disabled endpoint receives nothing')
+
+    await parley.app.outbox.runOnce()
+    const told = smtp.received.filter((mail) =>
+      /Webhook endpoint disabled/.test(mail.headers.get('subject') ?? ''),
+    )
+    assert.equal(told.length, 1)
+    assert.deepEqual(told[0]?.recipients, [parley.demo.users.admin.email])
+    assert.match(told[0]?.raw ?? '', new RegExp(`/api/webhook-endpoints/${endpoint.id}/`))
+
+    // Enabled again by an admin: its failures are forgotten and what waited for it goes.
+    endpoint.receiver.answerWith(() => ({ status: 200 }))
+    const enabled = await admin.patch(`/api/webhook-endpoints/${endpoint.id}/`, { json: { enabled: true } })
+    assert.equal(enabled.body.failing_since, null)
+    assert.equal(enabled.body.disabled_reason, null)
+    later(LONGEST_RETRY_DELAY_MS)
+    while ((await worker.runOnce()).claimed > 0) {}
+    const [{ pending } = { pending: -1 }] = await parley.db
+      .select({ pending: sql<number>`count(*)::int` })
+      .from(webhookDeliveries)
+      .where(
+        sql`${webhookDeliveries.endpointId} = ${endpoint.id} and ${webhookDeliveries.status} = 'pending'`,
+      )
+    assert.equal(pending, 0)
+  } finally {
+    await endpoint.remove()
+  }
+})
+
+test('one success ends the run of failures', async () => {
+  const endpoint = await endpointFor(
+    (_, index) => ({ status: index % 2 === 0 ? 500 : 200 }),
+    ['contact.created'],
+  )
+  try {
+    for (let days = 0; days < 7; days++) {
+      await submitForm()
+      await worker.runOnce()
+      later(6_000)
+      await worker.runOnce()
+      later(24 * 3_600_000)
+    }
+    const shown = await admin.get(`/api/webhook-endpoints/${endpoint.id}/`)
+    assert.equal(shown.body.enabled, true)
+    assert.equal(shown.body.failing_since, null)
   } finally {
     await endpoint.remove()
   }

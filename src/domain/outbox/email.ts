@@ -17,3 +17,6 @@ export type EmailPayload = {
 
 /** Header values never carry a line break, whatever a submitter typed: no header injection. */
 export const headerSafe = (value: string) => value.replace(/[\r\n\t\u2028\u2029]+/g, ' ').trim()
+
+/** The domain of MAIL_FROM's address, which names every Message-ID Parley makes. */
+export const mailDomainOf = (mailFrom: string) => /@([^>\s]+)/.exec(mailFrom)?.[1] ?? 'parley.local'

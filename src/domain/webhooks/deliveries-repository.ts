@@ -1,6 +1,8 @@
 import { sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import { rowsOf } from '../../db/rows.ts'
+import { outbox } from '../../db/schema/index.ts'
+import { composeDisabledEndpointEmail, type DisabledEndpoint } from './disabled-endpoint-email.ts'
 
 /** A delivery a worker has claimed, with what it needs to send it. */
 export type ClaimedDelivery = {
@@ -80,15 +82,21 @@ export const deliveriesRepository = {
 
   /**
    * Records a batch of attempts in one statement each: the attempts, the deliveries' new state, and each
-   * endpoint's run of failures (begun by its first failure, ended by any success).
+   * endpoint's run of failures (begun by its first failure, ended by any success). An endpoint whose run has
+   * lasted `disableAfterMs` by a failed attempt here is disabled, and an email to its company's admins
+   * queued in the same transaction; those endpoints are returned.
    */
-  async record(db: Db, outcomes: AttemptOutcome[]) {
-    if (outcomes.length === 0) return
+  async record(
+    db: Db,
+    outcomes: AttemptOutcome[],
+    failing: { disableAfterMs: number; mailDomain: string },
+  ): Promise<DisabledEndpoint[]> {
+    if (outcomes.length === 0) return []
     const json = JSON.stringify(outcomes)
     const rows = sql`jsonb_to_recordset(${json}::jsonb) as o("deliveryId" bigint, "endpointId" bigint,
       "attemptedAt" timestamptz, succeeded boolean, "statusCode" int, "latencyMs" int, "responseBody" text,
       error text, "retryAt" timestamptz)`
-    await db.transaction(async (tx) => {
+    return db.transaction(async (tx) => {
       await tx.execute(sql`insert into webhook_attempts
           (delivery_id, attempted_at, status_code, latency_ms, response_body, error)
         select o."deliveryId", o."attemptedAt", o."statusCode", o."latencyMs", o."responseBody", o.error
@@ -99,11 +107,40 @@ export const deliveriesRepository = {
           finished_at = case when o.succeeded or o."retryAt" is null then o."attemptedAt" end,
           last_status_code = o."statusCode", last_error = o.error
         from ${rows} where d.id = o."deliveryId"`)
+      const runs = sql`(select o."endpointId" as id, bool_or(o.succeeded) as succeeded,
+          min(o."attemptedAt") as first_failure, max(o."attemptedAt") as last_attempt
+        from ${rows} group by o."endpointId") f`
       await tx.execute(sql`update webhook_endpoints e set
           failing_since = case when f.succeeded then null else coalesce(e.failing_since, f.first_failure) end
-        from (select o."endpointId" as id, bool_or(o.succeeded) as succeeded,
-            min(o."attemptedAt") as first_failure from ${rows} group by o."endpointId") f
-        where e.id = f.id`)
+        from ${runs} where e.id = f.id`)
+      // A statement of its own, so that of two workers failing the same endpoint at once only one disables
+      // it (the second finds it disabled once the first commits) and its admins are told once.
+      const disabled = await tx.execute(sql`update webhook_endpoints e set enabled = false,
+          disabled_reason = 'failing', updated_at = now()
+        from ${runs}
+        where e.id = f.id and e.enabled and not f.succeeded
+          and e.failing_since <= f.last_attempt - ${failing.disableAfterMs} * interval '1 millisecond'
+        returning e.id, e.company_id as "companyId", e.url, e.description, e.failing_since as "failingSince",
+          (select coalesce(json_agg(u.email order by u.id), '[]') from users u
+            where u.company_id = e.company_id and u.is_superuser and u.is_active) as "adminEmails"`)
+      const endpoints = rowsOf<DisabledRow>(disabled).map((row) => ({
+        ...row,
+        id: Number(row.id),
+        companyId: Number(row.companyId),
+        failingSince: new Date(row.failingSince),
+      }))
+      for (const endpoint of endpoints) {
+        if (endpoint.adminEmails.length === 0) continue
+        const email = composeDisabledEndpointEmail(endpoint, failing.mailDomain)
+        await tx.insert(outbox).values({ companyId: endpoint.companyId, kind: 'email', payload: email })
+      }
+      return endpoints
     })
   },
+}
+
+type DisabledRow = Omit<DisabledEndpoint, 'id' | 'companyId' | 'failingSince'> & {
+  id: number | string
+  companyId: number | string
+  failingSince: Date | string
 }

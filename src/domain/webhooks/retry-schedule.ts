@@ -26,3 +26,6 @@ export function retryDelayMs(attempts: number, random: () => number = Math.rando
 
 /** The longest a delivery can wait for its next attempt: a test's clock moved this far makes any retry due. */
 export const LONGEST_RETRY_DELAY_MS = Math.max(...DELAYS_MS) * 1.2
+
+/** An endpoint whose every attempt has failed for this long is disabled and its company's admins told. */
+export const DISABLE_AFTER_FAILING_MS = 5 * 24 * 3_600_000

@@ -27,6 +27,8 @@ before(async () => {
     pollMs: 50,
     post: { allowLoopback: true, totalTimeoutMs: 2_000 },
     clock: () => new Date(Date.now() + ahead),
+    mailDomain: 'parley.test',
+    wakeOutbox: () => {},
   })
 })
 after(() => parley.close())
