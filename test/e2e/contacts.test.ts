@@ -1,11 +1,39 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
+import { crc32, deflateSync } from 'node:zlib'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchBrowser, noBrowser, screenshot, seriousViolations, signIn } from '../helpers/browser.ts'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
 import { HttpClient } from '../helpers/http-client.ts'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { loggedIn } from '../surfaces/storefront/conversations-fixtures.ts'
+
+/** A real 8×8 PNG (a browser must be able to draw the preview). */
+function tinyPng() {
+  const chunk = (type: string, data: Buffer) => {
+    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
+    const length = Buffer.alloc(4)
+    length.writeUInt32BE(data.length)
+    const crc = Buffer.alloc(4)
+    crc.writeUInt32BE(crc32(body))
+    return Buffer.concat([length, body, crc])
+  }
+  const header = Buffer.alloc(13)
+  header.writeUInt32BE(8, 0)
+  header.writeUInt32BE(8, 4)
+  header.set([8, 2, 0, 0, 0], 8)
+  const rows = Buffer.concat(
+    Array.from({ length: 8 }, () => Buffer.from([0, ...Array(8).fill([79, 70, 229]).flat()])),
+  )
+  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
+  return Buffer.concat([
+    signature,
+    chunk('IHDR', header),
+    chunk('IDAT', deflateSync(rows)),
+    chunk('IEND', Buffer.alloc(0)),
+  ])
+}
 
 describe('the inbox in a browser: sign-in and contacts', { skip: noBrowser }, () => {
   let parley: TestApp
@@ -16,7 +44,8 @@ describe('the inbox in a browser: sign-in and contacts', { skip: noBrowser }, ()
 
   before(async () => {
     smtp = await startSmtpSink()
-    parley = await startTestApp({ env: { SMTP_URL: smtp.url } })
+    // One attempt per email, so an email the sink refuses fails at once and can be sent again from the inbox.
+    parley = await startTestApp({ env: { SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '1' } })
     browser = await launchBrowser()
     context = await browser.newContext({
       locale: 'en-US',
@@ -134,5 +163,75 @@ describe('the inbox in a browser: sign-in and contacts', { skip: noBrowser }, ()
     assert.deepEqual(await seriousViolations(page), [], 'the Turkish screen')
     await screenshot(page, 'contacts-turkish')
     await page.getByLabel('Dil').first().selectOption('en')
+  })
+
+  test('a signed-in customer’s form about an order: its items, the photo previewed, j/k and the subject filter', async () => {
+    const alice = await loggedIn(parley, 'alice')
+    const fields = {
+      subject: String(parley.demo.subjects.order.id),
+      full_name: 'Alice Archer',
+      email: parley.demo.users.alice.email,
+      message: 'The mirror arrived scratched.',
+      order: String(parley.demo.orders.alice.id),
+    }
+    const sent = await alice.post('/users/contact-us/', {
+      multipart: { ...fields, file: { filename: 'scratch.png', content: tinyPng(), type: 'image/png' } },
+    })
+    assert.equal(sent.status, 200, sent.text)
+    const list = page.getByRole('list', { name: 'Contact-us forms' })
+    await list.getByRole('link', { name: /Alice Archer/ }).waitFor({ timeout: 10_000 })
+    await page.locator('body').click({ position: { x: 1300, y: 5 } })
+    await page.keyboard.press('k')
+    const detail = page.getByRole('article')
+    await detail.getByRole('heading', { name: 'Problem with my order' }).waitFor()
+    await detail.getByText('#DEMO-ALICE').waitFor()
+    const items = detail.getByRole('list', { name: 'Items' })
+    assert.deepEqual(await items.getByRole('listitem').allInnerTexts(), [
+      'BMW E46 brake pads × 1',
+      'BMW E46 side mirror × 1',
+    ])
+    const preview = detail.getByRole('img', { name: 'scratch.png' })
+    await preview.waitFor()
+    await page.waitForFunction(() => {
+      const image = (
+        globalThis as unknown as { document: { querySelector(s: string): { naturalWidth: number } | null } }
+      ).document.querySelector('.attachment img')
+      return (image?.naturalWidth ?? 0) > 0
+    })
+    await detail.getByRole('link', { name: 'Download' }).waitFor()
+    await screenshot(page, 'contact-order')
+    await page.keyboard.press('j')
+    await detail.getByRole('heading', { name: 'General question' }).waitFor()
+
+    await page.getByRole('combobox', { name: /^Subject/ }).selectOption({ label: 'Problem with my order' })
+    await page.waitForFunction(
+      () =>
+        (
+          globalThis as unknown as { document: { querySelectorAll(s: string): { length: number } } }
+        ).document.querySelectorAll('.item-list li').length === 1,
+    )
+    assert.match(await list.innerText(), /Alice Archer/)
+    await page.getByRole('button', { name: 'Clear filters' }).click()
+  })
+
+  test('an email the SMTP server refused shows failed, and is sent again from the inbox', async () => {
+    smtp.refuse(1)
+    const form = validForm(parley, { full_name: 'Refused Rita', message: 'Will this reach you?' })
+    const guest = await guestBrowser(parley)
+    assert.equal((await guest.post('/users/contact-us/', { json: form })).status, 200)
+    await page
+      .getByRole('list', { name: 'Contact-us forms' })
+      .getByRole('link', { name: /Refused Rita/ })
+      .click()
+    const detail = page.getByRole('article')
+    await detail.getByText('Failed', { exact: true }).waitFor({ timeout: 10_000 })
+    const before = smtp.received.length
+    await detail.getByRole('button', { name: 'Send again' }).click()
+    await detail
+      .getByRole('complementary')
+      .getByText('Delivered', { exact: true })
+      .waitFor({ timeout: 10_000 })
+    const mails = await smtp.waitFor(before + 1)
+    assert.ok(mails.slice(before).some((mail) => mail.raw.includes('Will this reach you?')))
   })
 })

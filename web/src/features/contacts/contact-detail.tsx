@@ -1,6 +1,7 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
 import { AssigneePicker } from '../../components/assignee-picker.tsx'
+import { PaperClip } from '../../components/icons.tsx'
 import { ReplyBox } from '../../components/reply-box.tsx'
 import { Avatar, Failure, FormErrors, Loading } from '../../components/states.tsx'
 import { fileSize, fullTime, nameOf } from '../../lib/format.ts'
@@ -19,7 +20,13 @@ import {
 export function ContactDetail({ id }: { id: number }) {
   const { t, locale } = useI18n()
   const queries = useQueryClient()
-  const contact = useQuery({ queryKey: ['contacts', 'one', id], queryFn: () => openContact(id) })
+  const contact = useQuery({
+    queryKey: ['contacts', 'one', id],
+    queryFn: () => openContact(id),
+    // An email on its way is looked at again until it is delivered or given up on.
+    refetchInterval: (query) =>
+      query.state.data?.emails.some((email) => email.status === 'pending') ? 2000 : false,
+  })
   const opened = contact.data !== undefined
   // The retrieval marked it viewed: the list and the badge are out of date.
   useEffect(() => {
@@ -106,7 +113,7 @@ export function ContactDetail({ id }: { id: number }) {
                 {isImage && <img src={c.attachment.url} alt={c.attachment.name} loading="lazy" />}
                 <figcaption>
                   <span>
-                    📎 {c.attachment.name} · {fileSize(c.attachment.size)}
+                    <PaperClip /> {c.attachment.name} · {fileSize(c.attachment.size)}
                   </span>
                   <a className="button button-quiet" href={c.attachment.url} download={c.attachment.name}>
                     {t('contacts.download')}
@@ -170,7 +177,7 @@ export function ContactDetail({ id }: { id: number }) {
                   {c.order.items.map((item) => (
                     <li key={item.id}>
                       {item.product_name}
-                      {item.quantity !== undefined && <span className="muted"> × {item.quantity}</span>}
+                      <span className="muted"> × {item.quantity}</span>
                     </li>
                   ))}
                 </ul>

@@ -2,17 +2,9 @@ import type { paths } from '../../api/schema.gen.ts'
 import { api, unwrap } from '../../lib/api-client.ts'
 
 type Generated = paths['/api/contacts/{id}/']['get']['responses'][200]['content']['application/json']
+export type Contact = Generated
 export type Reply = Generated['replies'][number]
 export type EmailState = Generated['emails'][number]
-/** A contact as the staff API shows it; `order.items` once the API lists them (INBOX-API.md, requests). */
-export type Contact = Omit<Generated, 'order'> & {
-  order:
-    | (NonNullable<Generated['order']> & {
-        items?: { id: number; product_name: string; quantity?: number }[]
-      })
-    | null
-}
-export type ContactPage = { count: number; results: Contact[] }
 
 export type ContactFilters = {
   search: string
@@ -34,7 +26,7 @@ export const noContactFilters: ContactFilters = {
 }
 export const CONTACTS_PAGE_SIZE = 25
 
-export async function listContacts(filters: ContactFilters, page: number): Promise<ContactPage> {
+export async function listContacts(filters: ContactFilters, page: number) {
   const query: Record<string, string> = { page: String(page), page_size: String(CONTACTS_PAGE_SIZE) }
   if (filters.search) query.search = filters.search
   if (filters.viewed) query.viewed = filters.viewed
@@ -48,8 +40,8 @@ export async function listContacts(filters: ContactFilters, page: number): Promi
 }
 
 export async function unviewedContactsCount() {
-  const query = { viewed: 'false', page_size: '1' }
-  return unwrap(await api.GET('/api/contacts/', { params: { query } })).count
+  const query = { page_size: '1' }
+  return unwrap(await api.GET('/api/contacts/', { params: { query } })).total_unviewed
 }
 
 /** The first retrieval by staff marks the contact viewed. */
@@ -58,7 +50,7 @@ export async function openContact(id: number): Promise<Contact> {
 }
 
 export type ContactChange = { viewed?: boolean; status?: 'open' | 'resolved'; assignee?: number | null }
-export const changeContact = async (id: number, body: ContactChange): Promise<Contact> =>
+export const changeContact = async (id: number, body: ContactChange) =>
   unwrap(await api.PATCH('/api/contacts/{id}/', { params: { path: { id: String(id) } }, body }))
 
 export const replyToContact = async (id: number, body: string) =>

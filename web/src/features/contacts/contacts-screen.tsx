@@ -1,6 +1,7 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
 import { AppLink } from '../../app/shell.tsx'
+import { PaperClip } from '../../components/icons.tsx'
 import { Empty, Failure, Loading, Pager } from '../../components/states.tsx'
 import { nameOf, shortTime } from '../../lib/format.ts'
 import { useI18n } from '../../lib/i18n.tsx'
@@ -85,7 +86,11 @@ export function ContactsScreen({ id }: { id?: number }) {
                       )}
                       {contact.operation && <span className="tag">{contact.operation}</span>}
                       {contact.assignee && <span className="tag tag-blue">{nameOf(contact.assignee)}</span>}
-                      {contact.attachment && <span className="tag">📎 {contact.attachment.name}</span>}
+                      {contact.attachment && (
+                        <span className="tag">
+                          <PaperClip /> {contact.attachment.name}
+                        </span>
+                      )}
                     </span>
                   </AppLink>
                 </li>
