@@ -49,7 +49,8 @@ export const Message = Type.Object({
   id: Type.Integer(),
   conversation_id: Type.Integer(),
   sender_id: Type.Integer({
-    description: "The seller's ID for a message written as the seller, else the writing user's ID.",
+    description:
+      "The seller's ID for a message written as the seller, 0 for one written by the shop's staff, else the writing user's ID.",
   }),
   text: Type.String({ description: 'Empty for a message that is only an image.' }),
   image_url: nullable(

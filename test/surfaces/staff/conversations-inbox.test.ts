@@ -112,7 +112,16 @@ test('a staff reply shows on /users/conversations/ (unread for the customer) and
   const seller = await vendorLogin(parley, 'seller')
   const sellerView = await seller.get(`/vendor/conversations/${id}/messages`)
   assert.equal(sellerView.status, 200)
-  assert.ok(sellerView.body.data.some((message: { text: string }) => message.text === 'Yes, every E46.'))
+  const staffMessage = sellerView.body.data.find(
+    (message: { text: string }) => message.text === 'Yes, every E46.',
+  )
+  // From the shop's staff: neither of the dialog's two participants (a staff user's id could be the seller's).
+  assert.equal(staffMessage.sender_id, 0)
+  const sellerDialogs = await seller.get('/vendor/conversations?limit=100')
+  assert.equal(
+    sellerDialogs.body.data.find((dialog: { id: number }) => dialog.id === id).last_message.sender_id,
+    0,
+  )
 
   const staffThread = await inbox.get(`/api/conversations/${id}/`)
   assert.equal(staffThread.body.status, 'answered')

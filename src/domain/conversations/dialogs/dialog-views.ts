@@ -73,9 +73,14 @@ export type DialogFacts = {
   counterpartyState: PartyMarks | null
 }
 
-/** The seller for a message written as the seller, else the user who wrote it. */
-export const senderIdOf = (message: Pick<MessageView, 'senderUser' | 'senderSeller'>) =>
-  message.senderSeller?.id ?? message.senderUser?.id ?? 0
+/**
+ * The seller for a message written as the seller, else the user who wrote it; 0 for the shop's staff, who
+ * are neither of a dialog's two participants (a staff user's id could be a seller's, or the buyer's, too).
+ */
+export const senderIdOf = (message: Pick<MessageView, 'side' | 'senderUser' | 'senderSeller'>) => {
+  if (message.senderSeller) return message.senderSeller.id
+  return message.side === 'counterparty' ? 0 : (message.senderUser?.id ?? 0)
+}
 
 /** A message's receipts come from its recipient's read state: the other side's marks reaching its id. */
 export function toDialogMessage(message: DialogMessageFacts, states: DialogStates): DialogMessage {

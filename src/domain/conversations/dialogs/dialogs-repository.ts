@@ -93,7 +93,8 @@ const dialogRows = sql`(select coalesce(json_agg(r order by r.at desc, r.id desc
   select c.id, page.last_message_at as at, c.created_at as "createdAt", c.updated_at as "updatedAt",
     c.customer_id as "customerId", c.seller_id as "sellerId", c.item_type as "itemType", c.item_id as "itemId",
     m.id as "lastMessageId", m.side as "lastMessageSide",
-    coalesce(m.sender_seller_id, m.sender_user_id, 0) as "lastMessageSenderId", m.text as "lastMessageText",
+    case when m.sender_seller_id is null and m.side = 'counterparty' then 0
+      else coalesce(m.sender_seller_id, m.sender_user_id, 0) end as "lastMessageSenderId", m.text as "lastMessageText",
     m.image as "lastMessageImage", m.created_at as "lastMessageCreatedAt",
     cu.last_delivered_message_id as "customerDeliveredId", cu.last_read_message_id as "customerReadId",
     cu.unread_count as "customerUnreadCount",
