@@ -7,6 +7,8 @@ import { ApiError, sessionEnded } from '../lib/api-client.ts'
 import { I18nProvider } from '../lib/i18n.tsx'
 import { Shell } from './shell.tsx'
 
+const NOT_SIGNED_IN = 'Authentication credentials were not provided.'
+
 const queries = new QueryClient({
   defaultOptions: {
     queries: {
@@ -37,7 +39,9 @@ function Gate() {
         <Loading />
       </main>
     )
-  if (!me.data) return <SignIn />
+  // Signed in elsewhere on this site as a customer: the API says why the inbox is closed to them.
+  const refusal = me.error instanceof ApiError && me.error.status === 403 && me.error.message
+  if (!me.data) return <SignIn notice={refusal && refusal !== NOT_SIGNED_IN ? refusal : undefined} />
   return <Shell user={me.data} />
 }
 

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
-import { type MouseEvent, useEffect, useState } from 'react'
+import { useEffect, useState } from 'react'
+import { AppLink } from '../components/app-link.tsx'
 import { LanguagePicker } from '../components/language-picker.tsx'
 import { ShortcutsDialog } from '../components/shortcuts-dialog.tsx'
 import { Avatar } from '../components/states.tsx'
@@ -12,26 +13,7 @@ import { SettingsScreen } from '../features/settings/settings-screen.tsx'
 import { nameOf } from '../lib/format.ts'
 import { useI18n } from '../lib/i18n.tsx'
 import { followLiveEvents, type LiveState } from '../lib/live-events.ts'
-import { BASE, navigate, routeOf, usePath } from '../lib/router.ts'
-
-/** A link inside the app that changes the screen without reloading it. */
-export function AppLink({
-  to,
-  className,
-  children,
-  ...rest
-}: { to: string; className?: string; children: React.ReactNode } & React.AriaAttributes) {
-  const follow = (event: MouseEvent) => {
-    if (event.button !== 0 || event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return
-    event.preventDefault()
-    navigate(to)
-  }
-  return (
-    <a href={`${BASE}${to}`} className={className} onClick={follow} {...rest}>
-      {children}
-    </a>
-  )
-}
+import { routeOf, usePath } from '../lib/router.ts'
 
 function NavItem({
   to,

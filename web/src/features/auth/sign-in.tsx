@@ -6,7 +6,7 @@ import { useI18n } from '../../lib/i18n.tsx'
 import { signIn } from './auth-api.ts'
 
 /** Email and password; a user who is neither staff nor admin is told so and gets no session. */
-export function SignIn() {
+export function SignIn({ notice }: { notice?: string }) {
   const { t } = useI18n()
   const queries = useQueryClient()
   const [email, setEmail] = useState('')
@@ -27,7 +27,7 @@ export function SignIn() {
         ? t('signIn.failed')
         : error
           ? error.message
-          : undefined
+          : notice && t('signIn.refused')
   return (
     <main className="sign-in">
       <form className="sign-in-card" onSubmit={submit} aria-labelledby="sign-in-title">

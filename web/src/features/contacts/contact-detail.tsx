@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef } from 'react'
+import { AppLink } from '../../components/app-link.tsx'
 import { AssigneePicker } from '../../components/assignee-picker.tsx'
 import { PaperClip } from '../../components/icons.tsx'
 import { ReplyBox } from '../../components/reply-box.tsx'
@@ -67,6 +68,9 @@ export function ContactDetail({ id }: { id: number }) {
     <article className="detail" aria-labelledby="contact-subject">
       <header className="detail-head">
         <div>
+          <AppLink to="/contacts" className="back-link">
+            ← {t('common.back')}
+          </AppLink>
           <h2 id="contact-subject">{c.subject}</h2>
           <p className="muted">
             {t('contacts.received', { when: fullTime(c.created_at, locale) })}

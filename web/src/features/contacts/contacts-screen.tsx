@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { AppLink } from '../../app/shell.tsx'
+import { AppLink } from '../../components/app-link.tsx'
 import { PaperClip } from '../../components/icons.tsx'
 import { Empty, Failure, Loading, Pager } from '../../components/states.tsx'
 import { nameOf, shortTime } from '../../lib/format.ts'
@@ -84,7 +84,9 @@ export function ContactsScreen({ id }: { id?: number }) {
                       {contact.status === 'resolved' && (
                         <span className="tag tag-green">{t('contacts.status.resolved')}</span>
                       )}
-                      {contact.operation && <span className="tag">{contact.operation}</span>}
+                      {contact.operation && contact.operation !== 'default' && (
+                        <span className="tag">{contact.operation}</span>
+                      )}
                       {contact.assignee && <span className="tag tag-blue">{nameOf(contact.assignee)}</span>}
                       {contact.attachment && (
                         <span className="tag">

@@ -1,6 +1,6 @@
 import { keepPreviousData, useQuery } from '@tanstack/react-query'
 import { useState } from 'react'
-import { AppLink } from '../../app/shell.tsx'
+import { AppLink } from '../../components/app-link.tsx'
 import { Empty, Failure, Loading, Pager } from '../../components/states.tsx'
 import { nameOf, shortTime } from '../../lib/format.ts'
 import { useI18n } from '../../lib/i18n.tsx'

@@ -1,5 +1,6 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query'
 import { useEffect, useRef, useState } from 'react'
+import { AppLink } from '../../components/app-link.tsx'
 import { AssigneePicker } from '../../components/assignee-picker.tsx'
 import { ReplyBox } from '../../components/reply-box.tsx'
 import { Avatar, Failure, FormErrors, Loading } from '../../components/states.tsx'
@@ -78,6 +79,9 @@ export function ThreadView({ id }: { id: number }) {
     <article className="detail" aria-labelledby="thread-subject">
       <header className="detail-head">
         <div>
+          <AppLink to="/conversations" className="back-link">
+            ← {t('common.back')}
+          </AppLink>
           <h2 id="thread-subject">{c.subject || c.product?.name || t('conversations.noSubject')}</h2>
           <p className="muted">
             {label('conversations.counterparty', c.counterparty)} · {label('conversations.type', c.type)}
