@@ -150,6 +150,7 @@ export async function buildApp(options: AppOptions) {
     database,
     inFlight: () => requests.answering,
     outbox: runsWorkers ? outbox : undefined,
+    webhooks: { worker: runsWorkers ? webhooks : undefined, backlog: () => domain.webhooks.backlog() },
     events,
     caches: cacheStats,
     listener,
@@ -264,6 +265,12 @@ export async function buildApp(options: AppOptions) {
       app.log,
     )
     app.addHook('onClose', async () => stopThrottlePurge())
+    const stopWebhookPurge = startHourlyPurge(
+      'old webhook events',
+      () => domain.webhooks.purgeExpired(),
+      app.log,
+    )
+    app.addHook('onClose', async () => stopWebhookPurge())
   }
   // Credentials, the records conversations show and what contact-us forms are checked against are cached
   // only while this instance hears from the database of the changes that make them wrong.

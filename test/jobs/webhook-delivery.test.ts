@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test'
 import { Webhook } from 'standardwebhooks'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
 import { type HttpClient, withToken } from '../helpers/http-client.ts'
+import { scrape } from '../helpers/metrics.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
 import {
   type ReceivedWebhook,
@@ -13,6 +14,7 @@ import { otherCompany } from '../surfaces/staff/other-company.ts'
 import { customerMessage, loggedIn } from '../surfaces/storefront/conversations-fixtures.ts'
 import { vendorLogin } from '../surfaces/vendor/fixtures.ts'
 
+const METRICS_TOKEN = 'webhook-metrics-token'
 let parley: TestApp
 let admin: HttpClient
 let receiver: WebhookReceiver
@@ -20,7 +22,7 @@ let secret: string
 
 before(async () => {
   parley = await startTestApp({
-    env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CONTACT_US_RATE_PER_MINUTE: '1000' },
+    env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CONTACT_US_RATE_PER_MINUTE: '1000', METRICS_TOKEN: METRICS_TOKEN },
   })
   admin = withToken(parley.baseUrl, parley.demo.users.admin.token)
   receiver = await startWebhookReceiver()
@@ -154,4 +156,32 @@ test('a slow receiver does not slow contact-us forms', async () => {
   } finally {
     await slow.close()
   }
+})
+
+test('/metrics counts this instance’s attempts by outcome and what waits', async () => {
+  const before = (await scrape(`${parley.baseUrl}/metrics`, METRICS_TOKEN)).value(
+    'parley_webhook_attempts_total',
+    {
+      outcome: 'delivered',
+    },
+  )
+  const from = receiver.received.length
+  const browser = await guestBrowser(parley)
+  assert.equal((await browser.post('/users/contact-us/', { json: validForm(parley) })).status, 200)
+  await receiver.waitFor(from + 1)
+  let scraped = await scrape(`${parley.baseUrl}/metrics`, METRICS_TOKEN)
+  for (
+    let tries = 0;
+    tries < 50 && scraped.value('parley_webhook_attempts_total', { outcome: 'delivered' }) === before;
+    tries++
+  ) {
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    scraped = await scrape(`${parley.baseUrl}/metrics`, METRICS_TOKEN)
+  }
+  // At least this one: an attempt of an earlier test may still be finishing.
+  assert.ok(
+    (scraped.value('parley_webhook_attempts_total', { outcome: 'delivered' }) ?? 0) >= (before ?? 0) + 1,
+  )
+  assert.equal(typeof scraped.value('parley_webhook_deliveries_pending'), 'number')
+  assert.equal(typeof scraped.value('parley_webhook_oldest_pending_age_seconds'), 'number')
 })

@@ -131,4 +131,17 @@ export const deliveryLogRepository = {
     if (!row) throw new Error('the test event was not queued')
     return Number(row.id)
   },
+
+  /** Drops events written before `cutoff`, with their deliveries and attempts. */
+  async purgeBefore(db: Db, cutoff: Date) {
+    await db.execute(sql`delete from webhook_events where created_at < ${cutoff.toISOString()}::timestamptz`)
+  },
+
+  /** How many deliveries wait, by any instance, and how long the oldest of them has waited. */
+  async backlog(db: Db): Promise<{ pending: number; oldestSeconds: number }> {
+    const result = await db.execute(sql`select count(*)::int as pending,
+        coalesce(extract(epoch from now() - min(created_at)), 0)::float8 as "oldestSeconds"
+      from webhook_deliveries where status = 'pending'`)
+    return rowsOf<{ pending: number; oldestSeconds: number }>(result)[0] ?? { pending: 0, oldestSeconds: 0 }
+  },
 }

@@ -7,6 +7,9 @@ import { checkEndpointInput, type EndpointInput } from './endpoint-fields.ts'
 import { type EndpointRow, endpointsRepository } from './endpoints-repository.ts'
 import { newSecret } from './signing.ts'
 
+/** How long events are kept for replay; older ones go with their deliveries and attempts. */
+export const EVENTS_KEPT_MS = 30 * 24 * 3_600_000
+
 /** How long the secret a rotation replaces keeps signing beside the new one, as Svix does. */
 export const ROTATION_WINDOW_MS = 24 * 3_600_000
 
@@ -143,6 +146,12 @@ export function createWebhooksService(deps: { db: Db; allowLoopback: boolean; wa
       if (!delivery) throw notFound()
       return delivery
     },
+
+    /** Drops the events older than EVENTS_KEPT_MS, with their deliveries (run hourly by the app). */
+    purgeExpired: () => deliveryLogRepository.purgeBefore(db, new Date(Date.now() - EVENTS_KEPT_MS)),
+
+    /** Deliveries waiting and the oldest one's age, for /metrics. */
+    backlog: () => deliveryLogRepository.backlog(db),
 
     /** A new secret; the old one also signs for ROTATION_WINDOW_MS, so receivers can switch without a gap. */
     async rotateSecret(principal: Principal, id: number) {

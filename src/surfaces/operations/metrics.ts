@@ -6,6 +6,7 @@ import type { CacheStats } from '../../db/watched-cache.ts'
 import { outboxRepository } from '../../domain/outbox/outbox-repository.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import type { OutboxWorker } from '../../jobs/outbox-worker.ts'
+import type { WebhookWorker } from '../../jobs/webhook-worker.ts'
 
 /** Where the figures come from: each part counts for itself, and a scrape reads the counts. */
 export type MetricSources = {
@@ -15,6 +16,11 @@ export type MetricSources = {
   /** Undefined on an instance that runs no worker. */
   outbox: OutboxWorker | undefined
   events: EventHub
+  /** This instance's webhook worker's counts (undefined without one), and what waits for any instance. */
+  webhooks: {
+    worker: Pick<WebhookWorker, 'tally'> | undefined
+    backlog: () => Promise<{ pending: number; oldestSeconds: number }>
+  }
   /** Each cache's running counts. */
   caches: () => CacheStats[]
   listener: { status(): ListenerStatus }
@@ -143,6 +149,37 @@ export function createMetrics(sources: MetricSources) {
     tallied('failed'),
   )
 
+  const { webhooks } = sources
+  mirroredCounter(
+    registry,
+    'parley_webhook_attempts_total',
+    'Webhook attempts this instance made, by outcome: delivered, retried (to be tried again) or failed (for good).',
+    'outcome',
+    () => Object.entries(webhooks.worker?.tally ?? { delivered: 0, retried: 0, failed: 0 }),
+  )
+  let webhookBacklog: ReturnType<MetricSources['webhooks']['backlog']> | undefined
+  /** One read of the webhook backlog per scrape, for both of its gauges. */
+  const readWebhookBacklog = () => {
+    webhookBacklog ??= webhooks.backlog().catch(() => ({ pending: Number.NaN, oldestSeconds: Number.NaN }))
+    return webhookBacklog
+  }
+  new Gauge({
+    name: 'parley_webhook_deliveries_pending',
+    help: 'Webhook deliveries waiting to be made, by any instance.',
+    registers: [registry],
+    async collect() {
+      this.set((await readWebhookBacklog()).pending)
+    },
+  })
+  new Gauge({
+    name: 'parley_webhook_oldest_pending_age_seconds',
+    help: 'How long the oldest webhook delivery still waiting has waited (0 when none waits).',
+    registers: [registry],
+    async collect() {
+      this.set((await readWebhookBacklog()).oldestSeconds)
+    },
+  })
+
   readGauge(
     registry,
     'parley_realtime_open_streams',
@@ -230,10 +267,12 @@ export function createMetrics(sources: MetricSources) {
     /** The text a scrape reads. */
     async scrape() {
       backlog = undefined
+      webhookBacklog = undefined
       try {
         return await registry.metrics()
       } finally {
         backlog = undefined
+        webhookBacklog = undefined
       }
     },
     contentType: registry.contentType,

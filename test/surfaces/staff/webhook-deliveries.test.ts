@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
 import { createWebhookWorker, type WebhookWorker } from '../../../src/jobs/webhook-worker.ts'
 import { guestBrowser, validForm } from '../../helpers/contact-us.ts'
@@ -239,6 +240,28 @@ test('another company cannot list, resend, replay or test this company’s deliv
     assert.equal((await staff.post(`/api/webhook-deliveries/${delivery.id}/resend/`)).status, 403)
     await worker.runOnce()
     assert.equal(endpoint.receiver.received.length, 1)
+  } finally {
+    await endpoint.remove()
+  }
+})
+
+test('events are kept 30 days for replay, then purged with their deliveries', async () => {
+  const endpoint = await endpointFor(() => ({ status: 200 }))
+  try {
+    await submitForm()
+    await submitForm()
+    await worker.runOnce()
+    const [old, recent] = (
+      await admin.get(`/api/webhook-endpoints/${endpoint.id}/deliveries/`)
+    ).body.results.reverse()
+    await parley.db.execute(sql`update webhook_events set created_at = now() - interval '31 days'
+      where webhook_id = ${old.event_id}`)
+    await parley.app.domain.webhooks.purgeExpired()
+    const left = (await admin.get(`/api/webhook-endpoints/${endpoint.id}/deliveries/`)).body.results
+    assert.deepEqual(
+      left.map((delivery: { event_id: string }) => delivery.event_id),
+      [recent.event_id],
+    )
   } finally {
     await endpoint.remove()
   }

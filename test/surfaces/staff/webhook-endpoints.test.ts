@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test'
 import { HttpClient, withToken } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 import { otherCompany } from './other-company.ts'
+import { signedInStaff } from './staff-session.ts'
 
 let parley: TestApp
 let admin: HttpClient
@@ -191,4 +192,21 @@ test('/openapi.json documents the routes and their fields', async () => {
   assert.match(create.description, /once/)
   const schema = create.responses['201'].content['application/json'].schema
   assert.match(schema.properties.secret.description, /whsec_/)
+})
+
+test('an admin signed in with a session manages endpoints, writing with the CSRF token only', async () => {
+  const browser = await signedInStaff(parley, 'admin')
+  const created = await browser.post('/api/webhook-endpoints/', endpoint())
+  assert.equal(created.status, 201)
+  assert.match(created.body.secret, /^whsec_/)
+  const forged = await browser.post(`/api/webhook-endpoints/${created.body.id}/rotate-secret/`, undefined, {
+    csrf: false,
+  })
+  assert.equal(forged.status, 403)
+  assert.equal(
+    (await browser.get(`/api/webhook-endpoints/${created.body.id}/`)).body.secret_rotated_until,
+    null,
+  )
+  const staff = await signedInStaff(parley, 'staff')
+  assert.equal((await staff.get('/api/webhook-endpoints/')).status, 403)
 })
