@@ -234,4 +234,21 @@ describe('the inbox in a browser: sign-in and contacts', { skip: noBrowser }, ()
     const mails = await smtp.waitFor(before + 1)
     assert.ok(mails.slice(before).some((mail) => mail.raw.includes('Will this reach you?')))
   })
+
+  test('a dropped stream reconnects with Last-Event-ID, and the form sent meanwhile is replayed', async () => {
+    const reconnected = page.waitForRequest((request) => request.url().endsWith('/api/events'))
+    // Every open stream ends (as when an instance goes away); the sessions stay.
+    parley.app.events.endStreamsOf(['*'])
+    const guest = await guestBrowser(parley)
+    const form = validForm(parley, { full_name: 'Missed Martin', message: 'Sent while you were away.' })
+    assert.equal((await guest.post('/users/contact-us/', { json: form })).status, 200)
+    const request = await reconnected
+    assert.match(
+      (await request.allHeaders())['last-event-id'] ?? '',
+      /^\d+$/,
+      'the reconnection says what it saw last',
+    )
+    const list = page.getByRole('list', { name: 'Contact-us forms' })
+    await list.getByRole('link', { name: /Missed Martin/ }).waitFor({ timeout: 15_000 })
+  })
 })

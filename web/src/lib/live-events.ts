@@ -13,16 +13,19 @@ const TOUCHES: Record<string, string> = {
 }
 
 /**
- * The staff event stream (`GET /api/events`). EventSource reconnects by itself after a drop and sends
- * `Last-Event-ID`, so the server replays what was missed; each event refetches the queries it touches. A
- * stream the server refused (EventSource gives up) is opened anew after a pause, and everything refetched.
+ * The staff event stream (`GET /api/events`); each event refetches the queries it touches. After a dropped
+ * connection EventSource reconnects by itself and sends `Last-Event-ID`, so the server replays what was
+ * missed. A stream the server refused (EventSource then gives up) is opened anew after a pause, from the
+ * last event seen (`last_event_id`), and everything is refetched.
  */
 export function followLiveEvents(queries: QueryClient, onState: (state: LiveState) => void) {
   let source: EventSource | undefined
   let retry: ReturnType<typeof setTimeout> | undefined
+  let lastEventId = ''
   let stopped = false
   const open = (fresh: boolean) => {
-    source = new EventSource('/api/events', { withCredentials: true })
+    const from = lastEventId ? `?last_event_id=${encodeURIComponent(lastEventId)}` : ''
+    source = new EventSource(`/api/events${from}`)
     source.onopen = () => {
       onState('open')
       if (fresh) void queries.invalidateQueries()
@@ -34,7 +37,8 @@ export function followLiveEvents(queries: QueryClient, onState: (state: LiveStat
       retry = setTimeout(() => open(true), 5000)
     }
     for (const [type, key] of Object.entries(TOUCHES))
-      source.addEventListener(type, () => {
+      source.addEventListener(type, (event) => {
+        lastEventId = event.lastEventId || lastEventId
         void queries.invalidateQueries({ queryKey: [key] })
       })
   }
