@@ -15,6 +15,13 @@ export type EventFeed = {
   latestId(): Promise<number>
 }
 
+/**
+ * How many events a staff stream reads at a time. A stream re-reads the last 1,000 ids it has passed (see
+ * serveEventStream), and a whole company's events can fill them all: a page must hold those and new ones
+ * beyond, or the new ones would never be read.
+ */
+const STAFF_PAGE = 2000
+
 export function createEventsService(db: Db) {
   return {
     /** The realtime feed of everything addressed to the principal: as a customer and as each seller it acts for. */
@@ -40,7 +47,7 @@ export function createEventsService(db: Db) {
       requireStaff(principal)
       return {
         keys: [everyEventKey],
-        since: (afterId) => eventsRepository.staffSince(db, principal.companyId, afterId, 500),
+        since: (afterId) => eventsRepository.staffSince(db, principal.companyId, afterId, STAFF_PAGE),
         latestId: () => eventsRepository.latestId(db),
       }
     },

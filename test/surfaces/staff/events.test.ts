@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
 import { guestBrowser, validForm } from '../../helpers/contact-us.ts'
 import { type HttpClient, withToken } from '../../helpers/http-client.ts'
 import { openEventStream, type SseEvent } from '../../helpers/sse-client.ts'
@@ -136,4 +137,19 @@ test('customers and anonymous callers get no staff stream', async () => {
   assert.equal(anonymous.status, 401)
   const session = withToken(parley.baseUrl, 'prl_nope')
   assert.equal((await session.get('/api/events')).status, 401)
+})
+
+test('a busy company’s stream keeps up: more events than a page re-reads do not hold new ones back', async () => {
+  const stream = await staffStream(inbox.cookieHeader())
+  // 1,200 events of the company after the stream began, more than the 1,000 ids a stream re-reads behind
+  // the newest it sent.
+  await parley.db.execute(sql`insert into events (company_id, party_type, party_id, type, payload)
+    select ${parley.demo.company.id}, 'inbox', ${parley.demo.company.id}, 'contact.updated',
+      jsonb_build_object('id', -n) from generate_series(1, 1200) n`)
+  const first = await newContact()
+  await eventWhere(stream, ofType('contact.created', 'id', first), 'the first contact after the burst')
+  const second = await newContact()
+  await eventWhere(stream, ofType('contact.created', 'id', second), 'the next contact')
+  assert.equal(stream.events.filter((event) => event.data.data.id < 0).length, 1200)
+  await stream.close()
 })
