@@ -153,3 +153,15 @@ test('a busy company’s stream keeps up: more events than a page re-reads do no
   assert.equal(stream.events.filter((event) => event.data.data.id < 0).length, 1200)
   await stream.close()
 })
+
+test('signing out ends the session’s open staff stream', async () => {
+  const browser = await signedInStaff(parley, 'admin')
+  const stream = await staffStream(browser.cookieHeader())
+  assert.equal(stream.status, 200)
+  assert.equal((await browser.post('/api/auth/logout/')).status, 204)
+  const ended = await Promise.race([
+    stream.ended.then(() => true),
+    new Promise((resolve) => setTimeout(() => resolve(false), 5000)),
+  ])
+  assert.equal(ended, true, 'the stream outlived its session')
+})
