@@ -1,39 +1,13 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { crc32, deflateSync } from 'node:zlib'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { launchBrowser, noBrowser, screenshot, seriousViolations, signIn } from '../helpers/browser.ts'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
 import { HttpClient } from '../helpers/http-client.ts'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { tinyPng } from '../helpers/tiny-png.ts'
 import { loggedIn } from '../surfaces/storefront/conversations-fixtures.ts'
-
-/** A real 8×8 PNG (a browser must be able to draw the preview). */
-function tinyPng() {
-  const chunk = (type: string, data: Buffer) => {
-    const body = Buffer.concat([Buffer.from(type, 'ascii'), data])
-    const length = Buffer.alloc(4)
-    length.writeUInt32BE(data.length)
-    const crc = Buffer.alloc(4)
-    crc.writeUInt32BE(crc32(body))
-    return Buffer.concat([length, body, crc])
-  }
-  const header = Buffer.alloc(13)
-  header.writeUInt32BE(8, 0)
-  header.writeUInt32BE(8, 4)
-  header.set([8, 2, 0, 0, 0], 8)
-  const rows = Buffer.concat(
-    Array.from({ length: 8 }, () => Buffer.from([0, ...Array(8).fill([79, 70, 229]).flat()])),
-  )
-  const signature = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])
-  return Buffer.concat([
-    signature,
-    chunk('IHDR', header),
-    chunk('IDAT', deflateSync(rows)),
-    chunk('IEND', Buffer.alloc(0)),
-  ])
-}
 
 describe('the inbox in a browser: sign-in and contacts', { skip: noBrowser }, () => {
   let parley: TestApp

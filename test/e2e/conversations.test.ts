@@ -5,6 +5,7 @@ import { launchBrowser, noBrowser, screenshot, seriousViolations, signIn } from 
 import type { HttpClient } from '../helpers/http-client.ts'
 import { openEventStream } from '../helpers/sse-client.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
+import { tinyPng } from '../helpers/tiny-png.ts'
 import { loggedIn } from '../surfaces/storefront/conversations-fixtures.ts'
 import { vendorLogin } from '../surfaces/vendor/fixtures.ts'
 
@@ -111,10 +112,19 @@ describe('the inbox in a browser: conversations', { skip: noBrowser }, () => {
 
   test('a customer reply appears live in the open thread', async () => {
     const reply = await alice.post(`/vendor/conversations/${dialog}/messages`, {
-      json: { text: 'Great, ordering two sets.' },
+      multipart: {
+        text: 'Great, ordering two sets.',
+        image: { filename: 'car.png', content: tinyPng(), type: 'image/png' },
+      },
     })
     assert.equal(reply.status, 201, reply.text)
     await page.getByRole('article').getByText('Great, ordering two sets.').waitFor({ timeout: 10_000 })
+    const image = page.getByRole('article').getByRole('img', { name: 'Image sent by Alice Archer' })
+    await image.waitFor()
+    // Drawn: the staff session may read the customer's image.
+    assert.ok(
+      await image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth > 0),
+    )
     assert.deepEqual(await seriousViolations(page), [], 'the thread')
     await screenshot(page, 'conversation-thread')
   })

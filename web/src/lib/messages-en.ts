@@ -148,6 +148,7 @@ export const en = {
   'conversations.archived': 'Archived',
   'conversations.noMessages': 'No messages yet.',
   'conversations.messages': 'Messages',
+  'conversations.imageFrom': 'Image sent by {name}',
   'settings.title': 'Settings',
   'setting.CONTACT_US_EMAIL_TO': 'Who receives each contact-us form, per operation.',
   'setting.CONTACT_US_SEND_USER':

@@ -149,6 +149,7 @@ export const tr: Record<MessageKey, string> = {
   'conversations.archived': 'Arşivlendi',
   'conversations.noMessages': 'Henüz mesaj yok.',
   'conversations.messages': 'Mesajlar',
+  'conversations.imageFrom': '{name} tarafından gönderilen görsel',
   'settings.title': 'Ayarlar',
   'setting.CONTACT_US_EMAIL_TO': 'Her iletişim formunu işleme göre kimlerin alacağı.',
   'setting.CONTACT_US_SEND_USER':

@@ -265,7 +265,16 @@ function MessageRow({ message, locale }: { message: Message; locale: string }) {
         </time>
       </div>
       {message.text && <p className="message-text">{message.text}</p>}
-      {message.image_url && <img className="message-image" src={message.image_url} alt="" loading="lazy" />}
+      {message.image_url && (
+        <a href={message.image_url} target="_blank" rel="noreferrer">
+          <img
+            className="message-image"
+            src={message.image_url}
+            alt={t('conversations.imageFrom', { name: message.sender.name })}
+            loading="lazy"
+          />
+        </a>
+      )}
       <span className={`receipt${message.is_read ? ' receipt-read' : ''}`}>{mark}</span>
     </li>
   )
