@@ -78,6 +78,9 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
         { address: request.ip },
         (candidate) => requireStaff(candidate, STAFF_ONLY),
       )
+      // The session the browser held before, if any, ends: as Django cycles the session key on login.
+      const previous = sessionTokenOf(request, auth.cookies)
+      if (previous) await domain.accounts.logout(previous)
       const [sessionCookie = 'sessionid'] = auth.cookies.names
       setSessionCookies(reply, auth.cookies, [sessionCookie], token, config.sessionTtlSeconds)
       // A new token for the new session, as Django rotates it on login.

@@ -182,6 +182,21 @@ test('/api/staff-members/ lists the company’s active staff and admins only', a
   assert.equal((await customer.get('/api/staff-members/')).status, 403)
 })
 
+test('signing in again ends the session the browser held before', async () => {
+  const { staff } = parley.demo.users
+  const { browser } = await signedIn(staff.email, staff.password)
+  const first = browser.cookies.get('sessionid')
+  assert.equal(
+    (await browser.post('/api/auth/login/', { json: { email: staff.email, password: staff.password } }))
+      .status,
+    200,
+  )
+  assert.notEqual(browser.cookies.get('sessionid'), first)
+  assert.equal((await browser.get('/api/auth/me/')).body.id, staff.id)
+  const old = await fetch(`${parley.baseUrl}/api/auth/me/`, { headers: { cookie: `sessionid=${first}` } })
+  assert.equal(old.status, 403)
+})
+
 test('failed sign-ins are throttled with a 429 in DRF’s words', async () => {
   const { admin } = parley.demo.users
   let last = await signedIn(admin.email, 'wrong-1')
