@@ -60,6 +60,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const inFlight = new Map<number, Set<Promise<void>>>()
   const inFlightCount = () => [...inFlight.values()].reduce((sum, set) => sum + set.size, 0)
   const tally = { delivered: 0, retried: 0, failed: 0 }
+  /** When blocked deliveries were last set aside (see deferBlocked). */
+  let deferredAt = Number.NEGATIVE_INFINITY
 
   async function attempt(delivery: ClaimedDelivery): Promise<AttemptOutcome> {
     const body = JSON.stringify({
@@ -184,6 +186,10 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       if (free > 0) {
         const busy = [...inFlight].filter(([, set]) => set.size >= perEndpoint).map(([id]) => id)
         try {
+          if (performance.now() - deferredAt >= 1_000) {
+            deferredAt = performance.now()
+            await deliveriesRepository.deferBlocked(database.db, clock())
+          }
           const claimed = await deliveriesRepository.claim(database.db, free, leaseMs, clock(), busy)
           for (const delivery of claimed) start(delivery)
           claimedAll = claimed.length === free

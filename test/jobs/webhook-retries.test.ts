@@ -3,6 +3,7 @@ import { after, before, test } from 'node:test'
 import { eq, sql } from 'drizzle-orm'
 import { webhookAttempts, webhookDeliveries, webhookEvents } from '../../src/db/schema/index.ts'
 import { appendMessage, newMessage } from '../../src/domain/conversations/engine/append-message.ts'
+import { deliveriesRepository } from '../../src/domain/webhooks/deliveries-repository.ts'
 import { LONGEST_RETRY_DELAY_MS, MAX_ATTEMPTS } from '../../src/domain/webhooks/retry-schedule.ts'
 import { createWebhookWorker, type WebhookWorker } from '../../src/jobs/webhook-worker.ts'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
@@ -302,6 +303,48 @@ test('one success ends the run of failures', async () => {
     const shown = await admin.get(`/api/webhook-endpoints/${endpoint.id}/`)
     assert.equal(shown.body.enabled, true)
     assert.equal(shown.body.failing_since, null)
+  } finally {
+    await endpoint.remove()
+  }
+})
+
+test('deliveries behind a failing one are set aside until it is due again, and released when it is done', async () => {
+  const endpoint = await endpointFor((_, index) => ({ status: index === 0 ? 500 : 200 }), ['message.created'])
+  try {
+    const alice = await loggedIn(parley, 'alice')
+    const created = await alice.post(
+      '/users/conversations/',
+      customerMessage(parley.demo.users.alice.id, {
+        item_content: 'product',
+        item_id: parley.demo.products.brakes.id,
+      }),
+    )
+    const seller = await vendorLogin(parley, 'seller')
+    for (const text of ['second', 'third']) {
+      await seller.post(`/vendor/conversations/${created.body.id}/messages`, { json: { text } })
+    }
+    await worker.runOnce()
+    const now = new Date(Date.now() + ahead)
+    await deliveriesRepository.deferBlocked(parley.db, now)
+    const rows = () =>
+      parley.db
+        .select({ status: webhookDeliveries.status, nextAttemptAt: webhookDeliveries.nextAttemptAt })
+        .from(webhookDeliveries)
+        .where(eq(webhookDeliveries.endpointId, endpoint.id))
+        .orderBy(webhookDeliveries.id)
+    const [head, second, third] = await rows()
+    assert.equal(head?.status, 'pending')
+    for (const follower of [second, third]) {
+      assert.ok((follower?.nextAttemptAt.getTime() ?? 0) > now.getTime(), 'set aside')
+      assert.ok((follower?.nextAttemptAt.getTime() ?? 0) <= now.getTime() + 5_000, 'for at most 5 s')
+    }
+    later(6_100)
+    assert.equal((await worker.runOnce()).claimed, 1)
+    const [, released, waiting] = await rows()
+    assert.ok((released?.nextAttemptAt.getTime() ?? Infinity) <= Date.now() + ahead, 'the next one is due')
+    assert.equal(waiting?.status, 'pending')
+    while ((await worker.runOnce()).claimed > 0) {}
+    assert.equal(endpoint.receiver.received.length, 4)
   } finally {
     await endpoint.remove()
   }

@@ -39,6 +39,9 @@ type ClaimRow = Omit<ClaimedDelivery, 'id' | 'endpointId' | 'secrets' | 'eventCr
   eventCreatedAt: Date | string
 }
 
+/** The longest a delivery blocked by an earlier one of its key is set aside between two looks. */
+const DEFER_MS = 5_000
+
 export const deliveriesRepository = {
   /**
    * Takes up to `limit` due deliveries, leasing them until `now + leaseMs` (a worker that dies leaves them to
@@ -81,10 +84,36 @@ export const deliveriesRepository = {
   },
 
   /**
-   * Records a batch of attempts in one statement each: the attempts, the deliveries' new state, and each
-   * endpoint's run of failures (begun by its first failure, ended by any success). An endpoint whose run has
-   * lasted `disableAfterMs` by a failed attempt here is disabled, and an email to its company's admins
-   * queued in the same transaction; those endpoints are returned.
+   * Sets aside the due deliveries that wait behind a pending one of their key, until that one's next attempt
+   * (or lease end) is due, for at most DEFER_MS. Left due, the claim would pass over them again at every
+   * claim, and a receiver that stalls a conversation with thousands of events behind it would cost each
+   * claim a scan of them all. Finishing a delivery makes the next one of its key due at once (see record);
+   * the cap bounds the wait of one whose release this statement overwrote with the snapshot it read. The
+   * worker runs it about once a second.
+   */
+  async deferBlocked(db: Db, now: Date) {
+    const at = sql`${now.toISOString()}::timestamptz`
+    await db.execute(sql`update webhook_deliveries c
+      set next_attempt_at = least(h.next_attempt_at, ${at} + ${DEFER_MS} * interval '1 millisecond')
+      from webhook_deliveries h
+      where c.id in (select b.id from webhook_deliveries b
+          where b.status = 'pending' and b.next_attempt_at <= ${at}
+            and exists (select 1 from webhook_deliveries p
+              where p.endpoint_id = b.endpoint_id and p.ordering_key = b.ordering_key
+                and p.status = 'pending' and p.id < b.id)
+          for update skip locked)
+        and h.id = (select min(p.id) from webhook_deliveries p
+          where p.endpoint_id = c.endpoint_id and p.ordering_key = c.ordering_key and p.status = 'pending')
+        and h.next_attempt_at > ${at}`)
+  },
+
+  /**
+   * Records a batch of attempts in one statement: the attempts, the deliveries' new state (a finished one
+   * making the next delivery of its key due), and each
+   * endpoint's run of failures (begun by its first failure, ended by any success; the endpoint's row is
+   * written only when that changes, so deliveries to one endpoint do not queue for its row). Then, if an
+   * attempt failed, an endpoint whose run has lasted `disableAfterMs` by it is disabled, and an email to its
+   * company's admins queued in the same transaction; those endpoints are returned.
    */
   async record(
     db: Db,
@@ -93,32 +122,49 @@ export const deliveriesRepository = {
   ): Promise<DisabledEndpoint[]> {
     if (outcomes.length === 0) return []
     const json = JSON.stringify(outcomes)
-    const rows = sql`jsonb_to_recordset(${json}::jsonb) as o("deliveryId" bigint, "endpointId" bigint,
-      "attemptedAt" timestamptz, succeeded boolean, "statusCode" int, "latencyMs" int, "responseBody" text,
-      error text, "retryAt" timestamptz)`
-    return db.transaction(async (tx) => {
-      await tx.execute(sql`insert into webhook_attempts
-          (delivery_id, attempted_at, status_code, latency_ms, response_body, error)
-        select o."deliveryId", o."attemptedAt", o."statusCode", o."latencyMs", o."responseBody", o.error
-        from ${rows}`)
-      await tx.execute(sql`update webhook_deliveries d set
+    const runs = sql`(select o."endpointId" as id, bool_or(o.succeeded) as succeeded,
+        min(o."attemptedAt") as first_failure, max(o."attemptedAt") as last_attempt
+      from o group by o."endpointId") f`
+    await db.execute(sql`with o as (
+        select * from jsonb_to_recordset(${json}::jsonb) as o("deliveryId" bigint, "endpointId" bigint,
+          "attemptedAt" timestamptz, succeeded boolean, "statusCode" int, "latencyMs" int,
+          "responseBody" text, error text, "retryAt" timestamptz)
+      ), attempts as (
+        insert into webhook_attempts (delivery_id, attempted_at, status_code, latency_ms, response_body, error)
+        select o."deliveryId", o."attemptedAt", o."statusCode", o."latencyMs", o."responseBody", o.error from o
+      ), deliveries as (
+        update webhook_deliveries d set
           status = case when o.succeeded then 'succeeded' when o."retryAt" is null then 'failed' else 'pending' end,
           next_attempt_at = coalesce(o."retryAt", d.next_attempt_at),
           finished_at = case when o.succeeded or o."retryAt" is null then o."attemptedAt" end,
           last_status_code = o."statusCode", last_error = o.error
-        from ${rows} where d.id = o."deliveryId"`)
-      const runs = sql`(select o."endpointId" as id, bool_or(o.succeeded) as succeeded,
-          min(o."attemptedAt") as first_failure, max(o."attemptedAt") as last_attempt
-        from ${rows} group by o."endpointId") f`
-      await tx.execute(sql`update webhook_endpoints e set
-          failing_since = case when f.succeeded then null else coalesce(e.failing_since, f.first_failure) end
-        from ${runs} where e.id = f.id`)
+        from o where d.id = o."deliveryId"
+        returning d.id, d.endpoint_id, d.ordering_key, d.status
+      ), released as (
+        update webhook_deliveries n set next_attempt_at = least(n.next_attempt_at, o."attemptedAt")
+        from o join deliveries f on f.id = o."deliveryId"
+        where f.status <> 'pending' and n.id = (select min(p.id) from webhook_deliveries p
+          where p.endpoint_id = f.endpoint_id and p.ordering_key = f.ordering_key and p.status = 'pending'
+            and p.id > f.id)
+      )
+      update webhook_endpoints e set
+        failing_since = case when f.succeeded then null else f.first_failure end
+      from ${runs}
+      where e.id = f.id and case when f.succeeded then e.failing_since is not null else e.failing_since is null end`)
+    const failed = outcomes.filter((outcome) => !outcome.succeeded)
+    if (failed.length === 0) return []
+    const failedJson = JSON.stringify(
+      failed.map((outcome) => ({ endpointId: outcome.endpointId, attemptedAt: outcome.attemptedAt })),
+    )
+    return db.transaction(async (tx) => {
       // A statement of its own, so that of two workers failing the same endpoint at once only one disables
       // it (the second finds it disabled once the first commits) and its admins are told once.
       const disabled = await tx.execute(sql`update webhook_endpoints e set enabled = false,
           disabled_reason = 'failing', updated_at = now()
-        from ${runs}
-        where e.id = f.id and e.enabled and not f.succeeded
+        from (select f."endpointId" as id, max(f."attemptedAt") as last_attempt
+          from jsonb_to_recordset(${failedJson}::jsonb) as f("endpointId" bigint, "attemptedAt" timestamptz)
+          group by f."endpointId") f
+        where e.id = f.id and e.enabled
           and e.failing_since <= f.last_attempt - ${failing.disableAfterMs} * interval '1 millisecond'
         returning e.id, e.company_id as "companyId", e.url, e.description, e.failing_since as "failingSince",
           (select coalesce(json_agg(u.email order by u.id), '[]') from users u
