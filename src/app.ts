@@ -250,7 +250,11 @@ export async function buildApp(options: AppOptions) {
       app.log.info({ finishedSends }, `outbox stopped after finishing ${finishedSends} sends under way`)
     })
     app.addHook('onReady', () => webhooks.start())
-    app.addHook('preClose', () => webhooks.stop())
+    // Beside the outbox's: an attempt under way takes at most 15 s, and is recorded before the database closes.
+    app.addHook('preClose', async () => {
+      app.log.info('webhooks: claiming no new deliveries; finishing the attempts under way')
+      await webhooks.stop()
+    })
     app.addHook('onClose', async () => {
       const queued = await outbox.queued().catch(() => undefined)
       app.log.info({ queued }, `${queued ?? 'any'} emails stay queued, to be sent after the next start`)

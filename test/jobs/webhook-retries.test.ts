@@ -349,3 +349,29 @@ test('deliveries behind a failing one are set aside until it is due again, and r
     await endpoint.remove()
   }
 })
+
+test('stopping the worker finishes and records the attempts under way', async () => {
+  const endpoint = await endpointFor(() => ({ status: 200, delayMs: 300 }))
+  const running = createWebhookWorker({
+    database: parley.database,
+    listener: parley.app.listener,
+    log: quiet,
+    pollMs: 20,
+    post: { allowLoopback: true },
+    clock: () => new Date(Date.now() + ahead),
+    mailDomain: 'parley.test',
+    wakeOutbox: () => {},
+  })
+  try {
+    await submitForm()
+    await running.start()
+    await endpoint.receiver.waitFor(1)
+    await running.stop()
+    const [delivery] = await deliveriesOf(endpoint.id)
+    assert.equal(delivery?.status, 'succeeded')
+    assert.equal(running.tally.delivered, 1)
+  } finally {
+    await running.stop()
+    await endpoint.remove()
+  }
+})

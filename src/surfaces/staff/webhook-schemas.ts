@@ -1,6 +1,7 @@
 import { type Static, Type } from 'typebox'
 import { ALL_EVENTS, WEBHOOK_EVENT_TYPES } from '../../domain/webhooks/event-types.ts'
 import { nullable } from '../http/nullable.ts'
+import { PageQuery } from './pagination.ts'
 
 const dateTime = (description: string) => Type.String({ format: 'date-time', description })
 
@@ -65,8 +66,7 @@ export const DeliveryListQuery = Type.Object({
   status: Type.Optional(
     Type.String({ description: 'Only deliveries in this state: `pending`, `succeeded` or `failed`.' }),
   ),
-  page: Type.Optional(Type.String({ description: 'A 1-based page number.' })),
-  page_size: Type.Optional(Type.String({ description: 'Results per page (default 20, at most 100).' })),
+  ...PageQuery,
 })
 
 const Attempt = Type.Object({
