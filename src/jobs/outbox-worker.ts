@@ -107,9 +107,37 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   /** Delivers what is due now; returns how many entries it claimed and how many of them went out. */
   async function runOnce(): Promise<{ claimed: number; delivered: number }> {
     const entries = await outboxRepository.claim(database.db, batchSize, leaseMs)
-    const outcome = await record(entries, await Promise.all(entries.map(deliver)))
+    if (entries.length === 0) return { claimed: 0, delivered: 0 }
+    const lease = keepLeased(entries.map((entry) => entry.id))
+    let failures: (DeliveryFailure | undefined)[]
+    try {
+      failures = await Promise.all(entries.map(deliver))
+    } finally {
+      await lease.end()
+    }
+    const outcome = await record(entries, failures)
     recorded += entries.length
     return outcome
+  }
+
+  /**
+   * Renews the lease on a batch while its sends are under way: a slow SMTP server must not let the lease
+   * run out and another instance claim, and send again, what this one is still sending.
+   */
+  function keepLeased(ids: number[]) {
+    let renewal: Promise<void> = Promise.resolve()
+    const timer = setInterval(() => {
+      renewal = outboxRepository.extendLease(database.db, ids, leaseMs).catch((error: unknown) => {
+        log.warn({ err: error }, 'outbox lease could not be renewed')
+      })
+    }, leaseMs / 3)
+    return {
+      /** Stops renewing, once any renewal under way has landed, so none outlasts the batch's record. */
+      async end() {
+        clearInterval(timer)
+        await renewal
+      },
+    }
   }
 
   async function record(entries: ClaimedEntry[], failures: (DeliveryFailure | undefined)[]) {

@@ -147,6 +147,29 @@ test('a second instance on the same database shares the outbox without sending a
   assert.equal(counts.size, before + 20)
 })
 
+test('an email whose send outlasts the lease is not claimed and sent again by another instance', async () => {
+  const sink = await startSmtpSink()
+  const env = { SMTP_URL: sink.url, CONTACT_US_RATE_PER_MINUTE: '1000', OUTBOX_LEASE_MS: '300' }
+  const first = await startTestApp({ env })
+  const second = await startTestApp({ env, shared: { database: first.database, dataDir: first.dataDir } })
+  try {
+    sink.hold()
+    await submitMany(await guestBrowser(first), 4, first)
+    await eventually(() => sink.held().length === 4, 'every email reached the server')
+    // Held for several leases: without renewal the other instance would claim and send them again.
+    await new Promise((resolve) => setTimeout(resolve, 1_500))
+    assert.equal(sink.held().length, 4, 'no email was sent twice while the server kept its senders waiting')
+    sink.release()
+    await eventually(async () => (await pendingCount(first)) === 0, 'the outbox still has pending emails')
+    await new Promise((resolve) => setTimeout(resolve, 600))
+    assert.deepEqual([...sink.arrivals().values()], [1, 1, 1, 1], 'each email arrived once')
+  } finally {
+    await second.close()
+    await first.close()
+    await sink.close()
+  }
+})
+
 /** An instance whose worker, with nothing to do, would not look at the outbox again for a minute. */
 const slowPolling = (sink: SmtpSink) => ({
   SMTP_URL: sink.url,

@@ -120,6 +120,14 @@ export const outboxRepository = {
     return rowsOf<ClaimedEntry>(result).map((row) => ({ ...row, id: Number(row.id) }))
   },
 
+  /** Pushes the lease of entries still pending `leaseMs` into the future again, from now. */
+  async extendLease(db: Db, ids: number[], leaseMs: number) {
+    await db
+      .update(outbox)
+      .set({ nextAttemptAt: sql`now() + ${leaseMs} * interval '1 millisecond'` })
+      .where(and(inArray(outbox.id, ids), eq(outbox.status, 'pending')))
+  },
+
   async countPending(db: Db): Promise<number> {
     const [row] = rowsOf<{ count: number }>(
       await db.execute(sql`select count(*)::int as count from ${outbox} where status = 'pending'`),
