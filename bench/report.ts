@@ -30,7 +30,15 @@ export type Report = {
   targets: { target: string; met: boolean; detail: string }[]
 }
 
-export const TARGETS = { writeRatio: 0.6, readRatio: 0.7, largeOverSmall: 1.3, rssMb: 300, smtpP99: 1.3 }
+export const TARGETS = {
+  writeRatio: 0.6,
+  readRatio: 0.7,
+  largeOverSmall: 1.3,
+  rssMb: 300,
+  smtpP99: 1.3,
+  /** Posting with a stalled webhook receiver against posting with no endpoint: not slower, within noise. */
+  stalledWebhookRps: 0.9,
+}
 
 const failures = (result: DriveResult) => result.non2xx + result.errors
 /** Whether some of a run's requests succeeded: a route answering only errors has no latency to compare. */
@@ -95,6 +103,22 @@ export function judge(rows: Row[], peakRssMb: number): Report['targets'] {
           target: `${where}: p99 ≤ ${TARGETS.smtpP99}× contact-us with SMTP accepting`,
           met: ratio <= TARGETS.smtpP99,
           detail: `${row.parley.p99} ms vs ${normal.parley.p99} ms (${ratio.toFixed(2)}×)`,
+        })
+      }
+    }
+    if (row.scenario.includes('stalled webhook')) {
+      const plain = rows.find(
+        (other) =>
+          other.scenario === 'vendor message' &&
+          other.connections === row.connections &&
+          other.size === row.size,
+      )
+      if (plain && plain.parley.rps > 0) {
+        const ratio = row.parley.rps / plain.parley.rps
+        targets.push({
+          target: `${where}: ≥ ${TARGETS.stalledWebhookRps}× vendor message without an endpoint`,
+          met: ratio >= TARGETS.stalledWebhookRps,
+          detail: `${Math.round(row.parley.rps)} vs ${Math.round(plain.parley.rps)} req/s (${ratio.toFixed(2)}×)`,
         })
       }
     }

@@ -14,9 +14,10 @@ import { type BenchDatabase, createBenchDatabase, DEFAULT_ADMIN_URL } from './da
 import type { DriveJob, DriveResult } from './drive.ts'
 import { type ServerProcess, startServer, watchMemory } from './processes.ts'
 import { compareSizes, judge, type Report, type Row, renderReport } from './report.ts'
-import { CONTACT_US_SMTP_REFUSING, SCENARIOS, type Scenario } from './scenarios.ts'
+import { CONTACT_US_SMTP_REFUSING, SCENARIOS, type Scenario, WEBHOOK_SCENARIOS } from './scenarios.ts'
 import { type Fixture, messageCount, SHAPES, type SizeName } from './shape.ts'
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts'
+import { awaitWebhooks, registerEndpoint, startWebhookReceiver } from './webhooks.ts'
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 const root = here('..')
@@ -134,6 +135,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
         SMTP_URL: sink.url,
         CONTACT_US_RATE_PER_MINUTE: '1000000000',
         CONTACT_US_EMAIL_TO: JSON.stringify({ default: ['support@bench.test'] }),
+        WEBHOOK_ALLOW_LOOPBACK: 'true',
         ...database.parleyEnv,
       },
     })
@@ -149,7 +151,9 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
     servers.push(floor)
     const memory = watchMemory(parley.pid)
 
-    const run = async (scenario: Scenario, connections: number) => {
+    /** `observe`, given the run's answers and when it ended, adds a note to its row. */
+    type Observe = (result: DriveResult, ended: number) => Promise<string>
+    const run = async (scenario: Scenario, connections: number, observe?: Observe) => {
       const accepted = sink.counts.accepted
       const notes: string[] = []
       const settle = async (who: string) => {
@@ -160,6 +164,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       // The machine is shared: its load when the run starts says how far to trust the figures.
       const loadAverage = loadavg()[0] ?? 0
       const parleyResult = await drive(parley, scenario, 'parley', connections, database.fixture)
+      const ended = performance.now()
       if (parley.exitCode() !== null) {
         throw new Error(`Parley exited during ${scenario.name}:\n${parley.output()}`)
       }
@@ -179,6 +184,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
           `the outbox delivered ${delivered - accepted} emails for ${expected - accepted} accepted forms`,
         )
       }
+      if (observe) notes.push(await observe(parleyResult, ended))
       if (scenario.floor) {
         row.floor = await drive(floor, scenario, 'floor', connections, database.fixture)
         await settle('the floor')
@@ -220,6 +226,25 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
         sink.refuse(false)
       }
     }
+    // Last of all, so deliveries still waiting on a stalled receiver cannot slow any other scenario.
+    for (const scenario of WEBHOOK_SCENARIOS.filter(selected)) {
+      const receiver = await startWebhookReceiver(scenario.webhookReceiver ?? 'prompt')
+      const endpoint = await registerEndpoint(parley.url, database.fixture.staffKeys[0] ?? '', receiver.url)
+      try {
+        for (const connections of plan.connections) {
+          const first = receiver.arrivals.length
+          // A stalled receiver's deliveries wait out their timeouts: only a prompt one's rate is a figure.
+          const observe: Observe = (result, ended) => {
+            const posted = result.requests - result.non2xx - result.errors
+            return awaitWebhooks(receiver, { first, posted, ended }, flags.quick ? 10_000 : 30_000)
+          }
+          await run(scenario, connections, scenario.webhookReceiver === 'prompt' ? observe : undefined)
+        }
+      } finally {
+        await endpoint.remove()
+        await receiver.close()
+      }
+    }
     memory.stop()
     report.parleyPeakRssMb = Math.max(report.parleyPeakRssMb, memory.peakMb())
   } finally {
@@ -246,7 +271,7 @@ try {
 } finally {
   await sink.close()
 }
-const order = [...SCENARIOS, CONTACT_US_SMTP_REFUSING].map((scenario) => scenario.name)
+const order = [...SCENARIOS, CONTACT_US_SMTP_REFUSING, ...WEBHOOK_SCENARIOS].map((scenario) => scenario.name)
 report.rows.sort(
   (a, b) =>
     order.indexOf(a.scenario) - order.indexOf(b.scenario) ||

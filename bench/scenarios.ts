@@ -7,6 +7,7 @@ import {
   sellerOfProduct,
   sessionToken,
 } from './shape.ts'
+import type { ReceiverMode } from './webhooks.ts'
 
 export type BenchRequest = {
   method: 'GET' | 'POST'
@@ -27,6 +28,8 @@ export type Scenario = {
   floorOf?: string
   /** The SMTP sink refuses every email (451) while this scenario runs. */
   smtpRefusing?: boolean
+  /** A webhook endpoint for `message.created` is registered while it runs, its receiver answering or not. */
+  webhookReceiver?: ReceiverMode
 }
 
 const CSRF = 'benchcsrf0123456789abcdefghijklmn'
@@ -237,14 +240,28 @@ export const SCENARIOS: Scenario[] = [
 export const CONTACT_US_SMTP_REFUSING: Scenario = {
   name: 'contact-us, SMTP 451',
   kind: 'write',
-  parley: (fixture, n) => contactUs().parley(fixture, n),
+  parley: (fixture, n) => named('contact-us').parley(fixture, n),
   floorOf: 'contact-us',
   smtpRefusing: true,
 }
 
-function contactUs(): Scenario {
-  const scenario = SCENARIOS.find((candidate) => candidate.name === 'contact-us')
-  if (!scenario) throw new Error('no contact-us scenario')
+/** A vendor message with a webhook endpoint registered for it: run last, compared with vendor message. */
+const vendorMessageWith = (receiver: ReceiverMode, name: string): Scenario => ({
+  name,
+  kind: 'write',
+  parley: (fixture, n) => named('vendor message').parley(fixture, n),
+  floorOf: 'vendor message',
+  webhookReceiver: receiver,
+})
+
+export const WEBHOOK_SCENARIOS = [
+  vendorMessageWith('prompt', 'vendor message, webhook receiver'),
+  vendorMessageWith('stalled', 'vendor message, stalled webhook receiver'),
+]
+
+function named(name: string): Scenario {
+  const scenario = SCENARIOS.find((candidate) => candidate.name === name)
+  if (!scenario) throw new Error(`no ${name} scenario`)
   return scenario
 }
 
@@ -258,7 +275,9 @@ const searchOf = (fixture: Fixture, n: number) =>
   encodeURIComponent(fixture.searchTerms[spread(n, fixture.searchTerms.length, 5)] ?? '')
 
 export const scenarioNamed = (name: string) => {
-  const scenario = [...SCENARIOS, CONTACT_US_SMTP_REFUSING].find((candidate) => candidate.name === name)
+  const scenario = [...SCENARIOS, CONTACT_US_SMTP_REFUSING, ...WEBHOOK_SCENARIOS].find(
+    (candidate) => candidate.name === name,
+  )
   if (!scenario) throw new Error(`unknown scenario "${name}"`)
   return scenario
 }

@@ -1,0 +1,85 @@
+/**
+ * The benchmark's webhook phase: a receiver on loopback and an endpoint registered for it through the staff
+ * API, so the vendor message run can be measured with an endpoint that answers at once and one that never
+ * answers (issue 26: posting must not slow down behind a stalled receiver).
+ */
+import { createServer, type ServerResponse } from 'node:http'
+import type { AddressInfo } from 'node:net'
+
+export type ReceiverMode = 'prompt' | 'stalled'
+
+/** Answers every delivery at once with 204, or keeps it waiting until closed; notes when each arrived. */
+export async function startWebhookReceiver(mode: ReceiverMode) {
+  const arrivals: number[] = []
+  const waiting = new Set<ServerResponse>()
+  const server = createServer((request, response) => {
+    request.resume()
+    request.on('end', () => {
+      arrivals.push(performance.now())
+      if (mode === 'prompt') response.writeHead(204).end()
+      else waiting.add(response)
+    })
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const { port } = server.address() as AddressInfo
+  return {
+    url: `http://127.0.0.1:${port}/hooks`,
+    arrivals,
+    async close() {
+      for (const response of waiting) response.destroy()
+      server.closeAllConnections()
+      await new Promise<void>((resolve) => server.close(() => resolve()))
+    },
+  }
+}
+
+export type WebhookReceiver = Awaited<ReturnType<typeof startWebhookReceiver>>
+
+/** Registers an endpoint for `message.created` as the company's admin; returns how to remove it. */
+export async function registerEndpoint(parleyUrl: string, adminKey: string, receiverUrl: string) {
+  const authorization = `Token ${adminKey}`
+  const created = await fetch(`${parleyUrl}/api/webhook-endpoints/`, {
+    method: 'POST',
+    headers: { authorization, 'content-type': 'application/json' },
+    body: JSON.stringify({ url: receiverUrl, events: ['message.created'], description: 'bench' }),
+  })
+  if (created.status !== 201) throw new Error(`registering the endpoint answered ${created.status}`)
+  const { id } = (await created.json()) as { id: number | string }
+  return {
+    async remove() {
+      const removed = await fetch(`${parleyUrl}/api/webhook-endpoints/${id}/`, {
+        method: 'DELETE',
+        headers: { authorization },
+      })
+      if (removed.status !== 204) throw new Error(`removing the endpoint answered ${removed.status}`)
+    },
+  }
+}
+
+/**
+ * Waits until the receiver has had, since its `first` arrival, a delivery for each of `posted` messages, or
+ * until none has arrived for 3 s (bounded by `timeoutMs` after the run), and says how fast they came.
+ */
+export async function awaitWebhooks(
+  receiver: WebhookReceiver,
+  run: { first: number; posted: number; ended: number },
+  timeoutMs: number,
+) {
+  const { first, posted, ended: runEnded } = run
+  const deadline = runEnded + timeoutMs
+  let seen = -1
+  let quietSince = performance.now()
+  while (receiver.arrivals.length - first < posted && performance.now() < deadline) {
+    if (receiver.arrivals.length !== seen) {
+      seen = receiver.arrivals.length
+      quietSince = performance.now()
+    } else if (performance.now() - quietSince > 3_000) break
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
+  const times = receiver.arrivals.slice(first)
+  const delivered = times.length
+  const spanSeconds = delivered > 1 ? ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000 : 0
+  const rate = spanSeconds > 0 ? Math.round(delivered / spanSeconds) : delivered
+  const lag = delivered > 0 ? Math.max(0, ((times.at(-1) ?? 0) - runEnded) / 1000) : 0
+  return `the receiver had ${delivered} webhook deliveries for ${posted} messages posted, ${rate}/s, the last ${lag.toFixed(1)} s after the run`
+}
