@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import type { Browser, BrowserContext, Page } from 'playwright-core'
-import { launchBrowser, noBrowser, screenshot, seriousViolations, signIn } from '../helpers/browser.ts'
+import type { Browser, Page } from 'playwright-core'
+import {
+  launchBrowser,
+  noBrowser,
+  openDesktopPage,
+  screenshot,
+  seriousViolations,
+  signIn,
+} from '../helpers/browser.ts'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
 import { HttpClient } from '../helpers/http-client.ts'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts'
@@ -13,7 +20,6 @@ describe('the inbox in a browser: sign-in and contacts', { skip: noBrowser }, ()
   let parley: TestApp
   let smtp: SmtpSink
   let browser: Browser
-  let context: BrowserContext
   let page: Page
 
   before(async () => {
@@ -21,12 +27,7 @@ describe('the inbox in a browser: sign-in and contacts', { skip: noBrowser }, ()
     // One attempt per email, so an email the sink refuses fails at once and can be sent again from the inbox.
     parley = await startTestApp({ env: { SMTP_URL: smtp.url, OUTBOX_MAX_ATTEMPTS: '1' } })
     browser = await launchBrowser()
-    context = await browser.newContext({
-      locale: 'en-US',
-      viewport: { width: 1360, height: 860 },
-      bypassCSP: true,
-    })
-    page = await context.newPage()
+    ;({ page } = await openDesktopPage(browser))
   })
   after(async () => {
     await browser?.close()

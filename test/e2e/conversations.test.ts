@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, noBrowser, screenshot, seriousViolations, signIn } from '../helpers/browser.ts'
+import {
+  launchBrowser,
+  noBrowser,
+  openDesktopPage,
+  screenshot,
+  seriousViolations,
+  signIn,
+} from '../helpers/browser.ts'
 import type { HttpClient } from '../helpers/http-client.ts'
 import { openEventStream } from '../helpers/sse-client.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
@@ -21,12 +28,7 @@ describe('the inbox in a browser: conversations', { skip: noBrowser }, () => {
   before(async () => {
     parley = await startTestApp()
     browser = await launchBrowser()
-    const context = await browser.newContext({
-      locale: 'en-US',
-      viewport: { width: 1360, height: 860 },
-      bypassCSP: true,
-    })
-    page = await context.newPage()
+    ;({ page } = await openDesktopPage(browser))
     // Alice asks the demo seller about the brake pads on the vendor surface.
     alice = await vendorLogin(parley, 'alice')
     const created = await alice.post('/vendor/conversations', {

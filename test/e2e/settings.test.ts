@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, noBrowser, screenshot, seriousViolations, signIn } from '../helpers/browser.ts'
+import {
+  launchBrowser,
+  noBrowser,
+  openDesktopPage,
+  screenshot,
+  seriousViolations,
+  signIn,
+} from '../helpers/browser.ts'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
@@ -16,12 +23,7 @@ describe('the inbox in a browser: settings', { skip: noBrowser }, () => {
     smtp = await startSmtpSink()
     parley = await startTestApp({ env: { SMTP_URL: smtp.url } })
     browser = await launchBrowser()
-    const context = await browser.newContext({
-      locale: 'en-US',
-      viewport: { width: 1360, height: 860 },
-      bypassCSP: true,
-    })
-    page = await context.newPage()
+    ;({ page } = await openDesktopPage(browser))
   })
   after(async () => {
     await browser?.close()

@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs'
 import { mkdir, readFile } from 'node:fs/promises'
 import { createRequire } from 'node:module'
-import { chromium, type Page } from 'playwright-core'
+import { type Browser, chromium, type Page } from 'playwright-core'
 import { isInboxBuilt } from '../../src/surfaces/inbox/built-files.ts'
 
 const CHROMIUM = '/usr/bin/chromium'
@@ -19,6 +19,19 @@ export async function launchBrowser() {
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking'],
   })
+}
+
+/**
+ * A desktop-sized page in English. The inbox's Content-Security-Policy is bypassed so that axe-core can be
+ * injected as an inline script.
+ */
+export async function openDesktopPage(browser: Browser) {
+  const context = await browser.newContext({
+    locale: 'en-US',
+    viewport: { width: 1360, height: 860 },
+    bypassCSP: true,
+  })
+  return { context, page: await context.newPage() }
 }
 
 const ARTIFACTS = new URL('../e2e/artifacts/', import.meta.url).pathname

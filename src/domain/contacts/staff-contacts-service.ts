@@ -2,7 +2,7 @@ import type { Readable } from 'node:stream'
 import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
-import { staffMembersRepository } from '../accounts/staff-members-repository.ts'
+import { checkAssignee } from '../accounts/assignee-check.ts'
 import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
 import { announceEvents } from '../events/events-repository.ts'
 import { recordStaffEvent } from '../events/staff-events.ts'
@@ -71,13 +71,7 @@ export function createStaffContactsService(deps: {
     ) {
       errors.add('status', messages.invalidChoice(status))
     }
-    if (
-      typeof assignee === 'number' &&
-      !errors.has('assignee') &&
-      !(await staffMembersRepository.isAssignable(db, principal.companyId, assignee))
-    ) {
-      errors.add('assignee', messages.doesNotExist(assignee))
-    }
+    await checkAssignee(db, principal.companyId, assignee, errors)
     return {
       ...(status === undefined ? {} : { status: status as ContactStatus }),
       ...(assignee === undefined ? {} : { assigneeId: assignee }),

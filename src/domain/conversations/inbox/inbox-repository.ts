@@ -4,6 +4,10 @@ import { conversationNotes, conversations } from '../../../db/schema/index.ts'
 import type { StaffUser } from '../../accounts/staff-members-repository.ts'
 import type { ConversationType } from '../types.ts'
 
+/** The company's conversation `id`, unless it is deleted. */
+const liveConversation = (companyId: number, id: number) =>
+  and(eq(conversations.companyId, companyId), eq(conversations.id, id), eq(conversations.deleted, false))
+
 export const INBOX_STATUSES = ['open', 'answered', 'archived', 'deleted'] as const
 export type InboxStatus = (typeof INBOX_STATUSES)[number]
 
@@ -147,13 +151,7 @@ export const inboxRepository = {
     const rows = await db
       .update(conversations)
       .set({ isAnswered: answered, updatedAt: sql`now()` })
-      .where(
-        and(
-          eq(conversations.companyId, companyId),
-          eq(conversations.id, id),
-          eq(conversations.deleted, false),
-        ),
-      )
+      .where(liveConversation(companyId, id))
       .returning({ id: conversations.id })
     return rows.length > 0
   },
@@ -163,13 +161,7 @@ export const inboxRepository = {
     const rows = await db
       .update(conversations)
       .set({ staffReadSeq: sql`${conversations.customerMessageCount}` })
-      .where(
-        and(
-          eq(conversations.companyId, companyId),
-          eq(conversations.id, id),
-          eq(conversations.deleted, false),
-        ),
-      )
+      .where(liveConversation(companyId, id))
       .returning({ id: conversations.id })
     return rows.length > 0
   },

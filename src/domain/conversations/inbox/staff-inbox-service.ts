@@ -1,7 +1,7 @@
 import type { Db } from '../../../db/client.ts'
 import type { Notifier } from '../../../db/notifier.ts'
 import type { BlobStore } from '../../../infra/blobs/blob-store.ts'
-import { staffMembersRepository } from '../../accounts/staff-members-repository.ts'
+import { checkAssignee } from '../../accounts/assignee-check.ts'
 import { DomainError, FieldErrors, messages, notFound } from '../../errors.ts'
 import { announceEvents } from '../../events/events-repository.ts'
 import { recordStaffEvent } from '../../events/staff-events.ts'
@@ -115,13 +115,7 @@ export function createStaffInboxService(deps: {
       if (status !== undefined && !errors.has('status') && !SETTABLE_STATUSES.includes(status)) {
         errors.add('status', messages.invalidChoice(status))
       }
-      if (
-        typeof assignee === 'number' &&
-        !errors.has('assignee') &&
-        !(await staffMembersRepository.isAssignable(db, principal.companyId, assignee))
-      ) {
-        errors.add('assignee', messages.doesNotExist(assignee))
-      }
+      await checkAssignee(db, principal.companyId, assignee, errors)
       const current = await conversation(principal, id)
       errors.throwIfAny()
       const archiving = archived ?? (status === undefined ? undefined : status === 'archived')
