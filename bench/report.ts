@@ -44,6 +44,20 @@ const failures = (result: DriveResult) => result.non2xx + result.errors
 /** Whether some of a run's requests succeeded: a route answering only errors has no latency to compare. */
 const answered = (result: DriveResult) => result.requests > failures(result)
 
+/**
+ * The rows whose Parley run got a non-2xx answer or a request error: every scenario, the SMTP-refusing and the
+ * webhook ones included, expects 2xx only, so any of these makes the run fail (CI relies on it).
+ */
+export function failedRows(rows: Row[]): string[] {
+  return rows
+    .filter((row) => failures(row.parley) > 0)
+    .map(
+      (row) =>
+        `${row.scenario} @${row.connections} ${row.size}: ${row.parley.non2xx} non-2xx, ` +
+        `${row.parley.errors} request errors of ${row.parley.requests}`,
+    )
+}
+
 /** Fills in the large ÷ small column once both sizes have run. */
 export function compareSizes(rows: Row[]) {
   for (const row of rows) {

@@ -13,7 +13,7 @@ import { parseArgs } from 'node:util'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_ADMIN_URL } from './database.ts'
 import type { DriveJob, DriveResult } from './drive.ts'
 import { type ServerProcess, startServer, watchMemory } from './processes.ts'
-import { compareSizes, judge, type Report, type Row, renderReport } from './report.ts'
+import { compareSizes, failedRows, judge, type Report, type Row, renderReport } from './report.ts'
 import { CONTACT_US_SMTP_REFUSING, SCENARIOS, type Scenario, WEBHOOK_SCENARIOS } from './scenarios.ts'
 import { type Fixture, messageCount, SHAPES, type SizeName } from './shape.ts'
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts'
@@ -289,3 +289,10 @@ const file = join(
 )
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
 console.log(`\nwritten to ${file} (${((performance.now() - started) / 1000).toFixed(0)} s in all)`)
+// The table is printed and saved first, so a failing run still shows what it measured.
+const failed = failedRows(report.rows)
+if (failed.length > 0) {
+  console.error(`\nthe benchmark failed: ${failed.length} runs had non-2xx answers or request errors`)
+  for (const line of failed) console.error(`  ${line}`)
+  process.exitCode = 1
+}
