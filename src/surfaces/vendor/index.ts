@@ -10,7 +10,7 @@ import { conversationRoutes } from './conversation-routes.ts'
 import { vendorErrorHandler, vendorNotFound } from './errors.ts'
 import { eventRoutes } from './event-routes.ts'
 import { messageRoutes } from './message-routes.ts'
-import { checkVendorCsrf, checkVendorOrigin } from './session.ts'
+import { checkVendorCsrf, checkVendorOrigin, requireVendorPrincipal } from './session.ts'
 
 /** The vendor surface (`/vendor/`, seed 003): PARTIZAP_SESSION cookie, CSRF_TOKEN double submit, `{"data": …}`. */
 export const vendorSurface: FastifyPluginAsyncTypebox<{
@@ -55,7 +55,14 @@ export const vendorSurface: FastifyPluginAsyncTypebox<{
   })
 
   await app.register(authRoutes, { domain, config, cookies, csrf })
-  await app.register(eventRoutes, { domain, events })
-  await app.register(conversationRoutes, { domain })
-  await app.register(messageRoutes, { domain })
+  // Every other route is a signed-in user's: the session is required before the body is validated, so an
+  // anonymous write is a 401, not a 422 that describes the route's fields.
+  await app.register(async (signedIn) => {
+    signedIn.addHook('onRequest', async (request) => {
+      requireVendorPrincipal(request)
+    })
+    await signedIn.register(eventRoutes, { domain, events })
+    await signedIn.register(conversationRoutes, { domain })
+    await signedIn.register(messageRoutes, { domain })
+  })
 }
