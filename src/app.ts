@@ -6,7 +6,7 @@ import rateLimit from '@fastify/rate-limit'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import type { TypeBoxTypeProvider } from '@fastify/type-provider-typebox'
-import Fastify, { type FastifyServerOptions, LogController } from 'fastify'
+import Fastify, { type FastifyServerOptions, LogController, type RouteOptions } from 'fastify'
 import type { Config } from './config.ts'
 import type { Database } from './db/client.ts'
 import { createListener, type Listener, type ListenerOptions } from './db/listener.ts'
@@ -60,6 +60,8 @@ export type AppOptions = {
   listenerRetry?: ListenerOptions['beforeRetry']
   /** The staff inbox's build to serve under /inbox/ (default web/dist). */
   inboxBuildDir?: string
+  /** Told of every route as it is registered (the security matrix test covers each one it is told of). */
+  onRoute?: (route: RouteOptions) => void
 }
 
 const openApiInfo = {
@@ -87,6 +89,9 @@ export async function buildApp(options: AppOptions) {
     },
     schemaController: { compilersFactory: { buildValidator: guardedValidator } },
   }).withTypeProvider<TypeBoxTypeProvider>()
+
+  const { onRoute } = options
+  if (onRoute) app.addHook('onRoute', (route) => onRoute(route))
 
   const blobs = createBlobStore(join(config.dataDir, 'blobs'))
   const notifier = createNotifier(database.db, (error) =>

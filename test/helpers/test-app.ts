@@ -55,6 +55,8 @@ export type TestAppOptions = {
   logger?: AppOptions['logger']
   /** Awaited before each reconnection of the app's listener (see createListener). */
   listenerRetry?: AppOptions['listenerRetry']
+  /** Told of every route the app registers (see AppOptions.onRoute). */
+  onRoute?: AppOptions['onRoute']
   /** Reuse a database (another instance of a multi-instance test); the caller closes it. */
   shared?: { database: Database; dataDir: string }
 }
@@ -73,6 +75,7 @@ export async function startTestApp(options: TestAppOptions = {}) {
     runWorkers: options.runWorkers,
     outboxRetryBaseMs: 50,
     listenerRetry: options.listenerRetry,
+    onRoute: options.onRoute,
   })
   await app.listen({ port: 0, host: '127.0.0.1' })
   const address = app.server.address()
