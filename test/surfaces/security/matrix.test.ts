@@ -295,3 +295,99 @@ test("a customer's key or session is forbidden on every staff and shop route", a
     if (route.method !== 'HEAD') assert.equal(response.body.code, 'forbidden', label(route, response))
   }
 })
+
+/** A refused write must leave every table as it was. */
+async function changesNothing(refusals: () => Promise<void>) {
+  const before = await databaseDigest()
+  await refusals()
+  assert.deepEqual(await databaseDigest(), before, 'a refused request changed the database')
+}
+
+test('cookie sessions: every unsafe route refuses a missing or mismatched token, a foreign or null Origin and a junk Authorization, and writes nothing', async () => {
+  const alice = parley.demo.users.alice
+  const storefront = new HttpClient(parley.baseUrl)
+  assert.equal((await storefront.login(alice.email, alice.password)).status, 200)
+  const sessions: Partial<Record<SurfaceName, HttpClient>> = {
+    storefront,
+    staff: await signedInStaff(parley, 'admin'),
+    vendor: await vendorLogin(parley, 'seller'),
+  }
+  const cookieRoutes = registered.filter(
+    (route) => UNSAFE.includes(route.method) && surface(route) in sessions,
+  )
+  // Signing in is sent the right credentials: refused only for its Origin, it must open no session.
+  const signIns = new Map([
+    ['/users/login/', alice],
+    ['/api/auth/login/', parley.demo.users.admin],
+    ['/vendor/auth/login', parley.demo.users.seller],
+  ])
+  await changesNothing(() =>
+    eachRoute(cookieRoutes, async (route) => {
+      const client = sessions[surface(route)] as HttpClient
+      const variants: [string, RequestOptions][] = [
+        ['foreign Origin', { headers: { origin: 'https://evil.example' } }],
+        ['null Origin', { headers: { origin: 'null' } }],
+      ]
+      // Signing in makes its own token check; the Origin check still applies to it.
+      if (!signIns.has(route.url))
+        variants.push(
+          ['no token', { csrf: false }],
+          ['mismatched token', { headers: { [client.csrfHeader]: 'mismatched0token' } }],
+          ['junk Authorization', { csrf: false, headers: { authorization: 'Bearer junk' } }],
+        )
+      for (const [name, options] of variants) {
+        const user = signIns.get(route.url)
+        const credentials = user && { body: { json: { email: user.email, password: user.password } } }
+        const response = await send(client, route, { ...options, ...credentials })
+        assert.ok([401, 403].includes(response.status), `${name}: ${label(route, response)}`)
+      }
+    }),
+  )
+  // The sessions survived every refused logout.
+  assert.equal((await storefront.get('/current_user/')).status, 200)
+  assert.equal((await (sessions.staff as HttpClient).get('/api/auth/me/')).status, 200)
+  assert.equal((await (sessions.vendor as HttpClient).get('/vendor/conversations')).status, 200)
+})
+
+/** Another company's admin (webhooks and settings are admins' only), by API key. */
+async function otherAdmin() {
+  const other = await otherCompany(parley)
+  await parley.db.execute(sql`update users set is_superuser = true where company_id = ${other.companyId}`)
+  return other.token
+}
+
+test("another company's key finds none of this company's objects (404) and changes nothing", async () => {
+  const token = await otherAdmin()
+  const staffKey = withToken(parley.baseUrl, token)
+  const shopKey = withToken(parley.baseUrl, token, 'Bearer')
+  const byId = registered.filter(
+    (route) =>
+      route.method !== 'HEAD' &&
+      (surface(route) === 'staff' || surface(route) === 'shop') &&
+      route.url.includes(':id'),
+  )
+  assert.ok(byId.length >= 20, `only ${byId.length} routes take an id`)
+  await changesNothing(() =>
+    eachRoute(byId, async (route) => {
+      const response = await send(surface(route) === 'shop' ? shopKey : staffKey, route)
+      assert.equal(response.status, 404, label(route, response))
+      if (surface(route) === 'staff') assert.deepEqual(response.body, { detail: 'Not found.' })
+    }),
+  )
+})
+
+test("settings are per company: another company neither reads nor changes this one's", async () => {
+  const other = withToken(parley.baseUrl, await otherAdmin())
+  const admin = withToken(parley.baseUrl, parley.demo.users.admin.token)
+  const key = '/api/settings/CONTACT_US_EMAIL_TO/'
+  const ours = await admin.get(key)
+  assert.equal(ours.status, 200)
+  const theirs = await other.get(key)
+  assert.equal(theirs.status, 200)
+  assert.notDeepEqual(theirs.body.value, ours.body.value, 'the other company reads our recipients')
+  const listed = await other.get('/api/settings/')
+  assert.equal(JSON.stringify(listed.body).includes('orders@parley.test'), false)
+  const changed = await other.put(key, { json: { value: { default: ['them@other.test'] } } })
+  assert.equal(changed.status, 200, changed.text)
+  assert.deepEqual((await admin.get(key)).body, ours.body)
+})
