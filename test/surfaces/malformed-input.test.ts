@@ -4,7 +4,8 @@ import { HttpClient, withToken } from '../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
 
 // Every route of every surface, fed input no client should send: whatever it is, the answer is a 4xx in
-// the surface's own shape, never a 5xx.
+// the surface's own shape, never a 5xx. The contact-us throttle is raised so that every odd body reaches the
+// parser: at the default 10 a minute, the 11th form on answers 429 before its body is read.
 
 let parley: TestApp
 let storefront: HttpClient
@@ -14,7 +15,7 @@ let shop: HttpClient
 let routes: { method: string; path: string }[]
 
 before(async () => {
-  parley = await startTestApp()
+  parley = await startTestApp({ env: { CONTACT_US_RATE_PER_MINUTE: '100000' } })
   storefront = new HttpClient(parley.baseUrl)
   await storefront.login(parley.demo.users.alice.email, parley.demo.users.alice.password)
   vendor = new HttpClient(parley.baseUrl)
@@ -60,6 +61,49 @@ const oddBodies = [
   { raw: '<xml/>', contentType: 'application/xml' },
 ]
 
+const isMessages = (messages: unknown) =>
+  Array.isArray(messages) && messages.length > 0 && messages.every((message) => typeof message === 'string')
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+/** DRF's `{"detail": "…"}` or `{"field": ["msg", …], …}`; a bulk body's errors are a list of those, one per item. */
+function isDrfError(body: unknown): boolean {
+  if (Array.isArray(body)) return body.length > 0 && body.every((item) => isObject(item) && isDrfError(item))
+  if (!isObject(body) || Object.keys(body).length === 0) return false
+  return typeof body.detail === 'string' || Object.values(body).every(isMessages)
+}
+
+/** The vendor surface's `{"error": {"code", "message", "fields"?}}`. */
+function isVendorError(body: unknown) {
+  if (!isObject(body) || !isObject(body.error)) return false
+  const { code, message, fields } = body.error
+  return (
+    typeof code === 'string' &&
+    typeof message === 'string' &&
+    (fields === undefined || (isObject(fields) && Object.values(fields).every(isMessages)))
+  )
+}
+
+/** The shop API's (`/v3`) envelope: `{"success": false, "code", "message", "documentation_url", "data"}`. */
+function isShopError(body: unknown) {
+  if (!isObject(body) || body.success !== false) return false
+  const { code, message, documentation_url: documentation, data } = body
+  return (
+    typeof code === 'string' &&
+    typeof message === 'string' &&
+    typeof documentation === 'string' &&
+    (data === null ||
+      (isObject(data) && isObject(data.fields) && Object.values(data.fields).every(isMessages)))
+  )
+}
+
+const isErrorShape = (path: string, body: unknown) =>
+  path.startsWith('/vendor')
+    ? isVendorError(body)
+    : path.startsWith('/v3')
+      ? isShopError(body)
+      : isDrfError(body)
+
 test('no route answers malformed ids, bodies or queries with a server error', async () => {
   assert.ok(routes.length > 30, 'the OpenAPI document lists every route')
   const failures: string[] = []
@@ -75,6 +119,12 @@ test('no route answers malformed ids, bodies or queries with a server error', as
         const bodies = route.method === 'GET' || route.method === 'DELETE' ? [undefined] : oddBodies
         for (const body of bodies) {
           const response = await client.request(route.method, `${path}${query}`, { body })
+          const where = `${route.method} ${path}${query} ${body?.raw ?? ''}`
+          if (response.status === 429) failures.push(`${where} → throttled before its input was read`)
+          if (response.status >= 400 && !isErrorShape(route.path, response.body))
+            failures.push(
+              `${where} → ${response.status} ${JSON.stringify(response.body)}: not an error shape`,
+            )
           if (response.status >= 500)
             failures.push(`${route.method} ${path}${query} ${body?.raw ?? ''} → ${response.status}`)
           if (response.status >= 400 && !response.headers.get('content-type')?.includes('application/json')) {
@@ -85,4 +135,36 @@ test('no route answers malformed ids, bodies or queries with a server error', as
     }
   }
   assert.deepEqual(failures, [])
+})
+
+test('contact-us reads every odd body and answers each with its own error', async () => {
+  const required = ['This field is required.']
+  const missingAll = { subject: required, full_name: required, email: required, message: required }
+  const expected = [
+    { status: 400, body: { detail: "Body is not valid JSON but content-type is set to 'application/json'" } },
+    { status: 400, body: { non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] } },
+    { status: 400, body: { non_field_errors: ['Invalid data. Expected a dictionary, but got str.'] } },
+    { status: 400, body: missingAll },
+    { status: 400, body: missingAll },
+    {
+      status: 400,
+      body: {
+        full_name: required,
+        email: required,
+        subject: ['Incorrect type. Expected pk value, received dict.'],
+        message: ['Not a valid string.'],
+      },
+    },
+    { status: 400, body: missingAll },
+    { status: 400, body: { detail: 'Multipart form parse error - Unexpected end of multipart data' } },
+    { status: 415, body: { detail: 'Unsupported media type "application/xml" in request.' } },
+  ]
+  assert.equal(expected.length, oddBodies.length)
+  // Twice over, past the default limit of 10 a minute: a throttle answering first would show as a 429.
+  for (const _ of [1, 2]) {
+    for (const [index, body] of oddBodies.entries()) {
+      const response = await storefront.request('POST', '/users/contact-us/', { body })
+      assert.deepEqual({ status: response.status, body: response.body }, expected[index], body.raw)
+    }
+  }
 })
