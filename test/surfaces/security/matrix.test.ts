@@ -8,7 +8,7 @@ import { HttpClient, type RequestOptions, type Response, withToken } from '../..
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 import { otherCompany } from '../staff/other-company.ts'
 import { signedInStaff } from '../staff/staff-session.ts'
-import { addProduct, vendorClient, vendorLogin } from '../vendor/fixtures.ts'
+import { addProduct, strangerSeller, vendorClient, vendorLogin } from '../vendor/fixtures.ts'
 
 // The security matrix (issue 30; unkey's common-tests.ts is the model): every route the app registers, as
 // the app itself reports them, is given its surface's rules. A route no rule claims fails the first test, so
@@ -296,12 +296,29 @@ test("a customer's key or session is forbidden on every staff and shop route", a
   }
 })
 
+test('the database digest sees a write, so "changed nothing" can fail', async () => {
+  const admin = withToken(parley.baseUrl, parley.demo.users.admin.token)
+  await assert.rejects(
+    changesNothing(async () => {
+      const response = await admin.post('/api/contact-subjects/', { json: { texts: { en: 'Matrix' } } })
+      assert.equal(response.status, 201, response.text)
+    }),
+    /a refused request changed the database/,
+  )
+})
+
 /** A refused write must leave every table as it was. */
 async function changesNothing(refusals: () => Promise<void>) {
   const before = await databaseDigest()
   await refusals()
   assert.deepEqual(await databaseDigest(), before, 'a refused request changed the database')
 }
+
+const CROSS_SITE = /Origin checking failed|the Origin is not trusted/
+// The storefront's logout answers its refusal with a page whose form carries the token, as Django's does.
+const NO_TOKEN =
+  /CSRF token (missing|mismatch|from the 'X-Csrftoken' HTTP header incorrect)|csrfmiddlewaretoken/
+const JUNK_REFUSED = /Invalid token|CSRF token missing/
 
 test('cookie sessions: every unsafe route refuses a missing or mismatched token, a foreign or null Origin and a junk Authorization, and writes nothing', async () => {
   const alice = parley.demo.users.alice
@@ -324,22 +341,24 @@ test('cookie sessions: every unsafe route refuses a missing or mismatched token,
   await changesNothing(() =>
     eachRoute(cookieRoutes, async (route) => {
       const client = sessions[surface(route)] as HttpClient
-      const variants: [string, RequestOptions][] = [
-        ['foreign Origin', { headers: { origin: 'https://evil.example' } }],
-        ['null Origin', { headers: { origin: 'null' } }],
+      // Each refusal is for the reason sent, in the surface's words: not a 403 for some other cause.
+      const variants: [string, RequestOptions, RegExp][] = [
+        ['foreign Origin', { headers: { origin: 'https://evil.example' } }, CROSS_SITE],
+        ['null Origin', { headers: { origin: 'null' } }, CROSS_SITE],
       ]
       // Signing in makes its own token check; the Origin check still applies to it.
       if (!signIns.has(route.url))
         variants.push(
-          ['no token', { csrf: false }],
-          ['mismatched token', { headers: { [client.csrfHeader]: 'mismatched0token' } }],
-          ['junk Authorization', { csrf: false, headers: { authorization: 'Bearer junk' } }],
+          ['no token', { csrf: false }, NO_TOKEN],
+          ['mismatched token', { headers: { [client.csrfHeader]: 'mismatched0token' } }, NO_TOKEN],
+          ['junk Authorization', { csrf: false, headers: { authorization: 'Bearer junk' } }, JUNK_REFUSED],
         )
-      for (const [name, options] of variants) {
+      for (const [name, options, reason] of variants) {
         const user = signIns.get(route.url)
         const credentials = user && { body: { json: { email: user.email, password: user.password } } }
         const response = await send(client, route, { ...options, ...credentials })
         assert.ok([401, 403].includes(response.status), `${name}: ${label(route, response)}`)
+        assert.match(response.text, reason, `${name}: ${label(route, response)}`)
       }
     }),
   )
@@ -390,4 +409,31 @@ test("settings are per company: another company neither reads nor changes this o
   const changed = await other.put(key, { json: { value: { default: ['them@other.test'] } } })
   assert.equal(changed.status, 200, changed.text)
   assert.deepEqual((await admin.get(key)).body, ours.body)
+})
+
+test("another customer's or seller's session finds none of a conversation's routes (404) and changes nothing", async () => {
+  const bob = parley.demo.users.bob
+  const storefrontBob = new HttpClient(parley.baseUrl)
+  assert.equal((await storefrontBob.login(bob.email, bob.password)).status, 200)
+  const strangers: [string, HttpClient][] = [
+    ['vendor bob', await vendorLogin(parley, 'bob')],
+    ['a stranger seller', await strangerSeller(parley, 'matrix-stranger')],
+  ]
+  const byId = registered.filter(
+    (route) =>
+      route.method !== 'HEAD' &&
+      (surface(route) === 'storefront' || surface(route) === 'vendor') &&
+      route.url.includes(':id'),
+  )
+  assert.ok(byId.length >= 6, `only ${byId.length} routes take an id`)
+  await changesNothing(() =>
+    eachRoute(byId, async (route) => {
+      const clients =
+        surface(route) === 'storefront' ? [['storefront bob', storefrontBob] as const] : strangers
+      for (const [who, client] of clients) {
+        const response = await send(client, route)
+        assert.equal(response.status, 404, `${who}: ${label(route, response)}`)
+      }
+    }),
+  )
 })
