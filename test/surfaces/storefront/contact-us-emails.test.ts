@@ -129,8 +129,18 @@ test('with both switches off: no Reply-To and no user copy, on the very next req
   assert.equal(queued.length, 1, 'only the staff email was queued')
 })
 
-test('each email has its own Message-ID', async () => {
-  const ids = smtp.received.map((mail) => mail.headers.get('message-id'))
+test('each email has its own Message-ID, the staff email and its user copy included', async () => {
+  // Over this test's own mail only: counting what earlier tests left, it passed with no mail at all.
+  const response = await admin.put('/api/settings/CONTACT_US_SEND_USER/', { json: { value: true } })
+  assert.equal(response.status, 200)
+  const first = smtp.received.length
+  for (const client of [customer, customer, browser]) {
+    const { staff, copy } = await submit(validForm(parley), client === customer ? 2 : 1, client)
+    assert.equal(copy === undefined, client !== customer)
+    assert.ok(staff)
+  }
+  const ids = smtp.received.slice(first).map((mail) => mail.headers.get('message-id'))
+  assert.equal(ids.length, 5)
   assert.equal(new Set(ids).size, ids.length)
   assert.ok(ids.every((id) => /^<[^@>\s]+@[^>\s]+>$/.test(id ?? '')))
 })
