@@ -2,9 +2,13 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
 import type { RouteOptions } from 'fastify'
+import { createNotifier } from '../../../src/db/notifier.ts'
 import { rowsOf } from '../../../src/db/rows.ts'
+import { announceEvents, eventsRepository } from '../../../src/domain/events/events-repository.ts'
+import { type Audience, inboxOf } from '../../../src/domain/events/party.ts'
 import { guestBrowser, validForm } from '../../helpers/contact-us.ts'
 import { HttpClient, type RequestOptions, type Response, withToken } from '../../helpers/http-client.ts'
+import { openEventStream } from '../../helpers/sse-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 import { otherCompany } from '../staff/other-company.ts'
 import { signedInStaff } from '../staff/staff-session.ts'
@@ -436,4 +440,64 @@ test("another customer's or seller's session finds none of a conversation's rout
       }
     }),
   )
+})
+
+/** Records an event for the parties and announces it, as a committed write does. */
+async function recordFor(companyId: number, parties: Audience[], text: string) {
+  const eventKeys = await eventsRepository.record(parley.db, companyId, parties, 'message.created', {
+    conversationId: ids.conversation,
+    text,
+  })
+  const notifier = createNotifier(parley.db, (error) => assert.fail(String(error)))
+  announceEvents(notifier, { eventKeys })
+  await notifier.settle()
+}
+
+test("every event stream carries none of another party's events", async () => {
+  const { users, sellers, company } = parley.demo
+  const storefrontBob = new HttpClient(parley.baseUrl)
+  assert.equal((await storefrontBob.login(users.bob.email, users.bob.password)).status, 200)
+  const vendorBob = await vendorLogin(parley, 'bob')
+  const other = await otherCompany(parley)
+  const alice = { partyType: 'customer', partyId: users.alice.id } as const
+  const bob = { partyType: 'customer', partyId: users.bob.id } as const
+  // Per stream: a stranger's headers, this party's events it must not see, and one of its own.
+  const rules: Record<
+    string,
+    { headers: Record<string, string>; others: Audience[]; own: [number, Audience] }
+  > = {
+    '/users/events': { headers: storefrontBob.cookieHeader(), others: [alice], own: [company.id, bob] },
+    '/vendor/events': {
+      headers: vendorBob.cookieHeader(),
+      others: [alice, { partyType: 'seller', partyId: sellers.bmw.id }],
+      own: [company.id, bob],
+    },
+    '/api/events': {
+      headers: { authorization: `Token ${other.token}` },
+      others: [alice, inboxOf(company.id)],
+      own: [other.companyId, inboxOf(other.companyId)],
+    },
+  }
+  const streams = registered.filter((route) => route.method === 'GET' && route.url.endsWith('/events'))
+  assert.deepEqual(
+    streams.map((route) => route.url).sort(),
+    Object.keys(rules).sort(),
+    'a stream without a rule',
+  )
+  for (const { url } of streams) {
+    const rule = rules[url] as (typeof rules)[string]
+    const stream = await openEventStream(`${parley.baseUrl}${url}`, rule.headers)
+    assert.equal(stream.status, 200, url)
+    await recordFor(company.id, rule.others, `not for the stranger on ${url}`)
+    await recordFor(rule.own[0], [rule.own[1]], `the stranger's own on ${url}`)
+    // A stream sends in the order events committed: once the stranger's own arrived, an earlier one never will.
+    const [first] = await stream.next(1)
+    await stream.close()
+    assert.match(
+      JSON.stringify(first?.data),
+      /the stranger's own/,
+      `${url}: ${JSON.stringify(stream.events)}`,
+    )
+    assert.equal(JSON.stringify(stream.events).includes('not for the stranger'), false, url)
+  }
 })
