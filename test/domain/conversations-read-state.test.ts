@@ -206,7 +206,10 @@ test('staff open an empty conversation with a customer, list it for the company,
   await engine().setArchived(staff, opened.conversationId, true)
   assert.equal((await engine().getConversation(alice, opened.conversationId)).archived, true)
   await engine().softDelete(staff, opened.conversationId, 'duplicate')
-  await assert.rejects(engine().getConversation(alice, opened.conversationId))
+  await assert.rejects(
+    engine().getConversation(alice, opened.conversationId),
+    (error) => error instanceof DomainError && error.code === 'not_found',
+  )
   const deleted = await engine().getConversation(staff, opened.conversationId, 'staff', {
     includeDeleted: true,
   })
