@@ -66,10 +66,26 @@ test('404: an unknown route under /v3; 405 with Allow: a known route with anothe
   assert.equal(response.headers.get('allow'), 'GET, HEAD, POST')
 })
 
-test('413: a body over the limit', async () => {
-  const huge = JSON.stringify({ customerId: '1', deletedReason: 'x'.repeat(parley.config.bodyLimit) })
-  const response = await shop(parley).post('/v3/conversation', { raw: huge, contentType: 'application/json' })
+/** BODY_LIMIT's default as the README documents it: written here, not read from the config, so it cannot drift. */
+const DOCUMENTED_BODY_LIMIT = 12_582_912
+/** A JSON body of exactly `bytes` bytes. */
+const jsonOfSize = (bytes: number) => {
+  const frame = JSON.stringify({ customerId: '1', deletedReason: '' })
+  return JSON.stringify({ customerId: '1', deletedReason: 'x'.repeat(bytes - frame.length) })
+}
+
+test('413: a body one byte over the documented limit; at the limit it is read', async () => {
+  const over = jsonOfSize(DOCUMENTED_BODY_LIMIT + 1)
+  assert.equal(Buffer.byteLength(over), DOCUMENTED_BODY_LIMIT + 1)
+  const response = await shop(parley).post('/v3/conversation', { raw: over, contentType: 'application/json' })
   assertShopError(response, 413, 'payload_too_large')
+  const at = jsonOfSize(DOCUMENTED_BODY_LIMIT)
+  const read = await shop(parley).post('/v3/conversation', { raw: at, contentType: 'application/json' })
+  // Parsed and validated: the answer is about a field, not about the body's size.
+  assertShopError(read, 400, 'validation_error')
+  assert.deepEqual(read.body.data.fields, {
+    deletedReason: ['Ensure this field has no more than 1000 characters.'],
+  })
 })
 
 test('415: the seed requires application/json; forms and other types are refused unread', async () => {
