@@ -36,6 +36,8 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
     '/login/',
     {
       config: { csrfExempt: true },
+      // Before the body is validated: a cross-site sign-in is refused for its Origin whatever it sends.
+      onRequest: async (request) => checkOrigin(request, csrf),
       schema: {
         summary: 'Log in',
         security: [],
@@ -47,7 +49,6 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      checkOrigin(request, csrf)
       const companyId = await domain.accounts.companyForHost(request.host)
       const { token, user } = await domain.accounts.login(
         companyId,

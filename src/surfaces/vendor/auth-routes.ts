@@ -44,6 +44,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
     '/auth/login',
     {
       config: { csrfExempt: true },
+      // Before the body is validated: a cross-site sign-in is refused for its Origin whatever it sends.
+      onRequest: async (request) => checkVendorOrigin(request, csrf),
       schema: {
         summary: 'Log in',
         description:
@@ -55,7 +57,6 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
       },
     },
     async (request, reply) => {
-      checkVendorOrigin(request, csrf)
       const companyId = await domain.accounts.companyForHost(request.host)
       const { token, user } = await domain.accounts.login(
         companyId,
