@@ -1,6 +1,12 @@
 export type SseEvent = { id: string; event: string; data: any }
 
 /**
+ * How a stream ended: closed by the test, ended cleanly by the server, or broken (the connection dropped, or
+ * an event whose data is not JSON). A test that expects one of the first two can tell it from the third.
+ */
+export type SseEnd = { by: 'client' } | { by: 'server' } | { by: 'error'; error: unknown }
+
+/**
  * Opens a Server-Sent Events stream with fetch and collects its events as they arrive; `next(n)` waits for
  * the first n of them. Close it to drop the connection.
  */
@@ -10,8 +16,15 @@ export async function openEventStream(url: string, headers: Record<string, strin
   const events: SseEvent[] = []
   let comments = 0
   const waiters = new Set<() => void>()
-  const done = (async () => {
-    if (!response.body) return
+  let closing = false
+  let outcome: SseEnd | undefined
+  const finish = (end: SseEnd) => {
+    outcome = end
+    for (const wake of waiters) wake()
+    return end
+  }
+  const done = (async (): Promise<SseEnd> => {
+    if (!response.body) return finish({ by: 'server' })
     const decoder = new TextDecoder()
     let buffer = ''
     try {
@@ -38,15 +51,16 @@ export async function openEventStream(url: string, headers: Record<string, strin
           boundary = buffer.indexOf('\n\n')
         }
       }
-    } catch {
-      // Aborted by close().
+      return finish({ by: 'server' })
+    } catch (error) {
+      return finish(closing ? { by: 'client' } : { by: 'error', error })
     }
   })()
   return {
     status: response.status,
     headers: response.headers,
     events,
-    /** Resolves when the stream ends, whichever side ended it. */
+    /** Resolves when the stream ends, with who ended it or what broke it. */
     ended: done,
     get comments() {
       return comments
@@ -54,6 +68,15 @@ export async function openEventStream(url: string, headers: Record<string, strin
     async next(count: number, timeoutMs = 10_000): Promise<SseEvent[]> {
       const deadline = Date.now() + timeoutMs
       while (events.length < count) {
+        // A stream that ended or broke will bring no more: say so now, and why, rather than at the deadline.
+        if (outcome?.by === 'error')
+          throw new Error(`the stream broke after ${events.length} of ${count} events`, {
+            cause: outcome.error,
+          })
+        if (outcome)
+          throw new Error(
+            `the stream was ended by the ${outcome.by} after ${events.length} of ${count} events`,
+          )
         if (Date.now() > deadline) throw new Error(`expected ${count} events, got ${events.length}`)
         await new Promise<void>((resolve) => {
           const wake = () => {
@@ -67,6 +90,7 @@ export async function openEventStream(url: string, headers: Record<string, strin
       return events.slice(0, count)
     },
     async close() {
+      closing = true
       controller.abort()
       await done
     },

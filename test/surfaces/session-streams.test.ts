@@ -5,7 +5,7 @@ import { createNotifier } from '../../src/db/notifier.ts'
 import { users } from '../../src/db/schema/index.ts'
 import { announceEvents, eventsRepository } from '../../src/domain/events/events-repository.ts'
 import { HttpClient } from '../helpers/http-client.ts'
-import { openEventStream } from '../helpers/sse-client.ts'
+import { openEventStream, type SseEnd } from '../helpers/sse-client.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
 import { vendorClient } from './vendor/fixtures.ts'
 
@@ -22,14 +22,18 @@ after(async () => {
   await first.close()
 })
 
-/** Fails if `stream` has not ended within a generous bound (the end itself is what is awaited). */
-async function endOf(stream: { ended: Promise<void> }, what: string) {
+/**
+ * Fails if the server has not ended `stream` within a generous bound (the end itself is what is awaited), or
+ * if it broke instead of ending.
+ */
+async function endOf(stream: { ended: Promise<SseEnd> }, what: string) {
   let timer: NodeJS.Timeout | undefined
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`${what} is still open`)), 15_000)
   })
   try {
-    await Promise.race([stream.ended, timeout])
+    const end = await Promise.race([stream.ended, timeout])
+    assert.equal(end.by, 'server', `${what} was ended by the server: ${JSON.stringify(end)}`)
   } finally {
     clearTimeout(timer)
   }
