@@ -4,8 +4,9 @@ import { useI18n } from '../../lib/i18n.tsx'
 import { SettingEditor } from './setting-editor.tsx'
 import { listSettings } from './settings-api.ts'
 import { SubjectsEditor } from './subjects-editor.tsx'
+import { WebhooksEditor } from './webhooks-editor.tsx'
 
-/** Admins: the dynamic settings and the contact subjects. */
+/** Admins: the dynamic settings, the contact subjects and the webhook endpoints. */
 export function SettingsScreen({ isAdmin }: { isAdmin: boolean }) {
   const { t } = useI18n()
   const settings = useQuery({ queryKey: ['settings'], queryFn: listSettings, enabled: isAdmin })
@@ -34,6 +35,7 @@ export function SettingsScreen({ isAdmin }: { isAdmin: boolean }) {
             )}
           </section>
           <SubjectsEditor />
+          <WebhooksEditor />
         </>
       )}
     </div>
