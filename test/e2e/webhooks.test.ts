@@ -39,9 +39,10 @@ describe('the inbox in a browser: webhook endpoints', { skip: noBrowser }, () =>
     const form = page.getByRole('form', { name: 'New webhook endpoint' })
     await form.getByRole('textbox', { name: 'Endpoint URL' }).fill('ftp://example.com/hooks')
     await form.getByRole('button', { name: 'Add endpoint' }).click()
-    const alert = form.getByRole('alert').first()
-    await alert.waitFor()
-    assert.match((await alert.textContent()) ?? '', /\S/)
+    // The API's `url` message sits right under the URL field, not in a list at the foot of the form.
+    const urlError = form.locator('label:has(input[type="url"]) + .field-error[role="alert"]')
+    await urlError.waitFor()
+    assert.match((await urlError.textContent()) ?? '', /\S/)
     assert.equal(await page.getByRole('article').count(), 0, 'nothing was registered')
   })
 
@@ -113,5 +114,13 @@ describe('the inbox in a browser: webhook endpoints', { skip: noBrowser }, () =>
     await card.getByRole('button', { name: `Delete ${receiver.url}` }).click()
     await card.waitFor({ state: 'detached' })
     await page.getByText('No webhook endpoints yet.').waitFor()
+  })
+
+  test('the section speaks Turkish', async () => {
+    await page.getByRole('combobox', { name: 'Language', exact: true }).selectOption('tr')
+    await page.getByRole('heading', { name: 'Webhook’lar' }).waitFor()
+    const form = page.getByRole('form', { name: 'Yeni webhook uç noktası' })
+    await form.getByRole('checkbox', { name: 'Tüm olaylar (*)' }).waitFor()
+    await form.getByRole('button', { name: 'Uç nokta ekle' }).waitFor()
   })
 })
