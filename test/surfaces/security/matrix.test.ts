@@ -274,6 +274,38 @@ test('a wrong credential: a junk key or a junk session cookie is refused on ever
   })
 })
 
+test('a revoked key and an ended session are refused on every guarded route, as unknown ones are', async () => {
+  const admin = parley.demo.users.admin
+  const revoked = await parley.app.domain.accounts.createApiKey(admin.id, 'matrix-revoked')
+  await parley.db.execute(sql`update api_keys set revoked_at = now() where name = 'matrix-revoked'`)
+  const keys = {
+    staff: withToken(parley.baseUrl, revoked),
+    shop: withToken(parley.baseUrl, revoked, 'Bearer'),
+  }
+  // Signed in, then out: the browser still sends the cookies of the session that ended.
+  const ended = await signedInStaff(parley, 'admin')
+  const endedCookies = ended.cookieHeader()
+  assert.equal((await ended.post('/api/auth/logout/')).status, 204)
+  const endedVendor = await vendorLogin(parley, 'seller')
+  const endedVendorCookies = endedVendor.cookieHeader()
+  assert.equal((await endedVendor.post('/vendor/auth/logout')).status, 204)
+  await eachRoute(guarded(), async (route) => {
+    const name = surface(route)
+    if (name === 'staff' || name === 'shop') {
+      const response = await send(keys[name], route)
+      expectRefusal(route, response, name === 'staff' ? INVALID_TOKEN : undefined)
+    }
+    if (name === 'staff' || name === 'storefront' || name === 'vendor') {
+      // The CSRF token the session held is still sent, so only the ended session is refused.
+      const client = name === 'vendor' ? endedVendor : ended
+      const cookie = name === 'vendor' ? endedVendorCookies : endedCookies
+      const token = cookie.cookie.match(new RegExp(`${client.csrfCookie}=([^;]+)`))?.[1] ?? ''
+      const response = await send(client, route, { headers: { ...cookie, [client.csrfHeader]: token } })
+      expectRefusal(route, response, name === 'vendor' ? undefined : NOT_PROVIDED)
+    }
+  })
+})
+
 test("a customer's key or session is forbidden on every staff and shop route", async () => {
   const alice = parley.demo.users.alice
   const clients = {
