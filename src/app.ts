@@ -18,6 +18,7 @@ import { createDomain } from './domain/create-domain.ts'
 import { EVENTS_CHANNEL } from './domain/events/events-repository.ts'
 import { mailDomainOf } from './domain/outbox/email.ts'
 import { OUTBOX_CHANNEL } from './domain/outbox/outbox-repository.ts'
+import { anonymous } from './domain/principal.ts'
 import { WEBHOOKS_CHANNEL } from './domain/webhooks/webhook-queue.ts'
 import { createBlobStore } from './infra/blobs/blob-store.ts'
 import { createEventHub } from './infra/events/event-hub.ts'
@@ -180,8 +181,14 @@ export async function buildApp(options: AppOptions) {
     app.refuseOtherMethod(request)
     return reply.status(404).send({ detail: 'Not found.' })
   })
-  app.decorateRequest('principal', null)
+  // Declared without a default, which Fastify refuses to share as an object: the hook below sets it.
+  app.decorateRequest('caller')
   app.decorateRequest('credential', null)
+  // Every request starts anonymous: the log line and a refusal before the surface's hook still name a caller.
+  app.addHook('onRequest', (request, _reply, done) => {
+    request.caller = anonymous
+    done()
+  })
 
   await app.register(allowedMethods)
   await app.register(cookie)

@@ -1,4 +1,5 @@
 import type { FastifyRequest } from 'fastify'
+import { userOf } from '../../domain/principal.ts'
 
 /**
  * The one line a request leaves in the log once it is answered: its route pattern (never the URL, whose query
@@ -6,14 +7,15 @@ import type { FastifyRequest } from 'fastify'
  * the headers.
  */
 export function logCompletion(request: FastifyRequest, status: number, durationMs: number) {
+  const user = userOf(request.caller)
   request.log.info(
     {
       route: request.routeOptions.url ?? null,
       method: request.method,
       status,
       durationMs: Math.round(durationMs * 10) / 10,
-      userId: request.principal?.userId,
-      companyId: request.principal?.companyId,
+      userId: user?.userId,
+      companyId: user?.companyId,
     },
     'request completed',
   )

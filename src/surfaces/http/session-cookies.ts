@@ -1,5 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
+import { anonymous, userCaller } from '../../domain/principal.ts'
 
 /** The cookies a surface reads a session from, its own first; it sets only its own. */
 export type SessionCookies = { names: string[]; secure: boolean | 'auto' }
@@ -12,11 +13,11 @@ export const sessionTokenOf = (request: FastifyRequest, cookies: SessionCookies)
   return undefined
 }
 
-/** Sets `request.principal` from the session cookie; an unknown or expired session is simply anonymous. */
+/** Sets `request.caller` from the session cookie; an unknown or expired session is simply anonymous. */
 export async function authenticateSession(request: FastifyRequest, domain: Domain, cookies: SessionCookies) {
   const token = sessionTokenOf(request, cookies)
   const principal = token === undefined ? undefined : await domain.accounts.principalOfSession(token)
-  request.principal = principal ?? null
+  request.caller = principal ? userCaller(principal) : anonymous
   request.credential = principal && token ? domain.accounts.sessionCredential(token) : null
 }
 

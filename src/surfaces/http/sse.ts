@@ -100,11 +100,11 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
     untrack()
     if (!raw.destroyed) raw.end()
   }
-  const { credential, principal } = request
+  const { credential, caller } = request
   const untrack = hub.track(
     end,
     surface,
-    credential && principal ? { credential, userId: principal.userId } : undefined,
+    credential && caller.kind === 'user' ? { credential, userId: caller.user.userId } : undefined,
   )
   raw.on('close', end)
   await pump()

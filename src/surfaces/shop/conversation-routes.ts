@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Domain } from '../../domain/create-domain.ts'
 import { messages, notFound } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
+import { signedInUser } from '../http/request-context.ts'
 import { presentConversation } from './conversation-presenters.ts'
 import {
   Conversation,
@@ -60,7 +61,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       },
     },
     async (request) => {
-      const principal = request.shopUser
+      const principal = signedInUser(request)
       const { body, query } = request
       const named = body.locationId ?? query.locationId
       const locationId =
@@ -106,7 +107,10 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
         customerId: customerId === undefined ? undefined : Number(customerId),
         locationId: locationId === undefined ? undefined : Number(locationId),
       }
-      const { items, total } = await engine.listForCompany(request.shopUser, filters, { limit, offset: skip })
+      const { items, total } = await engine.listForCompany(signedInUser(request), filters, {
+        limit,
+        offset: skip,
+      })
       return { success: true as const, data: items.map(presentConversation), meta: { total, limit, skip } }
     },
   )
@@ -124,7 +128,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
         response: { 200: Success(Conversation), ...errorResponses },
       },
     },
-    async (request) => present(request.shopUser, conversationIdOf(request.params.id)),
+    async (request) => present(signedInUser(request), conversationIdOf(request.params.id)),
   )
 
   app.put(
@@ -143,7 +147,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       },
     },
     async (request) => {
-      const principal = request.shopUser
+      const principal = signedInUser(request)
       const id = conversationIdOf(request.params.id)
       const { archived } = request.body
       if (archived !== undefined) await engine.setArchived(principal, id, archived)
@@ -172,7 +176,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       },
     },
     async (request) => {
-      const principal = request.shopUser
+      const principal = signedInUser(request)
       const id = conversationIdOf(request.params.id)
       const reason = request.body?.deletedReason ?? request.query.deletedReason ?? null
       await engine.softDelete(principal, id, reason)

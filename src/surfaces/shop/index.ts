@@ -2,18 +2,11 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError } from '../../domain/errors.ts'
-import type { Principal } from '../../domain/principal.ts'
+import { userCaller } from '../../domain/principal.ts'
 import { authenticateShop } from './bearer-auth.ts'
 import { conversationRoutes } from './conversation-routes.ts'
 import { shopErrorHandler, shopNotFound } from './errors.ts'
 import { messageRoutes } from './message-routes.ts'
-
-declare module 'fastify' {
-  interface FastifyRequest {
-    /** The staff user behind the shop surface's bearer key, set before any handler runs. */
-    shopUser: Principal
-  }
-}
 
 /**
  * The seed requires `application/json`; the app also parses forms for the cookie surfaces, so a form sent
@@ -33,10 +26,8 @@ export const shopSurface: FastifyPluginAsyncTypebox<{ domain: Domain }> = async 
     app.refuseOtherMethod(request)
     return shopNotFound(request, reply)
   })
-  app.decorateRequest('shopUser', null as unknown as Principal)
   app.addHook('onRequest', async (request) => {
-    // Also as the principal every surface sets, which the request's log line names.
-    request.shopUser = request.principal = await authenticateShop(request, domain)
+    request.caller = userCaller(await authenticateShop(request, domain))
     requireJsonBody(request)
   })
 

@@ -1,5 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Domain } from '../../domain/create-domain.ts'
+import { signedInUser } from '../http/request-context.ts'
 import { presentMessage } from './conversation-presenters.ts'
 import { conversationIdOf } from './conversation-routes.ts'
 import {
@@ -43,7 +44,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       // A cursor (even 0) makes the engine page forward from the oldest message.
       const page = { limit, afterId: afterId === undefined ? 0 : Number(afterId) }
       const { conversation, messages } = await engine.getConversationWithMessages(
-        request.shopUser,
+        signedInUser(request),
         id,
         page,
         'staff',
@@ -74,7 +75,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       },
     },
     async (request) => {
-      const principal = request.shopUser
+      const principal = signedInUser(request)
       const id = conversationIdOf(request.params.id)
       // The path names the conversation: one the key cannot see is a 404, not a field error.
       await engine.getConversation(principal, id, 'staff')

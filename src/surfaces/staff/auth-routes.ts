@@ -4,6 +4,7 @@ import { Type } from 'typebox'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError } from '../../domain/errors.ts'
+import { userOf } from '../../domain/principal.ts'
 import { requireStaff } from '../../domain/staff-policy.ts'
 import { checkCsrf } from '../drf/csrf.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
@@ -46,9 +47,10 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
     },
     async (request, reply) => {
       csrfTokenFor(request, reply, auth.csrf)
-      if (!request.principal) throw new DomainError('forbidden', NOT_SIGNED_IN)
-      requireStaff(request.principal, STAFF_ONLY)
-      const { user } = await domain.accounts.currentUser(request.principal)
+      const caller = userOf(request.caller)
+      if (!caller) throw new DomainError('forbidden', NOT_SIGNED_IN)
+      requireStaff(caller, STAFF_ONLY)
+      const { user } = await domain.accounts.currentUser(caller)
       return presentSignedInUser(user)
     },
   )

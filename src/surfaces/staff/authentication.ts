@@ -1,7 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError } from '../../domain/errors.ts'
-import type { Principal } from '../../domain/principal.ts'
+import { userCaller } from '../../domain/principal.ts'
 import { requireStaff } from '../../domain/staff-policy.ts'
 import { checkCsrf } from '../drf/csrf.ts'
 import { principalOfTokenHeader } from '../drf/token-auth.ts'
@@ -16,22 +16,21 @@ export type StaffAuthOptions = { cookies: SessionCookies; csrf: CsrfOptions }
 /**
  * Who calls, as DRF's TokenAuthentication and SessionAuthentication side by side decide it: an `Authorization`
  * header alone decides (a cookie riding along is ignored, and such a request needs no CSRF token); without
- * one, the session cookie, whose unsafe requests must pass Django's CSRF check. Sets `request.principal`
- * (null when anonymous) and, for a session, `request.credential`.
+ * one, the session cookie, whose unsafe requests must pass Django's CSRF check. Sets `request.caller` and,
+ * for a session, `request.credential`.
  */
 export async function identifyCaller(request: FastifyRequest, domain: Domain, options: StaffAuthOptions) {
   if (request.headers.authorization !== undefined) {
-    request.principal = await principalOfTokenHeader(request, domain)
+    request.caller = userCaller(await principalOfTokenHeader(request, domain))
     return
   }
   await authenticateSession(request, domain, options.cookies)
-  if (request.principal) checkCsrf(request, options.csrf)
+  if (request.caller.kind === 'user') checkCsrf(request, options.csrf)
 }
 
-/** The caller, who must be a staff or admin user; refused as DRF's IsAdminUser words it. */
-export function requireStaffCaller(request: FastifyRequest): Principal {
+/** The caller must be a staff or admin user; refused as DRF's IsAdminUser words it. */
+export function requireStaffCaller(request: FastifyRequest) {
   // No credentials at all: 401 with the Token challenge, as before sessions were accepted.
-  if (!request.principal) throw new DomainError('unauthenticated', NOT_PROVIDED)
-  requireStaff(request.principal, NO_PERMISSION)
-  return request.principal
+  if (request.caller.kind !== 'user') throw new DomainError('unauthenticated', NOT_PROVIDED)
+  requireStaff(request.caller.user, NO_PERMISSION)
 }

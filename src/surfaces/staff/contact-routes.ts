@@ -9,6 +9,7 @@ import {
 import type { Domain } from '../../domain/create-domain.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
+import { signedInUser } from '../http/request-context.ts'
 import { presentContact, presentEmail, presentReply } from './contact-presenter.ts'
 import {
   type ContactBody,
@@ -92,7 +93,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     },
     async (request, reply) => {
       const { input, errors } = contactInput(request)
-      const contact = await contacts.create(request.staff, input, errors)
+      const contact = await contacts.create(signedInUser(request), input, errors)
       return reply.status(201).send(present(request)(contact))
     },
   )
@@ -116,7 +117,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
         total,
         totalUnviewed,
         contacts: found,
-      } = await contacts.list(request.staff, {
+      } = await contacts.list(signedInUser(request), {
         viewed: booleanFilter(request.query.viewed),
         status: contactStatusFilter(request.query.status),
         subjectId: idFilter(request.query.subject),
@@ -145,7 +146,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
         response: { 200: ContactResponse, 404: DetailResponse },
       },
     },
-    async (request) => present(request)(await contacts.open(request.staff, idOf(request.params.id))),
+    async (request) => present(request)(await contacts.open(signedInUser(request), idOf(request.params.id))),
   )
 
   for (const method of ['PATCH', 'PUT'] as const) {
@@ -167,7 +168,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       handler: async (request) => {
         const { input, errors } = contactInput(request)
         const id = idOf((request.params as { id: string }).id)
-        return present(request)(await contacts.update(request.staff, id, input, errors))
+        return present(request)(await contacts.update(signedInUser(request), id, input, errors))
       },
     })
   }
@@ -184,7 +185,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       },
     },
     async (request, reply) => {
-      await contacts.remove(request.staff, idOf(request.params.id))
+      await contacts.remove(signedInUser(request), idOf(request.params.id))
       return reply.status(204).send(null)
     },
   )
@@ -203,7 +204,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       },
     },
     async (request, reply) => {
-      const file = await contacts.attachment(request.staff, idOf(request.params.id))
+      const file = await contacts.attachment(signedInUser(request), idOf(request.params.id))
       const asciiName = file.filename.replace(/[^\x20-\x7e]|["\\]/g, '_')
       return (
         reply
@@ -240,7 +241,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     async (request, reply) => {
       const errors = schemaErrorsOf(request)
       const body = validFields<{ body: string }>(request.body, errors).body
-      const answer = await contacts.reply(request.staff, idOf(request.params.id), body, errors)
+      const answer = await contacts.reply(signedInUser(request), idOf(request.params.id), body, errors)
       return reply.status(201).send(presentReply(answer))
     },
   )
@@ -260,7 +261,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     },
     async (request) => {
       const { id, email_id: emailId } = request.params
-      return presentEmail(await contacts.retryEmail(request.staff, idOf(id), idOf(emailId)))
+      return presentEmail(await contacts.retryEmail(signedInUser(request), idOf(id), idOf(emailId)))
     },
   )
 }

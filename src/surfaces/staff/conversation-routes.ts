@@ -5,6 +5,7 @@ import { INBOX_STATUSES, type InboxQuery } from '../../domain/conversations/inbo
 import { CONVERSATION_TYPES } from '../../domain/conversations/types.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
+import { signedInUser } from '../http/request-context.ts'
 import {
   presentInboxConversation,
   presentInboxMessage,
@@ -81,7 +82,10 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
     },
     async (request) => {
       const at = requestedPage(request.query)
-      const { items, total, totalUnread } = await inbox.list(request.staff, inboxQuery(request.query, at))
+      const { items, total, totalUnread } = await inbox.list(
+        signedInUser(request),
+        inboxQuery(request.query, at),
+      )
       return { ...pageOf(request, at, total, items.map(presentInboxConversation)), total_unread: totalUnread }
     },
   )
@@ -99,7 +103,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
         response: { 200: InboxThread, 404: DetailResponse },
       },
     },
-    async (request) => presentThread(await inbox.thread(request.staff, idOf(request.params.id))),
+    async (request) => presentThread(await inbox.thread(signedInUser(request), idOf(request.params.id))),
   )
 
   app.patch(
@@ -121,7 +125,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       const { fields, errors } = bodyOf<{ status: string; assignee: number | null; archived: boolean }>(
         request,
       )
-      const changed = await inbox.update(request.staff, idOf(request.params.id), fields, errors)
+      const changed = await inbox.update(signedInUser(request), idOf(request.params.id), fields, errors)
       return presentInboxConversation(changed)
     },
   )
@@ -143,7 +147,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
     },
     async (request, reply) => {
       const { fields, errors } = bodyOf<{ reason: string }>(request)
-      await inbox.remove(request.staff, idOf(request.params.id), fields.reason, errors)
+      await inbox.remove(signedInUser(request), idOf(request.params.id), fields.reason, errors)
       return reply.status(204).send(null)
     },
   )
@@ -166,7 +170,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
     async (request, reply) => {
       const { fields, errors } = bodyOf<{ text: string }>(request)
       const id = idOf(request.params.id)
-      const { message, conversation } = await inbox.reply(request.staff, id, fields.text, errors)
+      const { message, conversation } = await inbox.reply(signedInUser(request), id, fields.text, errors)
       return reply.status(201).send(presentInboxMessage(message, conversation))
     },
   )
@@ -188,7 +192,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
     },
     async (request, reply) => {
       const { fields, errors } = bodyOf<{ body: string }>(request)
-      const note = await inbox.addNote(request.staff, idOf(request.params.id), fields.body, errors)
+      const note = await inbox.addNote(signedInUser(request), idOf(request.params.id), fields.body, errors)
       return reply.status(201).send(presentNote(note))
     },
   )
@@ -207,7 +211,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       },
     },
     async (request, reply) => {
-      await inbox.markRead(request.staff, idOf(request.params.id))
+      await inbox.markRead(signedInUser(request), idOf(request.params.id))
       return reply.status(204).send(null)
     },
   )
@@ -227,7 +231,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
     },
     async (request, reply) => {
       const { id, message_id: messageId } = request.params
-      const { image, content } = await inbox.messageImage(request.staff, idOf(id), idOf(messageId))
+      const { image, content } = await inbox.messageImage(signedInUser(request), idOf(id), idOf(messageId))
       return reply
         .header('content-type', image.contentType)
         .header('content-length', String(content.length))

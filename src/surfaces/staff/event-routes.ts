@@ -3,6 +3,7 @@ import type { Domain } from '../../domain/create-domain.ts'
 import type { StoredEvent } from '../../domain/events/events-repository.ts'
 import { EVERY_EVENT, type EventHub } from '../../infra/events/event-hub.ts'
 import { presentEventSnakeCase } from '../http/event-presenter.ts'
+import { signedInUser } from '../http/request-context.ts'
 import { serveEventStream } from '../http/sse.ts'
 
 /**
@@ -32,7 +33,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; events: Ev
       },
     },
     async (request, reply) => {
-      const feed = domain.events.staffFeedOf(request.staff, EVERY_EVENT)
+      const feed = domain.events.staffFeedOf(signedInUser(request), EVERY_EVENT)
       await serveEventStream(request, reply, { feed, hub: events, present: presentStaffEvent })
     },
   )

@@ -1,7 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
-import type { Principal } from '../../domain/principal.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import { drfErrorHandler } from '../drf/errors.ts'
 import { declareSecurity } from '../http/openapi-security.ts'
@@ -17,10 +16,6 @@ import { syncRoutes } from './sync-routes.ts'
 import { webhookRoutes } from './webhook-routes.ts'
 
 declare module 'fastify' {
-  interface FastifyRequest {
-    /** The staff user of a staff-surface request, set before any handler runs. */
-    staff: Principal
-  }
   interface FastifyContextConfig {
     /** A staff route any caller may reach (signing in, who am I): it checks the caller itself. */
     anyCaller?: boolean
@@ -57,11 +52,9 @@ export const staffSurface: FastifyPluginAsyncTypebox<{
   const session: Record<string, string[]>[] = [{ cookieAuth: [] }]
   const sessionWrite: Record<string, string[]>[] = [{ cookieAuth: [], csrfHeader: [] }]
   declareSecurity(app, (unsafe) => [{ tokenAuth: [] }, ...(unsafe ? sessionWrite : session)])
-  app.decorateRequest('staff', null as unknown as Principal)
   app.addHook('onRequest', async (request) => {
-    // `request.principal` is also what the request's log line names.
     await identifyCaller(request, domain, auth)
-    if (!request.routeOptions.config.anyCaller) request.staff = requireStaffCaller(request)
+    if (!request.routeOptions.config.anyCaller) requireStaffCaller(request)
   })
 
   await app.register(authRoutes, { domain, config, auth })

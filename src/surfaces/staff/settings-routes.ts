@@ -4,6 +4,7 @@ import type { Domain } from '../../domain/create-domain.ts'
 import type { SettingView } from '../../domain/settings/settings-service.ts'
 import { ErrorResponse } from '../drf/schemas.ts'
 import { nullable } from '../http/nullable.ts'
+import { signedInUser } from '../http/request-context.ts'
 
 const Setting = Type.Object({
   key: Type.String(),
@@ -36,7 +37,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asy
         response: { 200: Type.Array(Setting) },
       },
     },
-    async (request) => (await domain.settings.list(request.staff)).map(presentSetting),
+    async (request) => (await domain.settings.list(signedInUser(request))).map(presentSetting),
   )
 
   app.get(
@@ -49,7 +50,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asy
         response: { 200: Setting },
       },
     },
-    async (request) => presentSetting(await domain.settings.get(request.staff, request.params.key)),
+    async (request) => presentSetting(await domain.settings.get(signedInUser(request), request.params.key)),
   )
 
   app.put(
@@ -66,6 +67,8 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asy
       },
     },
     async (request) =>
-      presentSetting(await domain.settings.update(request.staff, request.params.key, request.body.value)),
+      presentSetting(
+        await domain.settings.update(signedInUser(request), request.params.key, request.body.value),
+      ),
   )
 }

@@ -1,6 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Domain } from '../../domain/create-domain.ts'
+import { signedInUser } from '../http/request-context.ts'
 import { presentStaffMember } from './user-presenter.ts'
 import { StaffMember } from './user-schemas.ts'
 
@@ -17,6 +18,6 @@ export const staffMemberRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = 
         response: { 200: Type.Array(StaffMember) },
       },
     },
-    async (request) => (await domain.accounts.staffMembers(request.staff)).map(presentStaffMember),
+    async (request) => (await domain.accounts.staffMembers(signedInUser(request))).map(presentStaffMember),
   )
 }

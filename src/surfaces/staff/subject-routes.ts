@@ -6,6 +6,7 @@ import { subjectTextMaxLength } from '../../domain/contacts/subjects-service.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
+import { signedInUser } from '../http/request-context.ts'
 import { Page, PageQuery, pageOf, requestedPage } from './pagination.ts'
 import { idOf, schemaErrorsOf, validFields } from './request-parsing.ts'
 
@@ -88,7 +89,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     },
     async (request) => {
       const at = requestedPage(request.query)
-      const { total, subjects: found } = await subjects.list(request.staff, at)
+      const { total, subjects: found } = await subjects.list(signedInUser(request), at)
       return pageOf(request, at, total, found.map(presentSubject))
     },
   )
@@ -107,7 +108,9 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     },
     async (request, reply) => {
       const { input, errors } = subjectInput(request)
-      return reply.status(201).send(presentSubject(await subjects.create(request.staff, input, errors)))
+      return reply
+        .status(201)
+        .send(presentSubject(await subjects.create(signedInUser(request), input, errors)))
     },
   )
 
@@ -122,7 +125,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
         response: { 200: SubjectResponse, 404: DetailResponse },
       },
     },
-    async (request) => presentSubject(await subjects.get(request.staff, idOf(request.params.id))),
+    async (request) => presentSubject(await subjects.get(signedInUser(request), idOf(request.params.id))),
   )
 
   app.patch(
@@ -142,7 +145,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     async (request) => {
       const { input, errors } = subjectInput(request)
       const id = idOf(request.params.id)
-      return presentSubject(await subjects.update(request.staff, id, input, errors))
+      return presentSubject(await subjects.update(signedInUser(request), id, input, errors))
     },
   )
 
@@ -159,7 +162,7 @@ export const subjectRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       },
     },
     async (request, reply) => {
-      await subjects.remove(request.staff, idOf(request.params.id))
+      await subjects.remove(signedInUser(request), idOf(request.params.id))
       return reply.status(204).send(null)
     },
   )

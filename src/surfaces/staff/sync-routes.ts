@@ -6,6 +6,7 @@ import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError, ItemErrors } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
 import { ErrorResponse } from '../drf/schemas.ts'
+import { signedInUser } from '../http/request-context.ts'
 import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import {
   Batch,
@@ -156,7 +157,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (
       },
       async (request) => {
         throwBatchErrors(request)
-        return run(request.staff, (request.body as { items: T[] }).items)
+        return run(signedInUser(request), (request.body as { items: T[] }).items)
       },
     )
   }

@@ -3,6 +3,7 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
+import { signedInUser } from '../http/request-context.ts'
 import { Page, PageQuery, pageOf, requestedPage } from './pagination.ts'
 import { idOf, schemaErrorsOf, validFields } from './request-parsing.ts'
 import { presentDelivery, presentEndpoint, presentEndpointWithSecret } from './webhook-presenters.ts'
@@ -46,7 +47,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     },
     async (request) => {
       const at = requestedPage(request.query)
-      const { endpoints, total } = await webhooks.list(request.staff, at)
+      const { endpoints, total } = await webhooks.list(signedInUser(request), at)
       return pageOf(request, at, total, endpoints.map(presentEndpoint))
     },
   )
@@ -65,7 +66,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     },
     async (request, reply) => {
       const { input, errors } = endpointInput(request)
-      const created = await webhooks.create(request.staff, input, errors)
+      const created = await webhooks.create(signedInUser(request), input, errors)
       return reply.status(201).send(presentEndpointWithSecret(created))
     },
   )
@@ -81,7 +82,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
         response: { 200: EndpointResponse, 404: DetailResponse },
       },
     },
-    async (request) => presentEndpoint(await webhooks.get(request.staff, idOf(request.params.id))),
+    async (request) => presentEndpoint(await webhooks.get(signedInUser(request), idOf(request.params.id))),
   )
 
   app.patch(
@@ -100,7 +101,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     async (request) => {
       const { input, errors } = endpointInput(request)
       const id = idOf(request.params.id)
-      return presentEndpoint(await webhooks.update(request.staff, id, input, errors))
+      return presentEndpoint(await webhooks.update(signedInUser(request), id, input, errors))
     },
   )
 
@@ -116,7 +117,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       },
     },
     async (request, reply) => {
-      await webhooks.remove(request.staff, idOf(request.params.id))
+      await webhooks.remove(signedInUser(request), idOf(request.params.id))
       return reply.status(204).send(null)
     },
   )
@@ -133,7 +134,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       },
     },
     async (request) =>
-      presentEndpointWithSecret(await webhooks.rotateSecret(request.staff, idOf(request.params.id))),
+      presentEndpointWithSecret(await webhooks.rotateSecret(signedInUser(request), idOf(request.params.id))),
   )
 
   app.get(
@@ -151,7 +152,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     async (request) => {
       const at = requestedPage(request.query)
       const { deliveries, total } = await webhooks.deliveries(
-        request.staff,
+        signedInUser(request),
         idOf(request.params.id),
         request.query.status,
         at,
@@ -172,7 +173,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       },
     },
     async (request, reply) => {
-      const delivery = await webhooks.resend(request.staff, idOf(request.params.id))
+      const delivery = await webhooks.resend(signedInUser(request), idOf(request.params.id))
       return reply.status(202).send(presentDelivery(delivery))
     },
   )
@@ -195,7 +196,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       const body = validFields<{ since: string; until: string }>(request.body, errors)
       const date = (value: string | undefined) => (value === undefined ? undefined : new Date(value))
       const queued = await webhooks.replay(
-        request.staff,
+        signedInUser(request),
         idOf(request.params.id),
         { since: date(body.since), until: date(body.until) },
         errors,
@@ -216,7 +217,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       },
     },
     async (request, reply) => {
-      const delivery = await webhooks.sendTest(request.staff, idOf(request.params.id))
+      const delivery = await webhooks.sendTest(signedInUser(request), idOf(request.params.id))
       return reply.status(202).send(presentDelivery(delivery))
     },
   )

@@ -28,8 +28,8 @@ Accepts multipart/form-data, JSON and urlencoded bodies. Throttled per client (4
 An \`Idempotency-Key\` header lets a client that lost the answer send the form again: a form with the key of a stored one answers 200 and stores and mails nothing; the same key with another form is a 422. A signed-in user's keys are their own; guests' keys are shared by every guest, so a guest should send a random one (a UUID).`
 
 /** Who a contact-us form is counted against: the signed-in user, else the client address. */
-const contactUsClient = (request: FastifyRequest) =>
-  request.principal ? `contact-us:user:${request.principal.userId}` : `contact-us:ip:${request.ip}`
+const contactUsClient = ({ caller, ip }: FastifyRequest) =>
+  caller.kind === 'user' ? `contact-us:user:${caller.user.userId}` : `contact-us:ip:${ip}`
 
 export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: Config }> = async (
   app,

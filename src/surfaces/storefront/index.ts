@@ -2,6 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyInstance } from 'fastify'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
+import { userCaller } from '../../domain/principal.ts'
 import type { EventHub } from '../../infra/events/event-hub.ts'
 import { type CsrfOptions, checkCsrf, checkOrigin, setCsrfCookie } from '../drf/csrf.ts'
 import { drfErrorHandler } from '../drf/errors.ts'
@@ -37,7 +38,7 @@ function actLikeDjango(app: FastifyInstance, domain: Domain, cookies: SessionCoo
     if (request.headers.authorization !== undefined) {
       // Authenticated by the header alone, never by a cookie riding along: such a request is not forgeable
       // cross-site, so it needs no CSRF token.
-      request.principal = await principalOfTokenHeader(request, domain)
+      request.caller = userCaller(await principalOfTokenHeader(request, domain))
       return
     }
     await authenticateSession(request, domain, cookies)

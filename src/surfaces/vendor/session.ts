@@ -4,8 +4,8 @@ import type { Principal } from '../../domain/principal.ts'
 import { type CsrfOptions, type CsrfProblem, csrfProblem, originProblem } from '../http/double-submit.ts'
 
 export function requireVendorPrincipal(request: FastifyRequest): Principal {
-  if (!request.principal) throw new DomainError('unauthenticated', 'Authentication required.')
-  return request.principal
+  if (request.caller.kind !== 'user') throw new DomainError('unauthenticated', 'Authentication required.')
+  return request.caller.user
 }
 
 const csrfMessages = {
