@@ -214,7 +214,7 @@ test("a page of one side's messages still shows the conversation's customer, sel
   for (const { conversation } of [customersOnly, sellersOnly, empty]) {
     assert.deepEqual(conversation, full.conversation)
   }
-  assert.equal(full.conversation.customer.id, alice.userId)
+  assert.equal(full.conversation.customer?.id, alice.userId)
   assert.equal(full.conversation.seller?.id, bmw)
   assert.deepEqual(full.conversation.lastMessage?.senderSeller, { id: bmw, name: 'BMW Parts Store' })
 })

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm'
-import { boolean, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
+import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
 import { users } from './accounts.ts'
 import { sellers } from './catalog.ts'
 import { createdAt, id, ref, timestamptz, updatedAt } from './columns.ts'
@@ -14,9 +14,8 @@ export const conversations = pgTable(
       .notNull()
       .references(() => companies.id),
     locationId: ref('location_id').references(() => locations.id),
-    customerId: ref('customer_id')
-      .notNull()
-      .references(() => users.id),
+    /** Null for a conversation the shop's staff keep without a customer (the shop API's `customerId: null`). */
+    customerId: ref('customer_id').references(() => users.id),
     /** The selling party; null for a conversation with the shop's own staff. */
     sellerId: ref('seller_id').references(() => sellers.id),
     subject: text('subject').notNull().default(''),
@@ -51,6 +50,8 @@ export const conversations = pgTable(
   (t) => [
     index('conversations_company_created_idx').on(t.companyId, t.createdAt.desc(), t.id.desc()),
     index('conversations_customer_item_idx').on(t.customerId, t.itemType, t.itemId),
+    // Without a customer the staff are the only party: a seller's dialog always has its customer.
+    check('conversations_customer_or_staff_check', sql`${t.customerId} is not null or ${t.sellerId} is null`),
   ],
 )
 

@@ -118,7 +118,8 @@ export type ConversationView = {
   lastMessageAt: Date
   createdAt: Date
   updatedAt: Date
-  customer: UserSummary
+  /** Null for a conversation the shop's staff keep without a customer; they are then its only party. */
+  customer: UserSummary | null
   seller: SellerSummary | null
   item: ConversationItem | null
   lastMessage: MessageView | null

@@ -79,8 +79,9 @@ export const eventsRepository = {
 
   /**
    * What the company's staff see of its events after `afterId`, oldest first, each change once: the inbox's
-   * own; a conversation's messages and updates as its customer's copy (every conversation has a customer,
-   * and the counterparty's copy tells the same); and every read receipt, each recorded for one party only.
+   * own (which include the messages and updates of a conversation without a customer, see audienceOf); any
+   * other conversation's messages and updates as its customer's copy (the counterparty's tells the same);
+   * and every read receipt, each recorded for one party only.
    * Walked on the primary key from `afterId`, which a stream keeps near the newest event.
    */
   async staffSince(db: Db, companyId: number, afterId: number, limit: number): Promise<StoredEvent[]> {

@@ -14,7 +14,7 @@ export function presentConversation(view: ConversationView): Static<typeof Conve
     locationId: idOf(view.locationId),
     companyId: String(view.companyId),
     archived: view.archived,
-    customerId: String(view.customer.id),
+    customerId: idOf(view.customer?.id ?? null),
     deleted: view.deleted,
     deletedUserId: idOf(view.deletedByUserId),
     deletedDate: dateOf(view.deletedAt),

@@ -30,7 +30,7 @@ export function presentInboxConversation(conversation: InboxConversation) {
     archived: conversation.archived,
     deleted: conversation.deleted,
     counterparty: conversation.seller ? 'seller' : 'shop',
-    customer: presentUserRef(conversation.customer),
+    customer: conversation.customer && presentUserRef(conversation.customer),
     seller: conversation.seller && { id: conversation.seller.id, name: conversation.seller.name },
     assignee: conversation.assignee && presentUserRef(conversation.assignee),
     product: product ? { id: product.id, name: product.name, image_url: imageOf(product) } : null,

@@ -28,7 +28,9 @@ export const InboxConversation = Type.Object({
     description:
       'Whom the customer talks with: `seller` (a seller’s members) or `shop` (the shop’s own staff).',
   }),
-  customer: nullable(Person),
+  customer: nullable(Person, {
+    description: 'Null for a conversation the shop API opened without a customer: the staff’s own.',
+  }),
   seller: nullable(Type.Object({ id: Type.Integer(), name: Type.String() })),
   assignee: nullable(StaffUserRef),
   product: nullable(

@@ -8,7 +8,8 @@ import { serveEventStream } from '../http/sse.ts'
 
 /**
  * An event as the staff stream writes it. A conversation's updates are read from its customer's copy, whose
- * `unreadCount` is the customer's own: the staff's count is not that, so it is left out.
+ * `unreadCount` is the customer's own: the staff's count is not that, so it is left out (and from the copy
+ * of a conversation without a customer, for the same shape).
  */
 const presentStaffEvent = (event: StoredEvent) => {
   const payload = event.payload as Record<string, unknown>

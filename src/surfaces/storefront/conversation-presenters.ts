@@ -85,6 +85,8 @@ export function presentConversation(
   view: ConversationView,
   messages: MessageView[],
 ): Static<typeof Conversation> {
+  // The storefront shows the conversations its user takes part in, and those all have their customer.
+  if (!view.customer) throw new Error(`conversation ${view.id} has no customer to show`)
   return {
     id: view.id,
     subject: view.subject,

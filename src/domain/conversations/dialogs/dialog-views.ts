@@ -110,8 +110,17 @@ export const viewerStateOf = <State>(
   userId: number,
 ) => (customerId === userId ? states.customerState : states.counterpartyState)
 
+/**
+ * A conversation view a dialog is made of: one with a seller, which always has its customer (only the
+ * staff's own conversations go without one, conversations_customer_or_staff_check).
+ */
+export type DialogSource = ConversationViewWithStates & { seller: SellerSummary; customer: UserSummary }
+
+export const isDialog = (view: ConversationViewWithStates): view is DialogSource =>
+  view.seller !== null && view.customer !== null
+
 /** A conversation view's dialog facts. */
-export function factsOf(view: ConversationViewWithStates): DialogFacts {
+export function factsOf(view: DialogSource): DialogFacts {
   const message = view.lastMessage
   return {
     conversation: view,

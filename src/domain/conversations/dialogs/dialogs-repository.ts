@@ -137,12 +137,16 @@ const marksOf = (lastDeliveredMessageId: number, lastReadMessageId: number, unre
 
 /** A dialog of the page with the people and product it shows, from `shown` (see wantConversation). */
 function toDialogFacts(row: DialogPageRow, shown: Shown): DialogFacts {
+  const { customer, ...others } = shownConversation(shown, row)
+  // A dialog has a seller, so it has its customer (conversations_customer_or_staff_check).
+  if (!customer) throw new Error(`dialog ${row.id} has no customer`)
   return {
     conversation: {
       id: row.id,
       createdAt: new Date(row.createdAt),
       updatedAt: new Date(row.updatedAt),
-      ...shownConversation(shown, row),
+      customer,
+      ...others,
     },
     lastMessage:
       row.lastMessageId === null

@@ -18,6 +18,7 @@ import {
   type DialogMessage,
   type DialogView,
   factsOf,
+  isDialog,
   senderIdOf,
   statesOf,
   toDialogMessage,
@@ -51,7 +52,7 @@ export function createDialogsService(deps: {
   /** The dialog's view for a party of it; not_found for anyone else and for conversations without a seller. */
   async function viewOf(principal: Principal, id: number) {
     const view = await engine.getConversation(principal, id)
-    if (view.seller === null) throw notFound()
+    if (!isDialog(view)) throw notFound()
     return view
   }
 

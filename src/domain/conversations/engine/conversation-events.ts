@@ -1,6 +1,6 @@
 import type { Db } from '../../../db/client.ts'
 import { eventsRepository } from '../../events/events-repository.ts'
-import type { Party } from '../../events/party.ts'
+import { type Audience, inboxOf, type Party } from '../../events/party.ts'
 import type { NewMessage, ReadState } from '../types.ts'
 
 /**
@@ -8,20 +8,31 @@ import type { NewMessage, ReadState } from '../types.ts'
  * never sees a change that rolled back. Payloads are domain data; each surface renders them in its dialect.
  */
 
-/** A conversation's two parties: its customer, and its seller or (without one) the company's staff. */
-export const partiesOf = (conversation: {
-  companyId: number
-  customerId: number
-  sellerId: number | null
-}): Party[] => [
-  { partyType: 'customer', partyId: conversation.customerId },
+type ConversationParties = { companyId: number; customerId: number | null; sellerId: number | null }
+
+/**
+ * A conversation's parties: its customer, and its seller or (without one) the company's staff. One without
+ * a customer has the staff alone.
+ */
+export const partiesOf = (conversation: ConversationParties): Party[] => [
+  ...(conversation.customerId === null
+    ? []
+    : [{ partyType: 'customer', partyId: conversation.customerId } satisfies Party]),
   conversation.sellerId === null
     ? { partyType: 'staff', partyId: conversation.companyId }
     : { partyType: 'seller', partyId: conversation.sellerId },
 ]
 
 /**
- * The payloads of a new message's events — `message.created` for both parties, and `conversation.updated`
+ * Whom a conversation's events are for: its parties. The staff stream reads a conversation's events from
+ * its customer's copy (see eventsRepository.staffSince); one without a customer has no such copy, so its
+ * events are the staff inbox's own, which that stream reads whole.
+ */
+export const audienceOf = (conversation: ConversationParties): Audience[] =>
+  conversation.customerId === null ? [inboxOf(conversation.companyId)] : partiesOf(conversation)
+
+/**
+ * The payloads of a new message's events — `message.created` for each party, and `conversation.updated`
  * with each party's own unread count — as far as they are known before it is written. The append statement
  * completes them (the message's id and time, each party's count) and records them with the message, so a
  * reply costs one statement rather than a transaction of two (see messagesRepository.append).
@@ -69,18 +80,18 @@ export function recordReceipt(
 }
 
 /**
- * `conversation.updated` for both parties when the conversation is archived or brought back. Returns the
+ * `conversation.updated` for its parties when the conversation is archived or brought back. Returns the
  * keys to notify once the transaction commits.
  */
 export function recordArchived(
   tx: Db,
-  conversation: { id: number; companyId: number; customerId: number; sellerId: number | null },
+  conversation: ConversationParties & { id: number },
   archived: boolean,
 ) {
   return eventsRepository.record(
     tx,
     conversation.companyId,
-    partiesOf(conversation),
+    audienceOf(conversation),
     'conversation.updated',
     {
       conversationId: conversation.id,

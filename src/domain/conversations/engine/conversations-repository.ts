@@ -11,11 +11,13 @@ import {
   viewWithMessagesQuery,
 } from '../queries/views-repository.ts'
 import type { ConversationType, ConversationView, ItemType, MessageView, Page } from '../types.ts'
+import { partiesOf } from './conversation-events.ts'
 
 export type NewConversation = {
   companyId: number
   locationId: number | null
-  customerId: number
+  /** Null for the staff's own conversation without a customer (which has no seller either). */
+  customerId: number | null
   sellerId: number | null
   subject: string
   type: ConversationType
@@ -27,7 +29,7 @@ export type NewConversation = {
 /** What an access check needs to know of a conversation. */
 export type ConversationAccess = {
   id: number
-  customerId: number
+  customerId: number | null
   sellerId: number | null
   type: string
   /** Whether the asking user is a member of the conversation's seller. */
@@ -55,7 +57,7 @@ export const personalParties = (userId: number) =>
       union all select 'seller', ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId})`
 
 export const conversationsRepository = {
-  /** Inserts a conversation and the inbox rows of both its parties. */
+  /** Inserts a conversation and the inbox rows of its parties. */
   async insert(db: Db, conversation: NewConversation): Promise<{ id: number; parties: Party[] }> {
     const { item, ...fields } = conversation
     const [row] = await db
@@ -63,12 +65,7 @@ export const conversationsRepository = {
       .values({ ...fields, itemType: item?.type ?? null, itemId: item?.id ?? null })
       .returning({ id: conversations.id, lastMessageAt: conversations.lastMessageAt })
     if (!row) throw new Error('insert returned no row')
-    const parties: Party[] = [
-      { partyType: 'customer', partyId: conversation.customerId },
-      conversation.sellerId === null
-        ? { partyType: 'staff', partyId: conversation.companyId }
-        : { partyType: 'seller', partyId: conversation.sellerId },
-    ]
+    const parties = partiesOf(conversation)
     await db
       .insert(conversationParties)
       .values(

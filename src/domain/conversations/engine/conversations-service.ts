@@ -52,7 +52,7 @@ const withViewerState = (
   perspective: Perspective,
 ): ConversationViewWithStates => {
   const viewerState =
-    perspective === 'personal' && view.customer.id === principal.userId
+    perspective === 'personal' && view.customer?.id === principal.userId
       ? view.customerState
       : perspective === 'staff' && view.counterpartyState?.partyType !== 'staff'
         ? null
@@ -130,7 +130,7 @@ export function createConversationsService(db: Db, notifier: Notifier) {
       if (input.deleted) requireStaff(principal, STAFF_ONLY)
       const { conversation, sender } = await planStart(db, principal, input, options.priorErrors ?? {})
       const existing =
-        options.appendToExisting && conversation.item
+        options.appendToExisting && conversation.item && conversation.customerId !== null
           ? await conversationsRepository.findAboutItem(
               db,
               principal.companyId,

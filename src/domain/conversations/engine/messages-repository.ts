@@ -14,7 +14,7 @@ export type AppendedMessage = {
   side: Side
   sideSeq: number
   createdAt: Date
-  /** Both parties after the append, for the events that tell them (each with its own unread count). */
+  /** The parties after the append, for the events that tell them (each with its own unread count). */
   parties: PartyCount[]
   /** The parties whose events the append recorded, to notify once it has committed (see createNotifier). */
   eventKeys: string
@@ -67,7 +67,8 @@ function appendStatement(db: Db, replier: keyof typeof replierConditions) {
       updated_at = now()
     where id = ${param('conversationId')}::bigint and company_id = ${param('companyId')}::bigint
       and not deleted ${replierConditions[replier]}
-    returning id, last_message_id, last_message_at, customer_message_count, counterparty_message_count`)
+    returning id, customer_id, last_message_id, last_message_at, customer_message_count,
+      counterparty_message_count`)
   const m = db.$with('m', {}).as(sql`
     insert into messages
       (id, conversation_id, sender_user_id, sender_seller_id, side, side_seq, user_type, text, image, created_at)
@@ -94,14 +95,16 @@ function appendStatement(db: Db, replier: keyof typeof replierConditions) {
     where cp.conversation_id = c.id
     returning cp.party_type, cp.party_id, cp.unread_count`)
   const created = sql`${param('created')}::jsonb`
+  // Without a customer, the staff's copy is the staff inbox's (see audienceOf).
   const e = db.$with('e', {}).as(sql`
     insert into events (company_id, party_type, party_id, type, payload)
-    select ${param('companyId')}::bigint, p.party_type, p.party_id, k.type, case k.type
+    select ${param('companyId')}::bigint,
+      case when c.customer_id is null then 'inbox' else p.party_type end, p.party_id, k.type, case k.type
       when 'message.created' then jsonb_set(${created}, '{message}',
         (${created} -> 'message') || jsonb_build_object('id', m.id, 'createdAt', ${isoOf('m.created_at')}))
       else ${param('updated')}::jsonb || jsonb_build_object('lastMessageId', m.id,
         'lastMessageAt', ${isoOf('m.created_at')}, 'unreadCount', p.unread_count) end
-    from m, p, (values (1, 'message.created'), (2, 'conversation.updated')) as k(rank, type)
+    from c, m, p, (values (1, 'message.created'), (2, 'conversation.updated')) as k(rank, type)
     order by k.rank
     returning party_type, party_id`)
   const webhook = queueStatements(

@@ -19,8 +19,11 @@ import {
  */
 export type StartConversationInput = {
   sender?: SenderClaim
-  /** The customer; implied when the customer writes, required when a seller or the staff start it. */
-  customerId?: number
+  /**
+   * The customer; implied when the customer writes, required when a seller starts it. The staff may pass
+   * null: a conversation of theirs without a customer, which only they see and write in.
+   */
+  customerId?: number | null
   /** The seller to talk with; else the one the item implies; else the shop's staff. */
   sellerId?: number
   itemType?: ItemType
@@ -52,17 +55,19 @@ export async function planStart(
   const { companyId, userId } = principal
   const claim = input.sender && (await checkSenderClaim(db, principal, input.sender, errors))
 
-  let customerId: number | undefined
+  let customerId: number | null | undefined
   if (claim?.as === 'user') {
     if (input.customerId !== undefined && input.customerId !== userId) {
       errors.add('customerId', conversationMessages.notYourself)
     }
     customerId = userId
-  } else if (claim && input.customerId === undefined) {
-    if (!errors.has('customerId')) errors.add('customerId', messages.required)
-  } else if (claim && input.customerId !== undefined) {
+  } else if (claim?.as === 'staff' && input.customerId === null) {
+    customerId = null
+  } else if (claim && typeof input.customerId === 'number') {
     if (await catalogRepository.customerExists(db, companyId, input.customerId)) customerId = input.customerId
     else errors.add('customerId', messages.doesNotExist(input.customerId))
+  } else if (claim && !errors.has('customerId')) {
+    errors.add('customerId', messages.required)
   }
 
   if (input.itemType !== undefined && input.itemId === undefined && !errors.has('itemId')) {
@@ -75,9 +80,10 @@ export async function planStart(
     input.itemType !== undefined && input.itemId !== undefined
       ? { type: input.itemType, id: input.itemId }
       : null
+  // Without a customer (null) no order item is theirs, so naming one is naming one that does not exist.
   const itemSeller =
     item && (item.type === 'product' || customerId !== undefined)
-      ? await sellerOfItem(db, companyId, customerId, item, errors)
+      ? await sellerOfItem(db, companyId, customerId ?? undefined, item, errors)
       : undefined
 
   const namedSeller = input.sellerId

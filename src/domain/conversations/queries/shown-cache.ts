@@ -27,7 +27,8 @@ export const itemKey = (type: string, id: number) => `${type}:${id}`
 /** What a conversation row names to be shown: its customer, seller and item, by id. */
 export type ConversationRefs = {
   id: number
-  customerId: number
+  /** Null for a conversation without a customer (see ConversationView's `customer`). */
+  customerId: number | null
   sellerId: number | null
   itemType: ItemType | null
   itemId: number | null
@@ -36,19 +37,19 @@ export type ConversationRefs = {
 export const nothingWanted = (): Wanted => ({ users: new Set(), sellers: new Set(), items: new Set() })
 
 export function wantConversation(wanted: Wanted, refs: ConversationRefs) {
-  wanted.users.add(refs.customerId)
+  if (refs.customerId !== null) wanted.users.add(refs.customerId)
   if (refs.sellerId !== null) wanted.sellers.add(refs.sellerId)
   if (refs.itemType !== null && refs.itemId !== null) wanted.items.add(itemKey(refs.itemType, refs.itemId))
 }
 
 /**
  * The customer, seller and item a conversation row names, as shown. A seller or item that is gone shows as
- * null; a conversation always has its customer, so one that is gone is an error.
+ * null; a customer named cannot be deleted (its foreign key), so one not found is an error.
  */
 export function shownConversation(shown: Shown, refs: ConversationRefs) {
-  const customer = shown.users.get(refs.customerId)
-  if (!customer) throw new Error(`conversation ${refs.id} has no customer ${refs.customerId}`)
-  const { sellerId, itemType, itemId } = refs
+  const { customerId, sellerId, itemType, itemId } = refs
+  const customer = customerId === null ? null : shown.users.get(customerId)
+  if (customer === undefined) throw new Error(`conversation ${refs.id} has no customer ${customerId}`)
   return {
     customer,
     seller: (sellerId !== null && shown.sellers.get(sellerId)) || null,

@@ -36,7 +36,7 @@ type MessageJson = Json<Omit<MessageView, 'senderUser' | 'senderSeller'>> & {
 
 /** The conversation as PostgreSQL builds it (see viewJson): its people and item as ids (see Shown). */
 type ViewJson = Json<Omit<ConversationView, 'customer' | 'seller' | 'item' | 'lastMessage'>> & {
-  customerId: number
+  customerId: number | null
   sellerId: number | null
   itemType: ItemType | null
   itemId: number | null
