@@ -107,3 +107,26 @@ test('conversations: created, message, read, archived and deleted, in order', as
   assert.equal(deleted?.data.conversation.deleted_reason, 'spam')
   for (const event of events) assert.equal(event.data.company_id, String(parley.demo.company.id))
 })
+
+test('a conversation the shop opens without a customer: customer_id null, its message and archiving', async () => {
+  const from = receiver.received.length
+  const shop = withToken(parley.baseUrl, parley.demo.users.staff.token, 'Bearer')
+  const opened = await shop.post('/v3/conversation', { json: { customerId: null } })
+  assert.equal(opened.status, 200)
+  const id = opened.body.data.id
+  const reply = await shop.post(`/v3/conversation/${id}/message`, { json: { text: 'Note to self' } })
+  assert.equal(reply.status, 200)
+  assert.equal((await shop.put(`/v3/conversation/${id}`, { json: { archived: true } })).status, 200)
+  const events = await eventsAfter(from, 3)
+  assert.deepEqual(
+    events.map((event) => event.type),
+    ['conversation.created', 'message.created', 'conversation.archived'],
+  )
+  const [created, message, archived] = events
+  assert.equal(created?.data.conversation.id, id)
+  assert.equal(created?.data.conversation.customer_id, null)
+  assert.equal(created?.data.conversation.seller_id, null)
+  assert.equal(message?.data.message.conversation_id, id)
+  assert.equal(message?.data.message.side, 'counterparty')
+  assert.equal(archived?.data.conversation.customer_id, null)
+})

@@ -31,9 +31,9 @@ const tags = ['Conversation']
 const security = [{ bearerAuth: [] }]
 const bodyErrors = { ...errorResponses, 413: ShopError, 415: ShopError }
 
-const createDescription = `Opens a conversation between a customer of the company and the shop's staff (no seller), empty until someone writes. It is in the customer's \`GET /users/conversations/\` at once.
+const createDescription = `Opens a conversation of the shop's staff (no seller), with a customer of the company or without one, empty until someone writes. One with a customer is in their \`GET /users/conversations/\` at once.
 
-\`customerId\` is required and must be a user of the API key's company: missing, unknown or another company's is a 400 \`validation_error\` with \`data.fields.customerId\`. The location is \`locationId\` (body or query) when given, which must be one of the company's locations (else 400, \`data.fields.locationId\`), else the company's first location. \`deleted: true\` opens it soft-deleted by the key's user with \`deletedReason\`; \`deletedUserId\` is read-only and ignored. Answers 200 with the conversation, as the seed documents.`
+\`customerId\`, when given, must be a user of the API key's company: unknown or another company's is a 400 \`validation_error\` with \`data.fields.customerId\`. Absent, \`null\` or \`""\` opens it without a customer (\`"customerId": null\`, as the seed's example answers): the shop's staff are then its only party, so it is in this API and the staff inbox only, never on a storefront or vendor surface, and only the staff write in it. The location is \`locationId\` (body or query) when given, which must be one of the company's locations (else 400, \`data.fields.locationId\`), else the company's first location. \`deleted: true\` opens it soft-deleted by the key's user with \`deletedReason\`; \`deletedUserId\` is read-only and ignored. Answers 200 with the conversation, as the seed documents.`
 
 const listDescription = `The company's conversations, newest first, paged with \`limit\` (default 20, at most 100) and \`skip\`; \`meta.total\` counts every match. Filters: \`archived\`, \`customerId\`, \`locationId\` (one of the company's locations, else 400), \`deleted\` (default false; true lists the soft-deleted ones only).`
 
@@ -66,15 +66,16 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       const named = body.locationId ?? query.locationId
       const locationId =
         named === undefined ? await domain.accounts.defaultLocation(principal.companyId) : Number(named)
-      const customer = body.customerId?.trim() || undefined
-      const customerIsId = customer !== undefined && DIGITS.test(customer)
+      // The seed requires no field and its example answers "customerId": null: none named is none wanted.
+      const customer = body.customerId?.trim() || null
+      const customerIsId = customer !== null && DIGITS.test(customer)
       const priorErrors: Record<string, string[]> =
-        customer !== undefined && !customerIsId ? { customerId: [messages.doesNotExist(customer)] } : {}
+        customer !== null && !customerIsId ? { customerId: [messages.doesNotExist(customer)] } : {}
       const outcome = await engine.startConversation(
         principal,
         {
           sender: { as: 'staff' },
-          customerId: customerIsId ? Number(customer) : undefined,
+          customerId: customerIsId ? Number(customer) : customer === null ? null : undefined,
           locationId: locationId ?? undefined,
           archived: body.archived,
           deleted: body.deleted,

@@ -20,7 +20,9 @@ export const Conversation = Type.Object(
     }),
     companyId: Type.String({ description: 'The company (tenant) of the API key.' }),
     archived: Type.Boolean({ description: 'Archived conversations stay visible to the customer.' }),
-    customerId: Type.String({ description: 'The customer the shop talks with.' }),
+    customerId: nullable<string>('string', {
+      description: "The customer the shop talks with; null for the staff's own conversation without one.",
+    }),
     deleted: Type.Boolean({ description: 'if the record has been deleted' }),
     deletedUserId: nullable<string>('string', {
       description: 'the user that deleted the record or null if not deleted',
@@ -99,7 +101,10 @@ export const LocationQuery = Type.Object({
 export const CreateConversationBody = Type.Object({
   archived: Type.Optional(Type.Boolean({ default: false })),
   customerId: Type.Optional(
-    Type.String({ description: 'Required: a customer (user) of the company. A string of digits.' }),
+    nullable<string>('string', {
+      description:
+        'A customer (user) of the company, as a string of digits; absent, null or "" opens it without a customer.',
+    }),
   ),
   locationId: Type.Optional(IdString("One of the company's locations; default its first.")),
   deleted: Type.Optional(

@@ -19,7 +19,7 @@ const security = [{ bearerAuth: [] }]
 
 const listDescription = `A conversation's messages, oldest first, \`limit\` at a time (default 20, at most 100). Pages follow a cursor rather than \`skip\`, so that a page costs the same however long the history is: pass \`meta.nextAfterId\` as \`afterId\` for the next one. \`meta.total\` is the number of messages. A deleted conversation's messages are a 404.`
 
-const postDescription = `A reply from the shop's staff, as the API key's user: \`text\` (or \`message\`) must not be blank (400, \`data.fields.text\`). The customer sees it in the storefront's conversation at once and it counts as unread for them. Answers 200 with the message. Unknown, another company's or deleted conversation: 404.`
+const postDescription = `A reply from the shop's staff, as the API key's user: \`text\` (or \`message\`) must not be blank (400, \`data.fields.text\`). Its customer, when it has one, sees it in the storefront's conversation at once and it counts as unread for them. Answers 200 with the message. Unknown, another company's or deleted conversation: 404.`
 
 export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (app, { domain }) => {
   const engine = domain.conversations
