@@ -9,7 +9,7 @@ import {
   seriousViolations,
   signIn,
 } from '../helpers/browser.ts'
-import type { HttpClient } from '../helpers/http-client.ts'
+import { type HttpClient, withToken } from '../helpers/http-client.ts'
 import { openEventStream } from '../helpers/sse-client.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
 import { tinyPng } from '../helpers/tiny-png.ts'
@@ -129,6 +129,24 @@ describe('the inbox in a browser: conversations', { skip: noBrowser }, () => {
     )
     assert.deepEqual(await seriousViolations(page), [], 'the thread')
     await screenshot(page, 'conversation-thread')
+  })
+
+  test('a conversation the shop API opened without a customer reads "No customer"', async () => {
+    const shop = withToken(parley.baseUrl, parley.demo.users.staff.token, 'Bearer')
+    const opened = await shop.post('/v3/conversation', { json: {} })
+    assert.equal(opened.status, 200, opened.text)
+    const id = opened.body.data.id
+    const note = await shop.post(`/v3/conversation/${id}/message`, { json: { text: 'Count the E46 pads.' } })
+    assert.equal(note.status, 200, note.text)
+    await page.goto(`${parley.baseUrl}/inbox/conversations/${id}`)
+    const row = page.getByRole('list', { name: 'Conversations' }).getByRole('link', { name: /No customer/ })
+    await row.waitFor()
+    const thread = page.getByRole('article')
+    await thread.getByText('Count the E46 pads.').waitFor()
+    await thread.getByRole('complementary').getByText('No customer', { exact: true }).waitFor()
+    assert.deepEqual(await seriousViolations(page), [], 'a thread without a customer')
+    await page.goto(`${parley.baseUrl}/inbox/conversations/${dialog}`)
+    await thread.getByText('Great, ordering two sets.').waitFor()
   })
 
   test('an internal note, assignment, archive with e, and delete with a reason', async () => {

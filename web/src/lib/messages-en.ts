@@ -122,6 +122,7 @@ export const en = {
   'conversations.counterparty.seller': 'With the seller',
   'conversations.counterparty.shop': 'With the shop',
   'conversations.customer': 'Customer',
+  'conversations.noCustomer': 'No customer',
   'conversations.product': 'Product',
   'conversations.orderItem': 'Order {number}',
   'conversations.role.customer': 'Customer',

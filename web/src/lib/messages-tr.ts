@@ -123,6 +123,7 @@ export const tr: Record<MessageKey, string> = {
   'conversations.counterparty.seller': 'Satıcıyla',
   'conversations.counterparty.shop': 'Mağazayla',
   'conversations.customer': 'Müşteri',
+  'conversations.noCustomer': 'Müşteri yok',
   'conversations.product': 'Ürün',
   'conversations.orderItem': 'Sipariş {number}',
   'conversations.role.customer': 'Müşteri',

@@ -61,7 +61,9 @@ export function ConversationsScreen({ id }: { id?: number }) {
         ) : (
           <ul className="item-list" aria-label={t('conversations.listLabel')}>
             {results.map((conversation) => {
-              const who = nameOf(conversation.customer) || conversation.seller?.name || '—'
+              const who = conversation.customer
+                ? nameOf(conversation.customer) || conversation.seller?.name || '—'
+                : t('conversations.noCustomer')
               const unread = conversation.unread_count > 0
               return (
                 <li key={conversation.id}>

@@ -74,7 +74,8 @@ export function ThreadView({ id }: { id: number }) {
 
   if (thread.isPending) return <Loading />
   if (thread.isError || !c) return <Failure error={thread.error} onRetry={() => thread.refetch()} />
-  const customer = nameOf(c.customer)
+  // The shop API opens conversations without a customer; the staff are then their only party.
+  const customer = c.customer ? nameOf(c.customer) : t('conversations.noCustomer')
   return (
     <article className="detail" aria-labelledby="thread-subject">
       <header className="detail-head">
