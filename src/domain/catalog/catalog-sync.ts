@@ -2,8 +2,8 @@ import type { Db } from '../../db/client.ts'
 import type { ProductAttributes, ProductImage } from '../../db/schema/index.ts'
 import { shownCacheOf } from '../conversations/queries/shown-cache.ts'
 import { ItemErrors } from '../errors.ts'
+import { requireStaff } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
-import { requireStaff } from '../staff-policy.ts'
 import {
   type SyncedOrderItem,
   type SyncedSeller,

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts'
 import { FieldErrors, messages, notFound } from '../errors.ts'
+import { requireStaff } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
-import { requireStaff } from '../staff-policy.ts'
 import { type ContactSubject, type SubjectFields, subjectsRepository } from './subjects-repository.ts'
 import { changingContexts } from './submission-context-cache.ts'
 

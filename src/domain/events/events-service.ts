@@ -1,9 +1,10 @@
 import type { Db } from '../../db/client.ts'
 import { membershipsRepository } from '../accounts/memberships-repository.ts'
+import { partiesOfUser } from '../policy/parties.ts'
+import { requireStaff } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
-import { requireStaff } from '../staff-policy.ts'
 import { eventsRepository, type StoredEvent } from './events-repository.ts'
-import { type Party, partyKey } from './party.ts'
+import { partyKey } from './party.ts'
 
 /** How long events are kept for streams that reconnect with `Last-Event-ID`. */
 export const EVENT_RETENTION_MS = 24 * 60 * 60 * 1000
@@ -26,11 +27,7 @@ export function createEventsService(db: Db) {
   return {
     /** The realtime feed of everything addressed to the principal: as a customer and as each seller it acts for. */
     async feedOf(principal: Principal): Promise<EventFeed> {
-      const sellerIds = await membershipsRepository.sellerIdsOf(db, principal.userId)
-      const parties: Party[] = [
-        { partyType: 'customer', partyId: principal.userId },
-        ...sellerIds.map((partyId) => ({ partyType: 'seller' as const, partyId })),
-      ]
+      const parties = partiesOfUser(principal, await membershipsRepository.sellerIdsOf(db, principal.userId))
       return {
         keys: parties.map(partyKey),
         since: (afterId) => eventsRepository.since(db, parties, afterId, 500),

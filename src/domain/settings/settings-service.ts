@@ -1,8 +1,8 @@
 import type { Db } from '../../db/client.ts'
 import { changingContexts } from '../contacts/submission-context-cache.ts'
 import { DomainError, notFound } from '../errors.ts'
+import { requireAdmin } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
-import { requireAdmin } from '../staff-policy.ts'
 import { type SettingDefaults, type SettingKey, type Settings, settingDefinitions } from './definitions.ts'
 import { type SettingOverride, settingsRepository } from './settings-repository.ts'
 

@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts'
 import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
+import { requireAdmin } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
-import { requireAdmin } from '../staff-policy.ts'
 import { DELIVERY_STATUSES, type DeliveryStatus, deliveryLogRepository } from './delivery-log-repository.ts'
 import { checkEndpointInput, type EndpointInput } from './endpoint-fields.ts'
 import { type EndpointRow, endpointsRepository } from './endpoints-repository.ts'

@@ -1,8 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError } from '../../domain/errors.ts'
+import { isStaffOrAdmin } from '../../domain/policy/staff.ts'
 import type { Principal } from '../../domain/principal.ts'
-import { isStaffOrAdmin } from '../../domain/staff-policy.ts'
 
 /** `Authorization: Bearer <key>` of a staff user; the key's company is the tenant of every request. */
 export async function authenticateShop(request: FastifyRequest, domain: Domain): Promise<Principal> {

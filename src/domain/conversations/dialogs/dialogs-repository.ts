@@ -4,6 +4,7 @@ import { prepared } from '../../../db/prepared.ts'
 import type { StoredAttachment } from '../../../db/schema/contacts.ts'
 import { messages, products } from '../../../db/schema/index.ts'
 import type { Party } from '../../events/party.ts'
+import { partiesOfUserSql, personalPartyTypeSql } from '../../policy/parties-sql.ts'
 import {
   type ConversationRefs,
   nothingWanted,
@@ -26,13 +27,8 @@ export type DialogParty = { party: Party; type: string }
 
 const userId = sql`${sql.placeholder('userId')}::bigint`
 
-/**
- * The party type the user is in conversation `c`: its customer, else a member of its seller; null for
- * anyone else. The user is the `userId` placeholder.
- */
-export const dialogPartyType = sql`case when c.customer_id = ${userId} then 'customer'
-  when exists (select 1 from seller_members sm where sm.seller_id = c.seller_id and sm.user_id = ${userId})
-  then 'seller' end`
+/** The party type the user (the `userId` placeholder) is in conversation `c`, or null. */
+export const dialogPartyType = personalPartyTypeSql(userId)
 
 /**
  * The statement behind a page of a user's dialogs. It walks the inbox index (party, last message desc) from
@@ -44,9 +40,7 @@ export const dialogPartyType = sql`case when c.customer_id = ${userId} then 'cus
 
 const companyId = sql`${sql.placeholder('companyId')}::bigint`
 
-/** The user's parties: itself as a customer, and each seller it is a member of. */
-const partiesOfUser = sql`(select 'customer'::text as party_type, ${userId} as party_id
-  union all select 'seller', sm.seller_id from seller_members sm where sm.user_id = ${userId}) parties`
+const partiesOfUser = partiesOfUserSql(userId)
 
 /** Conversation `c` is a visible dialog: the company's, not deleted, with a seller. */
 const isDialog = sql`c.company_id = ${companyId} and not c.deleted and c.seller_id is not null`

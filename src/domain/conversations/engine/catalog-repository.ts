@@ -1,14 +1,7 @@
-import { and, eq } from 'drizzle-orm'
+import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
-import {
-  locations,
-  orderItems,
-  orders,
-  products,
-  sellerMembers,
-  sellers,
-  users,
-} from '../../../db/schema/index.ts'
+import { locations, orderItems, orders, products, sellers, users } from '../../../db/schema/index.ts'
+import { isSellerMemberSql } from '../../policy/parties-sql.ts'
 
 /** The catalog and account rows a conversation is with or about, looked up within one company. */
 export const catalogRepository = {
@@ -30,10 +23,9 @@ export const catalogRepository = {
 
   async isMember(db: Db, sellerId: number, userId: number): Promise<boolean> {
     const [row] = await db
-      .select({ sellerId: sellerMembers.sellerId })
-      .from(sellerMembers)
-      .where(and(eq(sellerMembers.sellerId, sellerId), eq(sellerMembers.userId, userId)))
-    return row !== undefined
+      .select({ member: sql<boolean>`${isSellerMemberSql(sellerId, userId)}` })
+      .from(sql`(select 1) as one`)
+    return row?.member === true
   },
 
   async customerExists(db: Db, companyId: number, userId: number): Promise<boolean> {

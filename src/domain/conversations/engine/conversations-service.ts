@@ -4,8 +4,9 @@ import type { StoredAttachment } from '../../../db/schema/contacts.ts'
 import { DomainError, messages, notFound } from '../../errors.ts'
 import { announceEvents } from '../../events/events-repository.ts'
 import type { Party } from '../../events/party.ts'
+import { personalPartyOf } from '../../policy/parties.ts'
+import { requireStaff } from '../../policy/staff.ts'
 import type { Principal } from '../../principal.ts'
-import { requireStaff } from '../../staff-policy.ts'
 import { queueConversationWebhook, queueReadWebhook } from '../../webhooks/change-events.ts'
 import { markDelivered, markRead } from '../read-state/read-state.ts'
 import type {
@@ -86,12 +87,9 @@ export function createConversationsService(db: Db, notifier: Notifier) {
       requireStaff(principal, STAFF_ONLY)
       return { partyType: 'staff', partyId: principal.companyId } satisfies Party
     }
-    if (access.customerId === principal.userId)
-      return { partyType: 'customer', partyId: principal.userId } satisfies Party
-    if (access.isSellerMember && access.sellerId !== null) {
-      return { partyType: 'seller', partyId: access.sellerId } satisfies Party
-    }
-    throw notFound()
+    const party = personalPartyOf(principal, access)
+    if (!party) throw notFound()
+    return party
   }
 
   /** One conversation its viewer can see, with the parties' read states; not_found for anyone else. */

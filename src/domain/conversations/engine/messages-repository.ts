@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { prepared } from '../../../db/prepared.ts'
 import type { PartyType } from '../../events/party.ts'
+import { isSellerMemberSql } from '../../policy/parties-sql.ts'
 import { messageData } from '../../webhooks/event-data.ts'
 import { queueStatements } from '../../webhooks/webhook-queue.ts'
 import { messagesPage, pageBounds, toMessages } from '../queries/views-repository.ts'
@@ -42,8 +43,7 @@ const replierConditions = {
   none: sql``,
   customer: sql`and customer_id = ${param('senderUserId')}::bigint`,
   seller: sql`and seller_id = ${param('senderSellerId')}::bigint and type <> 'review'
-    and exists (select 1 from seller_members sm
-      where sm.seller_id = ${param('senderSellerId')}::bigint and sm.user_id = ${param('senderUserId')}::bigint)`,
+    and ${isSellerMemberSql(sql`${param('senderSellerId')}::bigint`, sql`${param('senderUserId')}::bigint`)}`,
 }
 
 /** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds truncated as a Date keeps them). */

@@ -1,8 +1,9 @@
 import type { Db } from '../../../db/client.ts'
 import { FieldErrors, messages, NON_FIELD } from '../../errors.ts'
 import type { Party } from '../../events/party.ts'
+import { mayActAs } from '../../policy/parties.ts'
+import { isStaffOrAdmin } from '../../policy/staff.ts'
 import type { Principal } from '../../principal.ts'
-import { isStaffOrAdmin } from '../../staff-policy.ts'
 import type { ItemType, SenderClaim, Side } from '../types.ts'
 import { catalogRepository } from './catalog-repository.ts'
 import { type ConversationAccess, conversationsRepository } from './conversations-repository.ts'
@@ -66,13 +67,8 @@ export function senderOfReply(
   claim: SenderClaim,
   conversation: ConversationAccess,
 ): Sender | undefined {
-  const isParty =
-    claim.as === 'user'
-      ? conversation.customerId === principal.userId
-      : claim.as === 'seller'
-        ? conversation.sellerId === claim.sellerId && conversation.isSellerMember
-        : true
-  return isParty ? senderAs(principal, claim) : undefined
+  const sender = senderAs(principal, claim)
+  return mayActAs(principal, sender.party, conversation) ? sender : undefined
 }
 
 /**

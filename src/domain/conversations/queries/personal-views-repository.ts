@@ -2,6 +2,7 @@ import { and, eq, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { prepared } from '../../../db/prepared.ts'
 import { conversations } from '../../../db/schema/index.ts'
+import { partiesOfUserSql } from '../../policy/parties-sql.ts'
 import type { ConversationView, MessageView, Page } from '../types.ts'
 import {
   pageBounds,
@@ -15,13 +16,8 @@ import {
 const companyId = sql.placeholder('companyId')
 const userId = sql.placeholder('userId')
 
-/**
- * The party rows a user's personal inbox is made of — its own as a customer, and each of its sellers' — as
- * one row per party, so that each is walked on the inbox index (party, last message desc) on its own. An
- * `or` of the two kinds made PostgreSQL scan every seller party row instead.
- */
-const partiesOfUser = sql`(select 'customer'::text as party_type, ${userId}::bigint as party_id
-  union all select 'seller', sm.seller_id from seller_members sm where sm.user_id = ${userId}) parties`
+/** The party rows a user's personal inbox is made of: its own as a customer, and each of its sellers'. */
+const partiesOfUser = partiesOfUserSql(sql`${userId}::bigint`)
 
 /** Conversation `c` is one the inbox shows: the company's, not deleted. */
 const isVisible = sql`c.company_id = ${companyId}::bigint and not c.deleted`

@@ -1,7 +1,8 @@
 import { eq, or, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import { alias } from 'drizzle-orm/pg-core'
 import type { Db } from '../../../db/client.ts'
-import { conversations, messages, sellerMembers } from '../../../db/schema/index.ts'
+import { conversations, messages } from '../../../db/schema/index.ts'
+import { isSellerMemberSql } from '../../policy/parties-sql.ts'
 import type { ConversationView, ItemType, MessageView, PartyStates } from '../types.ts'
 import {
   nothingWanted,
@@ -111,12 +112,9 @@ export const pageBounds = (page: { limit: number; beforeId?: number; afterId?: n
   },
 })
 
-/** Conversations the user takes part in: as their customer, or as a member of their seller. */
+/** Conversations the user takes part in (see personalPartyOf): as their customer, or their seller's member. */
 export const personalAccess = (userId: number | Placeholder): SQL | undefined =>
-  or(
-    eq(conversations.customerId, userId),
-    sql`${conversations.sellerId} in (select ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId})`,
-  )
+  or(eq(conversations.customerId, userId), isSellerMemberSql(sql`conversations.seller_id`, userId))
 
 /** Newest activity first, the order every list of views is shown in. */
 const BY_ACTIVITY = 'conversations.last_message_at desc, conversations.id desc'

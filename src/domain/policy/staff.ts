@@ -1,9 +1,10 @@
-import { DomainError } from './errors.ts'
-import type { Principal } from './principal.ts'
+import { DomainError } from '../errors.ts'
+import type { Principal } from '../principal.ts'
 
 /*
  * Who may do what as the shop, written once: every surface's and the domain's checks of staff and admin
- * rights call these (each surface keeps its own wording of a refusal).
+ * rights call these (each surface keeps its own wording of a refusal). The one statement that needs the rule
+ * in SQL, listing who can be assigned work, spells it as staff-members-repository.ts's `isStaffMember`.
  */
 
 const NO_PERMISSION = 'You do not have permission to perform this action.'
