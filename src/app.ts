@@ -106,8 +106,8 @@ export async function buildApp(options: AppOptions) {
   const runsWorkers = options.runWorkers ?? true
   const outbox = createOutboxWorker({
     // A busy instance answers its requests first and delivers when they pause, but a batch at least every
-    // half second. An email costs about 0.2 ms of CPU (nodemailer): delivering beside a flood of forms cost
-    // the instance a fifth to a third of the forms it could take.
+    // half second: sending costs CPU (nodemailer's), which delivering beside a flood of forms takes from
+    // answering them.
     giveWay: () => requests.quiet(20, 500),
     database,
     listener,
@@ -132,8 +132,8 @@ export async function buildApp(options: AppOptions) {
   const domain = createDomain({
     db: database.db,
     notifier,
-    // This instance's worker delivers what it queues, so it is woken directly: the NOTIFYs cost PostgreSQL
-    // a quarter of a contact-us's CPU. Without a worker here, a NOTIFY wakes another instance's.
+    // This instance's worker delivers what it queues, so it is woken directly, sparing PostgreSQL a NOTIFY
+    // for each form. Without a worker here, a NOTIFY wakes another instance's.
     wakeOutbox: runsWorkers ? outbox.wake : () => notifier.notify(OUTBOX_CHANNEL, ''),
     wakeWebhooks: runsWorkers ? webhooks.wake : () => notifier.notify(WEBHOOKS_CHANNEL, ''),
     config,

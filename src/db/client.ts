@@ -137,7 +137,7 @@ function openPostgres(connectionString: string, max: number): Database {
 }
 
 async function openPglite(folder: string | undefined): Promise<Database> {
-  // Loaded only when embedded: a server on PostgreSQL has no use for PGlite's modules (~6 MB of RSS).
+  // Loaded only when embedded: a server on PostgreSQL has no use for PGlite's modules, nor for their memory.
   const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all(
     [
       import('@electric-sql/pglite'),

@@ -6,11 +6,10 @@ import type { Db } from './client.ts'
  * Sends the NOTIFYs that announce committed writes, gathered into one statement at a time.
  *
  * A NOTIFY inside a writing transaction holds PostgreSQL's global notification lock until that transaction's
- * commit record is flushed, so every notifying write commits in turn: on the bench machine that capped them
- * at ~4,000 a second where the same writes without it reached ~15,000. A statement that only notifies
- * writes nothing, so the lock is held for a moment; batching makes it one statement for many writes. Batches
- * go at least `gapMs` apart: each wakes every listening connection, and at one for every write or two, replies
- * and vendor messages spent 5-10% of their PostgreSQL CPU on them.
+ * commit record is flushed, so every notifying write commits in turn, which caps how many writes commit a
+ * second. A statement that only notifies writes nothing, so the lock is held for a moment; batching makes it
+ * one statement for many writes. Batches go at least `gapMs` apart: each wakes every listening connection,
+ * and waking them for every write or two is PostgreSQL CPU that replies and messages need.
  *
  * A caller notifies once its write has committed, never before: a listener that wakes must find what it was
  * woken for. Listeners treat a notification as a wake-up and read what changed themselves, so one lost to a

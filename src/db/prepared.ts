@@ -3,7 +3,7 @@ import { onePerDatabase } from './per-database.ts'
 
 /**
  * Hot statements are built once per database handle instead of per request: building a wide Drizzle select
- * cost about a third of a request's CPU. A prepared query is bound to the handle it was built on, so a
+ * costs more CPU than answering with it. A prepared query is bound to the handle it was built on, so a
  * transaction gets its own (built on first use, dropped with it) and never runs on the pool behind its back.
  */
 const statementsOf = onePerDatabase(() => new Map<string, unknown>())

@@ -135,7 +135,7 @@ export const events = pgTable(
     id: id(),
     // No foreign key to companies, which are never deleted: its check share-locked the company's one row for
     // each event (four a message), and the row's lock, shared by every writer at once, became a multixact
-    // rewritten by each of them. Without it PostgreSQL ran the append 8% more often a second.
+    // rewritten by each of them, which slowed every append.
     companyId: ref('company_id').notNull(),
     partyType: text('party_type').notNull(),
     partyId: ref('party_id').notNull(),

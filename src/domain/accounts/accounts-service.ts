@@ -124,9 +124,8 @@ export function createAccountsService(
         const row = await usersRepository.principalOfSession(db, tokenHash)
         if (!row) return undefined
         const { expiresAt, shown, ...principal } = row
-        // A user's own pages show the user: held from this read, a first page need not read it again. On a
-        // cold instance (the bench's large set, 10,000 customers each on a first visit) inbox pages ran 16-41%
-        // more a second.
+        // A user's own pages show the user: held from this read, a first page need not read it again, which
+        // matters on a cold instance, where every user's first page would.
         shownCache.holdUser(toUser(shown), readStartedAt)
         return { principal, expiresAt: expiresAt.getTime() }
       })

@@ -19,8 +19,8 @@ export type ResolvedCredential = { principal: Principal; expiresAt: number }
  * until `enable` (the instance listens for changes) and everything is dropped on `disable`.
  */
 export function createCredentialsCache(options: WatchedCacheOptions = {}) {
-  // 15 minutes, not 1: a user who comes back after a minute would otherwise cost a statement again
-  // (docs/architecture.md has the measurement). ~250 bytes an entry, so 20k is ~5 MB.
+  // A quarter of an hour: a user who comes back after a pause of a few minutes costs no statement, and a
+  // revocation is heard at once anyway. Bounded so that its memory stays small (docs/operations.md).
   const cache = createWatchedCache('credentials', { ttlMs: 15 * 60_000, maxEntries: 20_000 }, options)
   const credentials = cache.space<string, ResolvedCredential>()
   const endedListeners = new Set<(names: string[]) => void>()

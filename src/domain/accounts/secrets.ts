@@ -8,7 +8,7 @@ const scryptAsync = promisify(scrypt) as (
   options: object,
 ) => Promise<Buffer>
 
-// N=2^15 costs ~50 ms on these machines: slow for a guesser, fast enough for a login.
+// N=2^15: slow for a guesser, fast enough for a login (docs/operations.md, "Measurements", has its cost).
 const COST = { N: 32768, r: 8, p: 1, maxmem: 64 * 1024 * 1024 }
 const KEY_LENGTH = 32
 

@@ -149,9 +149,8 @@ const flatten = (row: DetailsRow): ContactRow => ({
 })
 
 /**
- * The page query of one shape of ContactQuery, prepared under `name` ('' for unnamed). Building it took a
- * fifth of a list request's CPU, and parsing and planning it half of PostgreSQL's, so a cached shape is
- * built once and named. A generic plan serves every search term alike: the total visits every match, so the
+ * The page query of one shape of ContactQuery, prepared under `name` ('' for unnamed). Building, parsing
+ * and planning it cost as much as running it, so a cached shape is built once and named. A generic plan serves every search term alike: the total visits every match, so the
  * trigram index is the way in for a rare term and for a common one, and a custom plan per term chose it too.
  */
 function pageStatement(db: Db, query: ContactQuery, name: string) {

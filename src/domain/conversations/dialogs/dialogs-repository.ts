@@ -47,8 +47,8 @@ const isDialog = sql`c.company_id = ${companyId} and not c.deleted and c.seller_
 
 /**
  * The user's unread messages over all its dialogs: a sum of stored counts, never a scan of messages, over
- * the rows with something unread only (conversation_parties_unread_idx): a seller's 200 dialogs with nothing
- * unread cost 7 buffer reads, not 112.
+ * the rows with something unread only (conversation_parties_unread_idx), so a seller with many dialogs and
+ * nothing unread costs a few index pages, not a read of every dialog.
  */
 const totalUnread = sql`(select coalesce(sum(cp.unread_count), 0)::int
   from ${partiesOfUser} join conversation_parties cp
@@ -78,8 +78,7 @@ const pagePositions = sql`(select p.conversation_id, p.last_message_at from ${pa
 /**
  * The page's dialogs, each one flat record of aliased columns that PostgreSQL turns into a JSON object by its
  * row type. Building the same objects with json_build_object, which writes every key as a value of its own,
- * and its times with to_char, was two thirds of the statement's cost (the vendor inbox's); a flat record
- * costs about half of that. The people and product a dialog shows come as ids, found
+ * and its times with to_char, was most of the statement's cost; a flat record costs much less. The people and product a dialog shows come as ids, found
  * in the shown cache (see createShownCache). Times come as PostgreSQL writes them in JSON, to the
  * microsecond, so the last row's `at` resumes the next page exactly.
  */
@@ -204,7 +203,7 @@ export const dialogsRepository = {
   /**
    * A page of the user's dialogs, newest activity first, where the next one starts, and the user's unread
    * messages over all its dialogs: one statement (see dialogRows), prepared because planning its joins
-   * took longer than running them (about 6 ms against 2 on the bench's large set).
+   * takes longer than running them.
    */
   async page(
     db: Db,

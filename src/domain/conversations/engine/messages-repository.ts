@@ -52,7 +52,7 @@ const isoOf = (column: string) =>
 
 /**
  * The append (see messagesRepository.append), built and prepared once per kind of sender check: planning
- * this statement anew took PostgreSQL about as long as running it (~0.7 ms a message).
+ * this statement anew costs PostgreSQL about as much as running it.
  */
 function appendStatement(db: Db, replier: keyof typeof replierConditions) {
   const fromCustomer = sql`${param('fromCustomer')}::boolean`

@@ -14,9 +14,9 @@ export type Json<T> = T extends Date ? string : T extends object ? { [K in keyof
 
 /**
  * A JSON object of the SQL select list `columns` (with its FROM and WHERE, if any), each field named by its
- * column's name or alias. PostgreSQL builds it from the record's row type for about two thirds of what
- * json_build_object costs, which handles each key as a value of its own: a page of 20 views ran 5-9% more
- * often a second (the vendor inbox's dialogs, records too, 30%: see dialogs-repository.ts).
+ * column's name or alias. PostgreSQL builds it from the record's row type for less than json_build_object
+ * costs, which handles each key as a value of its own (the vendor's dialogs are records too: see
+ * dialogs-repository.ts).
  */
 export const objectOf = (columns: string) => `(select row_to_json(obj) from (select ${columns}) obj)`
 
@@ -57,7 +57,7 @@ const ORDER_ITEM = `'orderitem'::text as type,
 /**
  * A JSON array of the object of `record` for each id of the JSON array `ids`, once each. Each id is looked
  * up on its own by a scalar subquery, a probe of the primary key, so the cost follows the ids, not the table:
- * asked for `id = any(ids)`, PostgreSQL scanned all 500 sellers of the bench's large set to find ten.
+ * asked for `id = any(ids)`, PostgreSQL scanned every seller to find the page's few.
  */
 const eachOf = (record: string, ids: Placeholder) =>
   sql`(select json_agg(${sql.raw(objectOf(record))})

@@ -18,9 +18,8 @@ import { type Json, objectOf } from './shown-records-repository.ts'
  * The one query shape that reads conversations for display: the conversation with its last message and
  * both parties' read states, built by PostgreSQL as one JSON value per conversation. Each related row is
  * found on its key, so a page costs the same however long its conversations' histories are. One JSON column
- * instead of ~80 plain ones spares Drizzle's per-field mapping (about 15% of a request's CPU on a page), and
- * subqueries instead of a wide join spare the planner its join-order search (planning took 1-2 ms, several
- * times the execution).
+ * instead of some 80 plain ones spares Drizzle's per-field mapping of each, and subqueries instead of a wide
+ * join spare the planner its join-order search, which cost more than running the statement.
  *
  * The people and item a view shows come as ids, and are found in the shown cache (see createShownCache). The
  * parties' read states are read only by the views that show them (see PartyStates).
@@ -160,8 +159,8 @@ export const viewPageQuery = <
 
 /**
  * The one conversation `where` selects and a page of its messages (see messagesPage); no read states. A
- * statement of its own rather than a page of views: without the page's aggregate and window, PostgreSQL ran
- * it 20% more often a second.
+ * statement of its own rather than a page of views: one conversation needs neither the page's aggregate nor
+ * its window, which PostgreSQL would compute anyway.
  */
 export const viewWithMessagesQuery = (db: Db, where: SQL | undefined, direction: MessagesDirection) =>
   db
