@@ -1,3 +1,4 @@
+import { setTimeout as delay } from 'node:timers/promises'
 import type { Database } from '../db/client.ts'
 import type { Listener } from '../db/listener.ts'
 import type { EmailPayload } from '../domain/outbox/email.ts'
@@ -30,7 +31,18 @@ export type OutboxWorkerOptions = {
    * (see app.ts); it must resolve, at the latest, after a bounded time.
    */
   giveWay?: () => Promise<void>
+  /**
+   * How the worker waits between claims: `ms`, or less once `signal` aborts. A test passes its own, to see
+   * each wait begin and end it when it chooses instead of waiting out the time.
+   */
+  sleep?: (ms: number, signal: AbortSignal) => Promise<void>
 }
+
+/** Waits `ms`, or less once `signal` aborts. */
+const sleepUnlessAborted = (ms: number, signal: AbortSignal) =>
+  delay(ms, undefined, { signal }).catch((error: unknown) => {
+    if (!signal.aborted) throw error
+  })
 
 /**
  * Delivers the outbox: claims due entries (shared safely by every instance), sends them, and reschedules
@@ -42,6 +54,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   // A claim and a mark-sent per 50 emails: at 10, those two statements were a sixth of a busy outbox's cost.
   const batchSize = options.batchSize ?? 50
   const leaseMs = options.leaseMs ?? 60_000
+  const sleep = options.sleep ?? sleepUnlessAborted
   let running = false
   let loop: Promise<void> | undefined
   /** Ends the worker's current wait, if any. */
@@ -154,14 +167,10 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
 
   /** Waits `ms`, or less when stopped or, if `untilNews`, when an entry is queued. */
   function wait(ms: number, untilNews: boolean) {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(resolve, ms)
-      waitingForNews = untilNews
-      interrupt = () => {
-        clearTimeout(timer)
-        resolve()
-      }
-    }).finally(() => {
+    const interrupted = new AbortController()
+    waitingForNews = untilNews
+    interrupt = () => interrupted.abort()
+    return sleep(ms, interrupted.signal).finally(() => {
       interrupt = undefined
       waitingForNews = false
     })
