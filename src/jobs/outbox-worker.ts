@@ -1,4 +1,3 @@
-import { setTimeout as delay } from 'node:timers/promises'
 import type { Database } from '../db/client.ts'
 import type { Listener } from '../db/listener.ts'
 import type { EmailPayload } from '../domain/outbox/email.ts'
@@ -9,6 +8,7 @@ import {
   outboxRepository,
 } from '../domain/outbox/outbox-repository.ts'
 import type { BlobStore } from '../infra/blobs/blob-store.ts'
+import { type Clock, systemClock } from '../infra/clock.ts'
 import { withoutAddresses } from '../infra/log-errors.ts'
 import type { MailTransport } from '../infra/mail/mail-transport.ts'
 import type { JobLog } from './job-log.ts'
@@ -35,14 +35,8 @@ export type OutboxWorkerOptions = {
    * How the worker waits between claims: `ms`, or less once `signal` aborts. A test passes its own, to see
    * each wait begin and end it when it chooses instead of waiting out the time.
    */
-  sleep?: (ms: number, signal: AbortSignal) => Promise<void>
+  sleep?: Clock['sleep']
 }
-
-/** Waits `ms`, or less once `signal` aborts. */
-const sleepUnlessAborted = (ms: number, signal: AbortSignal) =>
-  delay(ms, undefined, { signal }).catch((error: unknown) => {
-    if (!signal.aborted) throw error
-  })
 
 /**
  * Delivers the outbox: claims due entries (shared safely by every instance), sends them, and reschedules
@@ -54,7 +48,7 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
   // A claim and a mark-sent per 50 emails: at 10, those two statements were a sixth of a busy outbox's cost.
   const batchSize = options.batchSize ?? 50
   const leaseMs = options.leaseMs ?? 60_000
-  const sleep = options.sleep ?? sleepUnlessAborted
+  const sleep = options.sleep ?? systemClock.sleep
   let running = false
   let loop: Promise<void> | undefined
   /** Ends the worker's current wait, if any. */

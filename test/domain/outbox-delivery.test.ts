@@ -11,6 +11,7 @@ import type { MailMessage, MailTransport } from '../../src/infra/mail/mail-trans
 import { createOutboxWorker, type OutboxWorkerOptions } from '../../src/jobs/outbox-worker.ts'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
 import type { HttpClient } from '../helpers/http-client.ts'
+import { manualClock } from '../helpers/manual-clock.ts'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
 
@@ -83,27 +84,6 @@ test('an SMTP server that refuses for a while delays mail and loses none', async
   assert.ok(rows.filter((row) => row.attempts > 1).every((row) => row.lastError === null))
 })
 
-/** The waits of a worker made by `workerOn`: each is held until the test ends it, or the worker is woken. */
-function heldWaits() {
-  const begun: { ms: number; signal: AbortSignal; end: () => void }[] = []
-  let another = Promise.withResolvers<void>()
-  return {
-    sleep(ms: number, signal: AbortSignal) {
-      const ended = Promise.withResolvers<void>()
-      signal.addEventListener('abort', () => ended.resolve(), { once: true })
-      begun.push({ ms, signal, end: ended.resolve })
-      another.resolve()
-      another = Promise.withResolvers<void>()
-      return ended.promise
-    },
-    /** The worker's `count`th wait, once it has begun. */
-    async nth(count: number) {
-      while (begun.length < count) await another.promise
-      return begun[count - 1] as (typeof begun)[number]
-    },
-  }
-}
-
 /**
  * An outbox worker of its own on `app`'s database (started with `runWorkers: false`, so nothing else claims),
  * sending through `send`, retrying at once, and waiting through `sleep`.
@@ -130,7 +110,7 @@ test('a server that refused a whole batch gets a pause before the next email is 
   timeout: 60_000,
 }, async () => {
   const front = await startTestApp({ env: { CONTACT_US_RATE_PER_MINUTE: '1000' }, runWorkers: false })
-  const waits = heldWaits()
+  const clock = manualClock()
   const tried: string[] = []
   const worker = workerOn(
     front,
@@ -138,26 +118,30 @@ test('a server that refused a whole batch gets a pause before the next email is 
       tried.push(message.messageId)
       if (tried.length === 1) throw refusal()
     },
-    { sleep: waits.sleep },
+    { sleep: clock.sleep },
   )
   try {
     const browser = await guestBrowser(front)
     await submitMany(browser, 1, front)
     await worker.start()
-    const pause = await waits.nth(1)
+    await clock.slept(1)
     assert.equal(tried.length, 1, 'the first email was tried and refused')
-    assert.equal(pause.ms, 1_500, 'the pause lasts the poll interval')
+    const [pause] = clock.sleeping()
+    assert.equal(pause?.ms, 1_500, 'the pause lasts the poll interval')
     // Queued during the pause, the second email would otherwise go out at once, woken by its queueing.
     await submitMany(browser, 1, front)
     worker.wake()
-    assert.equal(pause.signal.aborted, false, 'news of an email does not end the pause')
+    assert.equal(pause.signal?.aborted, false, 'news of an email does not end the pause')
+    clock.advance(1_499)
+    assert.deepEqual(clock.sleeping(), [pause], 'the pause is not over a moment early')
     assert.equal(tried.length, 1, 'nothing was tried during the pause')
-    pause.end()
-    const idle = await waits.nth(2)
+    clock.advance(1)
+    await clock.slept(2)
     assert.equal(tried.length, 3, 'after the pause, the refused email and the new one were tried')
     assert.equal(new Set(tried).size, 2)
+    const [idle] = clock.sleeping()
     worker.wake()
-    assert.equal(idle.signal.aborted, true, 'an idle wait, unlike the pause, ends on news')
+    assert.equal(idle?.signal?.aborted, true, 'an idle wait, unlike the pause, ends on news')
   } finally {
     await worker.stop()
     await front.close()
@@ -168,7 +152,7 @@ test('an email refused on every attempt is given up on after the last one, with 
   timeout: 60_000,
 }, async () => {
   const front = await startTestApp({ env: { CONTACT_US_RATE_PER_MINUTE: '1000' }, runWorkers: false })
-  const waits = heldWaits()
+  const clock = manualClock()
   let tries = 0
   const worker = workerOn(
     front,
@@ -176,15 +160,18 @@ test('an email refused on every attempt is given up on after the last one, with 
       tries += 1
       throw refusal()
     },
-    { sleep: waits.sleep, maxAttempts: 2 },
+    { sleep: clock.sleep, maxAttempts: 2 },
   )
   try {
     await submitMany(await guestBrowser(front), 1, front)
     await worker.start()
-    ;(await waits.nth(1)).end()
-    ;(await waits.nth(2)).end()
-    // The third wait begins once a claim found nothing to try: given up on means never tried again.
-    await waits.nth(3)
+    // Two refusals, each followed by a pause; the third wait begins once a claim found nothing to try:
+    // given up on means never tried again.
+    await clock.slept(1)
+    clock.advance(1_500)
+    await clock.slept(2)
+    clock.advance(1_500)
+    await clock.slept(3)
     assert.equal(tries, 2)
     const [entry] = await front.db.select().from(outbox)
     assert.equal(entry?.status, 'failed')
