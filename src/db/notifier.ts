@@ -1,5 +1,5 @@
-import { setTimeout as delay } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
+import { type Clock, systemClock } from '../infra/clock.ts'
 import type { Db } from './client.ts'
 
 /**
@@ -16,8 +16,13 @@ import type { Db } from './client.ts'
  * crash between a write and its notification delays what it announced (until the next wake-up or poll) and
  * loses nothing.
  */
-export function createNotifier(db: Db, onError: (error: unknown) => void, options: { gapMs?: number } = {}) {
+export function createNotifier(
+  db: Db,
+  onError: (error: unknown) => void,
+  options: { gapMs?: number; clock?: Clock } = {},
+) {
   const gapMs = options.gapMs ?? 10
+  const clock = options.clock ?? systemClock
   let pending = new Map<string, Set<string>>()
   let sending: Promise<void> | undefined
   /** Set while the next batch waits out the gap since the last one. */
@@ -41,15 +46,15 @@ export function createNotifier(db: Db, onError: (error: unknown) => void, option
     if (sending || paced || pending.size === 0) return
     // A batch goes at once unless one went less than `gapMs` ago: a quiet instance notifies without delay, a
     // busy one gathers its writes' notifications into fewer statements.
-    const wait = lastSentAt + gapMs - performance.now()
+    const wait = lastSentAt + gapMs - clock.now()
     if (wait > 0) {
-      paced = delay(wait).then(() => {
+      paced = clock.sleep(wait).then(() => {
         paced = undefined
         flush()
       })
       return
     }
-    lastSentAt = performance.now()
+    lastSentAt = clock.now()
     const batch = pending
     pending = new Map()
     sending = send(batch)

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
-import { setTimeout as delay } from 'node:timers/promises'
 import type { Database } from '../../src/db/client.ts'
 import { createNotifier } from '../../src/db/notifier.ts'
+import { manualClock } from '../helpers/manual-clock.ts'
 import { openTestDatabase } from '../helpers/test-app.ts'
 
 let database: Database
@@ -16,40 +16,61 @@ after(async () => {
   await drop()
 })
 
-/** Listens on `channel` and collects what arrives, until the test ends. */
+/** A notification that never arrives fails its test here, however the notifier went wrong. */
+const waitLimit = { timeout: 30_000 }
+
+/** Listens on `channel` and collects what arrives, until `unlisten`. */
 async function hear(channel: string) {
   const heard: string[] = []
-  const unlisten = await database.listen(channel, (payload) => heard.push(payload))
-  return { heard, unlisten }
+  const waiting = new Map<string, () => void>()
+  const unlisten = await database.listen(channel, (payload) => {
+    heard.push(payload)
+    waiting.get(payload)?.()
+  })
+  return {
+    heard,
+    unlisten,
+    /** Resolves once `payload` has arrived. */
+    heardOf(payload: string) {
+      if (heard.includes(payload)) return Promise.resolve()
+      return new Promise<void>((resolve) => waiting.set(payload, resolve))
+    },
+  }
 }
 
-async function until(check: () => boolean) {
-  for (let waited = 0; !check() && waited < 5_000; waited += 20) await delay(20)
-}
+test(
+  'every notification reaches its channel, each payload once, however many are queued together',
+  waitLimit,
+  async () => {
+    const errors: unknown[] = []
+    const notifier = createNotifier(database.db, (error) => errors.push(error))
+    const first = await hear('parley_test_first')
+    const second = await hear('parley_test_second')
+    const payloads = Array.from({ length: 200 }, (_, n) => `customer:${n}`)
+    for (const payload of payloads) notifier.notify('parley_test_first', payload)
+    // The first notification went out at once; the rest wait for it, and this one among them.
+    notifier.notify('parley_test_first', 'customer:199')
+    notifier.notify('parley_test_second', 'seller:7')
+    await notifier.settle()
+    // Committed after everything above, so heard after it: once these arrive, nothing sent before is on its way.
+    notifier.notify('parley_test_first', 'end')
+    notifier.notify('parley_test_second', 'end')
+    await Promise.all([first.heardOf('end'), second.heardOf('end')])
 
-test('every notification reaches its channel, each payload once, however many are queued together', async () => {
-  const errors: unknown[] = []
-  const notifier = createNotifier(database.db, (error) => errors.push(error))
-  const first = await hear('parley_test_first')
-  const second = await hear('parley_test_second')
-  const payloads = Array.from({ length: 200 }, (_, n) => `customer:${n}`)
-  for (const payload of payloads) notifier.notify('parley_test_first', payload)
-  // The first notification went out at once; the rest wait for it, and this one among them.
-  notifier.notify('parley_test_first', 'customer:199')
-  notifier.notify('parley_test_second', 'seller:7')
-  await notifier.settle()
-  await until(() => first.heard.length >= payloads.length && second.heard.length >= 1)
-  await delay(100)
+    assert.deepEqual(errors, [])
+    assert.deepEqual(
+      new Set(first.heard),
+      new Set([...payloads, 'end']),
+      'every payload arrived on its channel',
+    )
+    assert.equal(first.heard.length, payloads.length + 1, 'a payload queued twice while waiting is sent once')
+    assert.deepEqual(second.heard, ['seller:7', 'end'])
+    await first.unlisten()
+    await second.unlisten()
+  },
+)
 
-  assert.deepEqual(errors, [])
-  assert.deepEqual(new Set(first.heard), new Set(payloads), 'every payload arrived on its channel')
-  assert.equal(first.heard.length, payloads.length, 'a payload queued twice while waiting is sent once')
-  assert.deepEqual(second.heard, ['seller:7'])
-  await first.unlisten()
-  await second.unlisten()
-})
-
-test('a notification that fails is reported and the ones after it still go out', async () => {
+test('a notification that fails is reported and the ones after it still go out', waitLimit, async () => {
   const errors: unknown[] = []
   const notifier = createNotifier(database.db, (error) => errors.push(error))
   const channel = await hear('parley_test_after_failure')
@@ -58,37 +79,47 @@ test('a notification that fails is reported and the ones after it still go out',
   await notifier.settle()
   notifier.notify('parley_test_after_failure', 'seller:1')
   await notifier.settle()
-  await until(() => channel.heard.length >= 1)
+  await channel.heardOf('seller:1')
 
   assert.equal(errors.length, 1, 'the refused batch was reported')
   assert.deepEqual(channel.heard, ['seller:1'])
   await channel.unlisten()
 })
 
-test('a quiet notifier sends at once, however long its gap', async () => {
-  // An hour's gap: a first notification that waited for it would never be heard, however loaded the
-  // machine, so no bound on how soon it arrives is needed. Nothing else is sent, so no timer is left behind.
-  const notifier = createNotifier(database.db, () => {}, { gapMs: 3_600_000 })
+test('a quiet notifier sends at once, however long its gap', waitLimit, async () => {
+  // The clock never moves: a first notification that waited for the gap would never be heard.
+  const clock = manualClock()
+  const notifier = createNotifier(database.db, () => {}, { gapMs: 3_600_000, clock })
   const channel = await hear('parley_test_quiet')
   notifier.notify('parley_test_quiet', 'customer:1')
-  await until(() => channel.heard.length >= 1)
+  assert.deepEqual(clock.sleeping(), [], 'the notification did not wait')
+  await channel.heardOf('customer:1')
   assert.deepEqual(channel.heard, ['customer:1'])
   await channel.unlisten()
 })
 
-test('a busy notifier waits out the gap since its last batch', async () => {
-  const gapMs = 300
-  const notifier = createNotifier(database.db, () => {}, { gapMs })
+test('a busy notifier waits out the gap since its last batch, and no longer', waitLimit, async () => {
+  const clock = manualClock()
+  const notifier = createNotifier(database.db, () => {}, { gapMs: 300, clock })
   const channel = await hear('parley_test_paced')
-  const firstAt = performance.now()
   notifier.notify('parley_test_paced', 'customer:1')
-  await until(() => channel.heard.length >= 1)
+  await notifier.settle()
+  clock.advance(100)
   notifier.notify('parley_test_paced', 'customer:2')
   notifier.notify('parley_test_paced', 'customer:3')
+  const [gap] = clock.sleeping()
+  assert.equal(gap?.ms, 200, 'the next batch waits for what is left of the gap')
+  clock.advance(199)
+  assert.deepEqual(clock.sleeping(), [gap], 'and not a moment less')
+  clock.advance(1)
   await notifier.settle()
-  await until(() => channel.heard.length >= 3)
-  // A lower bound only, which load cannot break: the notifier measures the gap on the same clock.
-  assert.ok(performance.now() - firstAt >= gapMs - 20, 'the next batch waited for the gap to pass')
+  await channel.heardOf('customer:3')
   assert.deepEqual(channel.heard, ['customer:1', 'customer:2', 'customer:3'])
+
+  // Once the gap since the last batch has passed, the next goes at once.
+  clock.advance(300)
+  notifier.notify('parley_test_paced', 'customer:4')
+  assert.deepEqual(clock.sleeping(), [], 'a notification after the gap does not wait')
+  await channel.heardOf('customer:4')
   await channel.unlisten()
 })
