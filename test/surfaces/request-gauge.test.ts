@@ -1,10 +1,17 @@
 import assert from 'node:assert/strict'
 import { request as httpRequest } from 'node:http'
-import { after, before, test } from 'node:test'
+import { after, before, beforeEach, test } from 'node:test'
 import Fastify, { type FastifyInstance } from 'fastify'
 import { createRequestGauge, stopCounting } from '../../src/surfaces/http/request-gauge.ts'
+import { type ManualClock, manualClock } from '../helpers/manual-clock.ts'
 
-const gauge = createRequestGauge()
+// A gauge per test, on a clock the test moves: how long `quiet` waits is read from the sleeps it begins.
+let clock: ManualClock
+let gauge: ReturnType<typeof createRequestGauge>
+beforeEach(() => {
+  clock = manualClock()
+  gauge = createRequestGauge(clock)
+})
 let app: FastifyInstance
 let origin: string
 let held = Promise.withResolvers<void>()
@@ -17,7 +24,7 @@ function releaseHeld() {
 
 before(async () => {
   app = Fastify({ logger: false })
-  app.addHook('onRequest', gauge.count)
+  app.addHook('onRequest', (request, reply, done) => gauge.count(request, reply, done))
   app.get('/quick', async () => ({ ok: true }))
   app.get('/held', async () => {
     await held.promise
@@ -51,11 +58,13 @@ function open(path: string) {
   return { responded: responded.promise, finished: finished.promise, abort: () => sent.destroy() }
 }
 
-/** How long `quiet` took, in ms. */
-async function timeQuiet(quietMs: number, maxWaitMs: number) {
-  const started = performance.now()
-  await gauge.quiet(quietMs, maxWaitMs)
-  return performance.now() - started
+/** Starts `quiet`; `done` tells whether it has resolved. */
+function startQuiet(quietMs: number, maxWaitMs: number) {
+  const state = { done: false, promise: Promise.resolve() }
+  state.promise = gauge.quiet(quietMs, maxWaitMs).then(() => {
+    state.done = true
+  })
+  return state
 }
 
 /**
@@ -78,35 +87,47 @@ async function arrived(path: string) {
   return started
 }
 
-test('an instance with nothing to answer is quiet at once', async () => {
+test('an instance with nothing to answer is quiet once its last answer is the quiet time old', async () => {
   await fetch(`${origin}/quick`).then((response) => response.text())
-  const waited = await timeQuiet(20, 60_000)
-  assert.ok(waited < 60_000, `waited out the whole ${waited} ms`)
-  assert.ok(waited >= 10, `a request had just been answered, yet it waited only ${waited} ms`)
+  await until(() => gauge.answering === 0)
+  const quiet = startQuiet(20, 60_000)
+  await clock.slept(1)
+  assert.equal(clock.sleeping()[0]?.ms, 20, 'a request had just been answered: it waits the quiet time')
+  clock.advance(19)
+  assert.equal(clock.sleeping().length, 1, 'and not a moment less')
+  clock.advance(1)
+  await quiet.promise
 })
 
 test('a request being answered holds background work back until the longest wait', async () => {
   const pending = await arrived('/held')
-  const waited = await timeQuiet(20, 300)
-  assert.ok(waited >= 290, `waited only ${waited} ms with a request in flight`)
+  const quiet = startQuiet(20, 300)
+  await clock.slept(1)
+  assert.equal(clock.sleeping()[0]?.ms, 300, 'with a request in flight it waits the longest wait')
+  clock.advance(299)
+  assert.equal(quiet.done, false)
+  assert.equal(clock.sleeping().length, 1, 'and not a moment less')
+  clock.advance(1)
+  await quiet.promise
   releaseHeld()
   await pending.finished
 })
 
-test('background work goes ahead soon after the last request is answered', async () => {
+test('background work goes ahead the quiet time after the last request is answered', async () => {
   const pending = await arrived('/held')
-  let wentAhead = false
-  const quiet = timeQuiet(20, 60_000).then((waited) => {
-    wentAhead = true
-    return waited
-  })
-  // Many turns of the event loop with the request in flight: quiet has nothing to go ahead on.
-  for (let turn = 0; turn < 100; turn += 1) await new Promise((resolve) => setImmediate(resolve))
-  assert.equal(wentAhead, false, 'went ahead before the request was answered')
+  const quiet = startQuiet(20, 60_000)
+  await clock.slept(1)
   releaseHeld()
   await pending.finished
-  const waited = await quiet
-  assert.ok(waited < 60_000, `waited out the whole ${waited} ms after the request was answered`)
+  // The answer ends the longest wait early; what remains is the quiet time after it.
+  await clock.slept(2)
+  assert.equal(quiet.done, false, 'the answer alone does not let it go ahead')
+  assert.deepEqual(
+    clock.sleeping().map((sleep) => sleep.ms),
+    [20],
+  )
+  clock.advance(20)
+  await quiet.promise
 })
 
 test('a request whose client went away stops counting', async () => {
@@ -115,8 +136,11 @@ test('a request whose client went away stops counting', async () => {
   await pending.finished
   // The event itself: the server saw the connection close and stopped counting, though the handler still waits.
   await until(() => gauge.answering === 0)
-  const waited = await timeQuiet(20, 60_000)
-  assert.ok(waited < 60_000, `waited out the whole ${waited} ms for a request nobody waits for`)
+  const quiet = startQuiet(20, 60_000)
+  await clock.slept(1)
+  assert.equal(clock.sleeping()[0]?.ms, 20, 'it waits the quiet time only, for a request nobody waits for')
+  clock.advance(20)
+  await quiet.promise
   releaseHeld()
 })
 
@@ -124,8 +148,11 @@ test('an open event stream does not keep the instance busy', async () => {
   const stream = open('/stream')
   await stream.responded
   assert.equal(gauge.answering, 0, 'the open stream is not counted')
-  const waited = await timeQuiet(20, 60_000)
-  assert.ok(waited < 60_000, `waited out the whole ${waited} ms while a stream was open`)
+  const quiet = startQuiet(20, 60_000)
+  await clock.slept(1)
+  assert.equal(clock.sleeping()[0]?.ms, 20, 'it waits the quiet time only while a stream is open')
+  clock.advance(20)
+  await quiet.promise
   stream.abort()
   await stream.finished
 })

@@ -1,5 +1,5 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { FastifyReply, FastifyRequest, HookHandlerDoneFunction } from 'fastify'
+import { type Clock, systemClock } from '../../infra/clock.ts'
 
 /** Each counted request's release, so that an event stream can stop counting once it is open. */
 const releases = new WeakMap<FastifyRequest, () => void>()
@@ -10,21 +10,21 @@ const releases = new WeakMap<FastifyRequest, () => void>()
  */
 export const stopCounting = (request: FastifyRequest) => releases.get(request)?.()
 
-/** Waits for `promise`, or `ms` at most. */
-async function atMost(promise: Promise<void>, ms: number) {
-  let timer: NodeJS.Timeout | undefined
-  await Promise.race([promise, new Promise<void>((resolve) => (timer = setTimeout(resolve, ms)))])
-  clearTimeout(timer)
-}
-
 /**
  * Whether this instance is answering requests, so that its background work can give way to them: the outbox
  * worker waits for a quiet moment before each batch, and delivery runs on the CPU that requests leave.
  */
-export function createRequestGauge() {
+export function createRequestGauge(clock: Clock = systemClock) {
   let answering = 0
   let lastAnsweredAt = 0
   let noneAnswering: PromiseWithResolvers<void> | undefined
+
+  /** Waits for `promise`, or `ms` at most. */
+  async function atMost(promise: Promise<void>, ms: number) {
+    const settled = new AbortController()
+    await Promise.race([promise, clock.sleep(ms, settled.signal)])
+    settled.abort()
+  }
 
   return {
     /** How many requests are being answered now (open event streams are not). */
@@ -40,7 +40,7 @@ export function createRequestGauge() {
         if (!counted) return
         counted = false
         answering -= 1
-        lastAnsweredAt = performance.now()
+        lastAnsweredAt = clock.now()
         if (answering === 0 && noneAnswering) {
           noneAnswering.resolve()
           noneAnswering = undefined
@@ -56,15 +56,15 @@ export function createRequestGauge() {
      * time, mean a busy instance — or after `maxWaitMs` whatever the load.
      */
     async quiet(quietMs: number, maxWaitMs: number) {
-      const deadline = performance.now() + maxWaitMs
-      for (let now = performance.now(); now < deadline; now = performance.now()) {
+      const deadline = clock.now() + maxWaitMs
+      for (let now = clock.now(); now < deadline; now = clock.now()) {
         if (answering > 0) {
           noneAnswering ??= Promise.withResolvers<void>()
           await atMost(noneAnswering.promise, deadline - now)
         } else if (now - lastAnsweredAt >= quietMs) {
           return
         } else {
-          await sleep(Math.min(quietMs - (now - lastAnsweredAt), deadline - now))
+          await clock.sleep(Math.min(quietMs - (now - lastAnsweredAt), deadline - now))
         }
       }
     },
