@@ -45,16 +45,19 @@ const failures = (result: DriveResult) => result.non2xx + result.errors
 const answered = (result: DriveResult) => result.requests > failures(result)
 
 /**
- * The rows whose Parley run got a non-2xx answer or a request error: every scenario, the SMTP-refusing and the
- * webhook ones included, expects 2xx only, so any of these makes the run fail (CI relies on it).
+ * The rows whose Parley run got a non-2xx answer or a request error, or no answer at all: every scenario, the
+ * SMTP-refusing and the webhook ones included, expects 2xx only, and a run that answered nothing would
+ * otherwise pass with nothing wrong in it. Any of these makes the run fail (CI relies on it).
  */
 export function failedRows(rows: Row[]): string[] {
   return rows
-    .filter((row) => failures(row.parley) > 0)
+    .filter((row) => row.parley.requests === 0 || failures(row.parley) > 0)
     .map(
       (row) =>
-        `${row.scenario} @${row.connections} ${row.size}: ${row.parley.non2xx} non-2xx, ` +
-        `${row.parley.errors} request errors of ${row.parley.requests}`,
+        `${row.scenario} @${row.connections} ${row.size}: ` +
+        (row.parley.requests === 0
+          ? 'no request answered within the run'
+          : `${row.parley.non2xx} non-2xx, ${row.parley.errors} request errors of ${row.parley.requests}`),
     )
 }
 

@@ -292,7 +292,9 @@ console.log(`\nwritten to ${file} (${((performance.now() - started) / 1000).toFi
 // The table is printed and saved first, so a failing run still shows what it measured.
 const failed = failedRows(report.rows)
 if (failed.length > 0) {
-  console.error(`\nthe benchmark failed: ${failed.length} runs had non-2xx answers or request errors`)
+  console.error(
+    `\nthe benchmark failed: ${failed.length} runs had non-2xx answers, request errors or no answer at all`,
+  )
   for (const line of failed) console.error(`  ${line}`)
   process.exitCode = 1
 }
