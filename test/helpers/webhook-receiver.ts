@@ -4,8 +4,17 @@ import type { AddressInfo } from 'node:net'
 
 export type ReceivedWebhook = { headers: http.IncomingHttpHeaders; body: string; path: string }
 
-/** How the receiver answers one request: a status, after a delay, with extra headers. */
-export type Answer = { status: number; delayMs?: number; body?: string; headers?: Record<string, string> }
+/**
+ * How the receiver answers one request: a status, after a delay or once `until` resolves (a receiver that has
+ * not answered yet, for as long as the test wants), with extra headers.
+ */
+export type Answer = {
+  status: number
+  delayMs?: number
+  until?: Promise<void>
+  body?: string
+  headers?: Record<string, string>
+}
 
 /**
  * A real HTTP receiver on loopback that records every request and answers as told: `answer` decides per
@@ -32,8 +41,9 @@ export async function startWebhookReceiver(
         waiter.resolve()
       }
     }
-    const { status, delayMs, body, headers } = respond(webhook)
+    const { status, delayMs, until, body, headers } = respond(webhook)
     if (delayMs) await new Promise((resolve) => setTimeout(resolve, delayMs))
+    await until
     if (response.destroyed) return
     response.writeHead(status, headers).end(body ?? '')
   })

@@ -105,11 +105,10 @@ test('a redirect is not followed: the 3xx is the answer, and its target gets not
 })
 
 test('a receiver that does not answer in time, or answers without end, is cut off', async () => {
-  const slow = await startWebhookReceiver(() => ({ status: 200, delayMs: 2_000 }))
+  // A receiver that never answers: only the time limit can end the post.
+  const slow = await startWebhookReceiver(() => ({ status: 200, until: new Promise<void>(() => {}) }))
   try {
-    const started = performance.now()
     await assert.rejects(post(slow.url, { ...loose, totalTimeoutMs: 300 }), /no answer within 300 ms/)
-    assert.ok(performance.now() - started < 1_500)
   } finally {
     await slow.close()
   }
