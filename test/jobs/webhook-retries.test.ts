@@ -110,7 +110,11 @@ test('a 500 is retried after about 5 s of the clock, under the same webhook-id, 
 })
 
 test('a receiver that times out is retried with the same webhook-id', async () => {
-  const endpoint = await endpointFor((_, index) => ({ status: 200, delayMs: index === 0 ? 2_000 : 0 }))
+  // The first attempt is never answered: only the worker's time limit ends it.
+  const endpoint = await endpointFor((_, index) => ({
+    status: 200,
+    until: index === 0 ? new Promise<void>(() => {}) : undefined,
+  }))
   try {
     await submitForm()
     await worker.runOnce()
@@ -351,7 +355,8 @@ test('deliveries behind a failing one are set aside until it is due again, and r
 })
 
 test('stopping the worker finishes and records the attempts under way', async () => {
-  const endpoint = await endpointFor(() => ({ status: 200, delayMs: 300 }))
+  const answer = Promise.withResolvers<void>()
+  const endpoint = await endpointFor(() => ({ status: 200, until: answer.promise }))
   const running = createWebhookWorker({
     database: parley.database,
     listener: parley.app.listener,
@@ -366,11 +371,15 @@ test('stopping the worker finishes and records the attempts under way', async ()
     await submitForm()
     await running.start()
     await endpoint.receiver.waitFor(1)
-    await running.stop()
+    // The receiver answers only once the stop has begun, so the attempt is under way when it does.
+    const stopping = running.stop()
+    answer.resolve()
+    await stopping
     const [delivery] = await deliveriesOf(endpoint.id)
     assert.equal(delivery?.status, 'succeeded')
     assert.equal(running.tally.delivered, 1)
   } finally {
+    answer.resolve()
     await running.stop()
     await endpoint.remove()
   }
