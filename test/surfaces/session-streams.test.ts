@@ -39,11 +39,12 @@ async function endOf(stream: { ended: Promise<SseEnd> }, what: string) {
   }
 }
 
-async function recordFor(userId: number, text: string) {
+/** Records an event for one party and announces it, as a committed write does. */
+async function recordFor(party: { partyType: 'customer' | 'seller'; partyId: number }, text: string) {
   const eventKeys = await eventsRepository.record(
     first.db,
     first.demo.company.id,
-    [{ partyType: 'customer', partyId: userId }],
+    [party],
     'message.created',
     { conversationId: 1, text },
   )
@@ -63,16 +64,22 @@ test('a storefront logout ends the session’s streams on every instance, and on
   const there = await openEventStream(`${second.baseUrl}/users/events`, leaving.cookieHeader())
   const other = await openEventStream(`${second.baseUrl}/users/events`, staying.cookieHeader())
   assert.deepEqual([here.status, there.status, other.status], [200, 200, 200])
+  // Each stream delivers before the logout: an end after it is the logout's doing, not a stream that never ran.
+  const alice = { partyType: 'customer', partyId: first.demo.users.alice.id } as const
+  await recordFor(alice, 'before the logout')
+  for (const stream of [here, there, other]) {
+    assert.equal((await stream.next(1))[0]?.data.data.text, 'before the logout')
+  }
 
   assert.equal((await leaving.post('/users/logout/')).status, 200)
   await endOf(here, 'the stream on the instance that logged out')
   await endOf(there, 'the stream on the other instance')
 
-  await recordFor(first.demo.users.alice.id, 'after the logout')
-  const [event] = await other.next(1)
+  await recordFor(alice, 'after the logout')
+  const [, event] = await other.next(2)
   assert.equal(event?.data.data.text, 'after the logout', 'the other session’s stream still delivers')
-  assert.deepEqual(here.events, [])
-  assert.deepEqual(there.events, [])
+  assert.equal(here.events.length, 1)
+  assert.equal(there.events.length, 1)
   await other.close()
 })
 
@@ -82,6 +89,8 @@ test('a vendor logout ends the session’s vendor streams on every instance', as
   assert.equal((await vendor.post('/vendor/auth/login', { json: { email, password } })).status, 200)
   const stream = await openEventStream(`${second.baseUrl}/vendor/events`, vendor.cookieHeader())
   assert.equal(stream.status, 200)
+  await recordFor({ partyType: 'seller', partyId: first.demo.sellers.bmw.id }, 'before the logout')
+  assert.equal((await stream.next(1))[0]?.data.data.text, 'before the logout', 'the stream delivers')
   assert.equal((await vendor.post('/vendor/auth/logout')).status, 204)
   await endOf(stream, 'the vendor stream')
 })
@@ -96,6 +105,8 @@ test('a deactivated user’s streams end too', async () => {
   assert.equal((await client.login('deactivated@parley.test', 'deactivated-password')).status, 200)
   const stream = await openEventStream(`${second.baseUrl}/users/events`, client.cookieHeader())
   assert.equal(stream.status, 200)
+  await recordFor({ partyType: 'customer', partyId: user.id }, 'while active')
+  assert.equal((await stream.next(1))[0]?.data.data.text, 'while active', 'the stream delivers')
   // As the staff sync or an admin would: the database tells every instance of the change.
   await first.db.update(users).set({ isActive: false }).where(eq(users.id, user.id))
   await endOf(stream, 'the deactivated user’s stream')
