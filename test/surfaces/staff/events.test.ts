@@ -158,6 +158,9 @@ test('signing out ends the session’s open staff stream', async () => {
   const browser = await signedInStaff(parley, 'admin')
   const stream = await staffStream(browser.cookieHeader())
   assert.equal(stream.status, 200)
+  // The stream delivers before the sign-out: its end is the sign-out's doing, not a stream that never ran.
+  const contactId = await newContact()
+  await eventWhere(stream, ofType('contact.created', 'id', contactId), 'the contact made before signing out')
   assert.equal((await browser.post('/api/auth/logout/')).status, 204)
   const ended = await Promise.race([
     stream.ended,
