@@ -1,5 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { eq } from 'drizzle-orm'
+import { contacts } from '../../../src/db/schema/index.ts'
 import { guestBrowser, validForm } from '../../helpers/contact-us.ts'
 import { HttpClient } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
@@ -74,12 +76,19 @@ test('login is refused from a foreign Origin', async () => {
   assert.equal(browser.cookies.has('sessionid'), false)
 })
 
-test('a request carrying an Authorization header needs no CSRF token', async () => {
-  const client = new HttpClient(parley.baseUrl)
-  const response = await contactUs(client, {
+test('a request authenticated by its Authorization header needs no CSRF token, and acts as the key’s user', async () => {
+  const form = validForm(parley)
+  const response = await new HttpClient(parley.baseUrl).request('POST', '/users/contact-us/', {
+    body: { json: form },
     headers: { authorization: `Token ${parley.demo.users.alice.token}` },
   })
   assert.equal(response.status, 200)
+  // The effect is the point: the form is stored as Alice's, so the key authenticated it.
+  const stored = await parley.db.select().from(contacts).where(eq(contacts.email, form.email))
+  assert.deepEqual(
+    stored.map((contact) => contact.userId),
+    [parley.demo.users.alice.id],
+  )
 })
 
 test('an invalid Authorization header is refused, not a way around CSRF for a session cookie', async () => {
