@@ -64,7 +64,11 @@ test('PUT needs the subject like a create', async () => {
   assert.equal(missing.status, 400)
   assert.deepEqual(missing.body, { subject: ['This field is required.'] })
   const put = await staff.put(`/api/contacts/${created.id}`, { json: { subject: 'Replaced', message: 'm' } })
+  assert.equal(put.status, 200)
   assert.equal(put.body.subject, 'Replaced')
+  // Stored, not only echoed: a fresh read shows the replacement.
+  const read = await staff.get(`/api/contacts/${created.id}`)
+  assert.deepEqual([read.body.subject, read.body.message], ['Replaced', 'm'])
 })
 
 test('DELETE answers 204 and the contact is gone', async () => {
