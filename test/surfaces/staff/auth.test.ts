@@ -76,4 +76,8 @@ test('a Bearer key of a staff user is accepted like a Token key', async () => {
   const staff = withToken(parley.baseUrl, parley.demo.users.staff.token, 'Bearer')
   const response = await staff.get('/api/contacts')
   assert.equal(response.status, 200)
+  // The same answer as the Token scheme gets: the key was read, not merely let through.
+  const token = await withToken(parley.baseUrl, parley.demo.users.staff.token).get('/api/contacts')
+  assert.deepEqual(response.body, token.body)
+  assert.equal(typeof response.body.count, 'number')
 })

@@ -114,9 +114,18 @@ test('a change takes effect on the very next contact-us request, and null restor
   assert.deepEqual(reset.body.value, ['jpg', 'jpeg', 'png', 'gif', 'webp', 'pdf', 'txt'])
 })
 
-test('the Bearer scheme is accepted too', async () => {
-  const response = await withToken(parley.baseUrl, parley.demo.users.admin.token, 'Bearer').get(
-    '/api/settings/',
-  )
-  assert.equal(response.status, 200)
+test('the Bearer scheme is accepted too, for reads and writes', async () => {
+  const bearer = withToken(parley.baseUrl, parley.demo.users.admin.token, 'Bearer')
+  const listed = await bearer.get('/api/settings/')
+  assert.equal(listed.status, 200)
+  assert.deepEqual(listed.body, (await admin.get('/api/settings/')).body)
+  const before = (await admin.get('/api/settings/CONTACT_US_SEND_USER/')).body.value
+  const put = await bearer.put('/api/settings/CONTACT_US_SEND_USER/', { json: { value: !before } })
+  try {
+    assert.equal(put.status, 200)
+    // Stored, as a read with the Token scheme shows.
+    assert.equal((await admin.get('/api/settings/CONTACT_US_SEND_USER/')).body.value, !before)
+  } finally {
+    await admin.put('/api/settings/CONTACT_US_SEND_USER/', { json: { value: null } })
+  }
 })
