@@ -123,8 +123,13 @@ async function queuedMessageIds(emailLike: string) {
 const bare = (messageId: string | undefined) => messageId?.replace(/[<>]/g, '')
 const receivedIds = () => sink.received.map((mail) => bare(mail.headers.get('message-id')))
 
+/** Polls until `done` holds; fails after a minute, a deadline no load reaches, instead of hanging. */
 async function until(done: () => boolean | Promise<boolean>) {
-  while (!(await done())) await new Promise((resolve) => setTimeout(resolve, 50))
+  const deadline = Date.now() + 60_000
+  while (!(await done())) {
+    assert.ok(Date.now() < deadline, `gave up waiting for ${String(done)}`)
+    await new Promise((resolve) => setTimeout(resolve, 50))
+  }
 }
 
 test('a session made through one instance works on the others', { skip }, async () => {

@@ -36,9 +36,12 @@ const grew = (before: Scrape, after: Scrape, name: string, labels: Record<string
 
 /** Scrapes until `done` holds of a scrape: the worker's outcome is known once it is counted. */
 async function scrapeUntil(done: (scraped: Scrape) => boolean) {
+  // A deadline no load reaches, so an outcome that is never counted fails the test instead of hanging it.
+  const deadline = Date.now() + 30_000
   for (;;) {
     const scraped = await scrape(metricsUrl, TOKEN)
     if (done(scraped)) return scraped
+    assert.ok(Date.now() < deadline, 'the scrape never showed the outcome waited for')
     await new Promise((resolve) => setTimeout(resolve, 20))
   }
 }

@@ -18,9 +18,12 @@ async function readyz() {
 
 /** Asks /readyz until its answer passes `wanted`: the instance's own view is what the test waits for. */
 async function readyzUntil(wanted: (answer: Awaited<ReturnType<typeof readyz>>) => boolean) {
+  // A deadline no load reaches, so a readiness that never comes fails the test instead of hanging it.
+  const deadline = Date.now() + 30_000
   for (;;) {
     const answer = await readyz()
     if (wanted(answer)) return answer
+    assert.ok(Date.now() < deadline, `/readyz never answered as wanted; last: ${JSON.stringify(answer)}`)
     await new Promise((resolve) => setTimeout(resolve, 25))
   }
 }
