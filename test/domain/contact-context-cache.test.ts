@@ -89,16 +89,22 @@ async function eventuallySubject(expected: string) {
 }
 
 /**
- * Waits until the app has heard every change notified so far (the demo's seeding, committed after the app
- * started listening, say): notifications arrive in the order they were committed, so once the test's own has
- * dropped the cache, every earlier one has been heard.
+ * Waits until the app listens and has heard every change notified so far (the demo's seeding, committed after
+ * the app started listening, say). The changes are notified by triggers, in their transactions, so they
+ * arrive in the order they were committed: once the test's own notification has dropped the cache, every
+ * earlier one has been heard.
  */
 async function heardEveryChange() {
   const cache = contextCacheOf(parley.db)
-  cache.keep(0, 0, held('Sentinel'), cache.readStarts())
-  assert.ok(cache.get(0, 0), 'the instance listens, so its cache keeps')
-  await parley.db.execute(sql`select pg_notify(${CONTACT_CONTEXT_CHANNEL}, '*')`)
   const giveUpAt = Date.now() + 30_000
+  // The cache keeps once the instance listens on its channel, which may be a moment after it started.
+  for (;;) {
+    cache.keep(0, 0, held('Sentinel'), cache.readStarts())
+    if (cache.get(0, 0)) break
+    assert.ok(Date.now() < giveUpAt, 'the instance never listened on its channel')
+    await delay(10)
+  }
+  await parley.db.execute(sql`select pg_notify(${CONTACT_CONTEXT_CHANNEL}, '*')`)
   while (cache.get(0, 0)) {
     assert.ok(Date.now() < giveUpAt, "the instance never heard the test's notification")
     await delay(10)
