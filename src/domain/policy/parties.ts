@@ -9,6 +9,22 @@ import { isStaffOrAdmin } from './staff.ts'
  * statements that check these rules in the database spell them as parties-sql.ts does.
  */
 
+/** Who a conversation is between, as its row names them. */
+export type ConversationPeople = { companyId: number; customerId: number | null; sellerId: number | null }
+
+/**
+ * A conversation's parties, each with its own read state and events: its customer, and its seller or
+ * (without one) the company's staff. One without a customer has the staff alone.
+ */
+export const partiesOf = (conversation: ConversationPeople): Party[] => [
+  ...(conversation.customerId === null
+    ? []
+    : [{ partyType: 'customer', partyId: conversation.customerId } satisfies Party]),
+  conversation.sellerId === null
+    ? { partyType: 'staff', partyId: conversation.companyId }
+    : { partyType: 'seller', partyId: conversation.sellerId },
+]
+
 /** What the rules need of a conversation: its people, and whether the asking user is its seller's member. */
 export type PartyFacts = { customerId: number | null; sellerId: number | null; isSellerMember: boolean }
 

@@ -1,6 +1,7 @@
 import type { Db } from '../../../db/client.ts'
 import { eventsRepository } from '../../events/events-repository.ts'
 import { type Audience, inboxOf, type Party } from '../../events/party.ts'
+import { type ConversationPeople, partiesOf } from '../../policy/parties.ts'
 import type { NewMessage, ReadState } from '../types.ts'
 
 /**
@@ -8,27 +9,12 @@ import type { NewMessage, ReadState } from '../types.ts'
  * never sees a change that rolled back. Payloads are domain data; each surface renders them in its dialect.
  */
 
-type ConversationParties = { companyId: number; customerId: number | null; sellerId: number | null }
-
-/**
- * A conversation's parties: its customer, and its seller or (without one) the company's staff. One without
- * a customer has the staff alone.
- */
-export const partiesOf = (conversation: ConversationParties): Party[] => [
-  ...(conversation.customerId === null
-    ? []
-    : [{ partyType: 'customer', partyId: conversation.customerId } satisfies Party]),
-  conversation.sellerId === null
-    ? { partyType: 'staff', partyId: conversation.companyId }
-    : { partyType: 'seller', partyId: conversation.sellerId },
-]
-
 /**
  * Whom a conversation's events are for: its parties. The staff stream reads a conversation's events from
  * its customer's copy (see eventsRepository.staffSince); one without a customer has no such copy, so its
  * events are the staff inbox's own, which that stream reads whole.
  */
-export const audienceOf = (conversation: ConversationParties): Audience[] =>
+export const audienceOf = (conversation: ConversationPeople): Audience[] =>
   conversation.customerId === null ? [inboxOf(conversation.companyId)] : partiesOf(conversation)
 
 /**
@@ -83,11 +69,7 @@ export function recordReceipt(
  * `conversation.updated` for its parties when the conversation is archived or brought back. Returns the
  * keys to notify once the transaction commits.
  */
-export function recordArchived(
-  tx: Db,
-  conversation: ConversationParties & { id: number },
-  archived: boolean,
-) {
+export function recordArchived(tx: Db, conversation: ConversationPeople & { id: number }, archived: boolean) {
   return eventsRepository.record(
     tx,
     conversation.companyId,

@@ -3,6 +3,7 @@ import type { Db } from '../../../db/client.ts'
 import { prepared } from '../../../db/prepared.ts'
 import { conversationParties, conversations } from '../../../db/schema/index.ts'
 import type { Party } from '../../events/party.ts'
+import { partiesOf } from '../../policy/parties.ts'
 import { isSellerMemberSql } from '../../policy/parties-sql.ts'
 import { personalViewsRepository } from '../queries/personal-views-repository.ts'
 import {
@@ -12,7 +13,6 @@ import {
   viewWithMessagesQuery,
 } from '../queries/views-repository.ts'
 import type { ConversationType, ConversationView, ItemType, MessageView, Page } from '../types.ts'
-import { partiesOf } from './conversation-events.ts'
 
 export type NewConversation = {
   companyId: number
