@@ -1,6 +1,11 @@
 import { isIP } from 'node:net'
 import { resolve } from 'node:path'
-import { copyRulesProblem, emailRoutingProblem, type SettingDefaults } from './domain/settings/definitions.ts'
+import {
+  copyRulesProblem,
+  emailRoutingProblem,
+  type RecipientsProblem,
+  type SettingDefaults,
+} from './domain/settings/definitions.ts'
 
 /**
  * Which proxies in front of Parley are believed about the client (`X-Forwarded-For`, `-Proto`, `-Host`), as
@@ -53,6 +58,20 @@ export type Config = {
 }
 
 type Env = Record<string, string | undefined>
+
+/** The operator's wording of a recipients setting's problem (the staff API words the same codes its own way). */
+const recipientsText: {
+  [C in RecipientsProblem['code']]: (p: Extract<RecipientsProblem, { code: C }>) => string
+} = {
+  not_email_routing: () => 'Expected an object mapping operations to lists of email addresses.',
+  default_operation_required: () => 'A "default" operation is required.',
+  operation_too_long: (p) => `Operation "${p.operation}" is longer than ${p.max} characters.`,
+  not_email_list: (p) => `"${p.at}" must be a list of email addresses.`,
+  invalid_email_in_list: (p) => `"${p.at}" has an invalid email address: ${JSON.stringify(p.value)}.`,
+  not_copy_rules: () => 'Expected an object such as {"contact_us": {"cc": [...], "bcc": [...]}}.',
+  copy_rule_not_object: (p) => `"${p.at}" must be an object with "cc" and "bcc" lists.`,
+  not_cc_or_bcc: (p) => `"${p.at}" is not "cc" or "bcc".`,
+}
 
 /** A configuration that cannot start Parley: one line per problem, each naming its variable. */
 export class ConfigError extends Error {
@@ -158,14 +177,14 @@ function readers(env: Env, problems: string[]) {
       }
       return origins
     },
-    json<T>(name: string, fallback: T, check: (value: unknown) => string | undefined): T {
+    json<T>(name: string, fallback: T, check: (value: unknown) => RecipientsProblem | undefined): T {
       const value = raw(name)
       if (value === undefined) return fallback
       try {
         const parsed: unknown = JSON.parse(value)
-        const text = check(parsed)
-        if (text === undefined) return parsed as T
-        problem(name, text)
+        const found = check(parsed)
+        if (found === undefined) return parsed as T
+        problem(name, recipientsText[found.code](found as never))
       } catch {
         problem(name, 'is not valid JSON')
       }

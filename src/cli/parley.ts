@@ -11,6 +11,8 @@ import { OUTBOX_CHANNEL } from '../domain/outbox/outbox-repository.ts'
 import { WEBHOOKS_CHANNEL } from '../domain/webhooks/webhook-queue.ts'
 import { createBlobStore } from '../infra/blobs/blob-store.ts'
 import { startFailure } from '../startup.ts'
+import { drfWording } from '../surfaces/drf/wording.ts'
+import { word } from '../surfaces/http/wording.ts'
 import { type Command, CommandFailure, commands } from './commands.ts'
 
 const invocation = 'npm run parley --'
@@ -131,12 +133,19 @@ const domain = createDomain({
   config,
   blobs: createBlobStore(join(config.dataDir, 'blobs')),
 })
+/** A domain refusal for the operator, in the staff API's English: every field's problems, else the reason. */
+function domainErrorText(error: DomainError): string {
+  const problems = Object.values(error.fields).flat()
+  return (problems.length > 0 ? problems : [error.reason])
+    .map((problem) => word(drfWording, problem))
+    .join(' ')
+}
 let failure: string | undefined
 try {
   await command.run({ database, domain, companyId: await domain.accounts.companyForHost(undefined) }, values)
 } catch (error) {
   if (!(error instanceof DomainError || error instanceof CommandFailure)) throw error
-  failure = `${name}: ${error.message}`
+  failure = `${name}: ${error instanceof DomainError ? domainErrorText(error) : error.message}`
 } finally {
   await notifier.settle()
   await database.close()

@@ -3,7 +3,7 @@ import type { Listener } from '../../db/listener.ts'
 import { watchChannel } from '../../db/watched-cache.ts'
 import { shownCacheOf } from '../conversations/queries/shown-cache.ts'
 import { toUser } from '../conversations/queries/shown-records-repository.ts'
-import { DomainError, NON_FIELD } from '../errors.ts'
+import { DomainError, NON_FIELD, type Problem } from '../errors.ts'
 import { requireStaff } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
 import { createThrottle, type ThrottleLimit } from '../throttles/throttle.ts'
@@ -13,7 +13,7 @@ import { decoyHash, hashPassword, hashToken, newSessionId, newToken, verifyPassw
 import { staffMembersRepository } from './staff-members-repository.ts'
 import { type NewUser, type User, usersRepository } from './users-repository.ts'
 
-const LOGIN_FAILED = 'Unable to log in with provided credentials.'
+const LOGIN_FAILED: Problem = { code: 'login_failed' }
 
 /** How many failed logins an account, and a client address, may have in a window before the next is refused. */
 export type LoginLimits = { failuresPerAccount: number; failuresPerAddress: number; windowSeconds: number }
@@ -24,13 +24,13 @@ const defaultLoginLimits: LoginLimits = { failuresPerAccount: 10, failuresPerAdd
 const accountKey = (companyId: number, email: string) =>
   `login:account:${hashToken(`${companyId}:${email.trim().toLowerCase()}`).slice(0, 32)}`
 
-/** Why a password is refused, in Django's validators' words: 8 characters, not all digits, not the email. */
-export function passwordProblems(password: string, email: string): string[] {
-  const problems = []
-  if (password.length < 8) problems.push('This password is too short. It must contain at least 8 characters.')
-  if (/^\d+$/.test(password)) problems.push('This password is entirely numeric.')
+/** Why a password is refused, as Django's validators judge it: 8 characters, not all digits, not the email. */
+export function passwordProblems(password: string, email: string): Problem[] {
+  const problems: Problem[] = []
+  if (password.length < 8) problems.push({ code: 'password_too_short', min: 8 })
+  if (/^\d+$/.test(password)) problems.push({ code: 'password_numeric' })
   if (password.trim().toLowerCase() === email.trim().toLowerCase())
-    problems.push('The password must not be the email address.')
+    problems.push({ code: 'password_is_email' })
   return problems
 }
 
@@ -157,13 +157,15 @@ export function createAccountsService(
     ): Promise<User> {
       const { password, ...fields } = user
       const problems = password === undefined ? [] : passwordProblems(password, user.email)
-      if (problems.length > 0) throw new DomainError('validation', problems.join(' '), { password: problems })
+      if (problems.length > 0) {
+        throw new DomainError('validation', { code: 'invalid_input' }, { password: problems })
+      }
       const passwordHash = password === undefined ? null : await hashPassword(password)
       try {
         return await usersRepository.insert(runIn, { ...fields, passwordHash })
       } catch (error) {
         if (!isUniqueViolation(error)) throw error
-        const taken = 'A user with that email address already exists.'
+        const taken: Problem = { code: 'email_taken' }
         throw new DomainError('conflict', taken, { email: [taken] })
       }
     },
@@ -171,7 +173,7 @@ export function createAccountsService(
     /** The signed-in user as their own account shows them, with when they last logged in. */
     async currentUser(principal: Principal) {
       const user = await usersRepository.findById(db, principal.companyId, principal.userId)
-      if (!user) throw new DomainError('unauthenticated', 'Authentication credentials were not provided.')
+      if (!user) throw new DomainError('unauthenticated', { code: 'not_authenticated' })
       return { user, lastLogin: await usersRepository.lastLogin(db, user.id) }
     },
 

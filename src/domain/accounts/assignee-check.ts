@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts'
-import { type FieldErrors, messages } from '../errors.ts'
+import type { FieldErrors } from '../errors.ts'
 import { staffMembersRepository } from './staff-members-repository.ts'
 
 /**
@@ -14,6 +14,6 @@ export async function checkAssignee(
 ) {
   if (typeof assignee !== 'number' || errors.has('assignee')) return
   if (!(await staffMembersRepository.isAssignable(db, companyId, assignee))) {
-    errors.add('assignee', messages.doesNotExist(assignee))
+    errors.add('assignee', { code: 'does_not_exist', pk: assignee })
   }
 }

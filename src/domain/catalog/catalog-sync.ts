@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts'
 import type { ProductAttributes, ProductImage } from '../../db/schema/index.ts'
 import { shownCacheOf } from '../conversations/queries/shown-cache.ts'
-import { ItemErrors } from '../errors.ts'
+import { type FieldProblems, ItemErrors, type Problem } from '../errors.ts'
 import { requireStaff } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
 import {
@@ -35,23 +35,23 @@ export type OrderSync = {
 /** The Parley id given to each shop id; an order's items are listed the same way. */
 export type SyncResult = { externalId: string; id: number; items?: { externalId: string; id: number }[] }
 
-const doesNotExist = (value: string) => `Object with external_id=${value} does not exist.`
+const doesNotExist = (value: string): Problem => ({ code: 'unknown_external_id', value })
 
 /** One error object per item, DRF's `many=True` shape; throws when any item has a problem. */
 class BatchCheck {
-  readonly items: Record<string, string[]>[]
+  readonly items: FieldProblems[]
   constructor(size: number) {
     this.items = Array.from({ length: size }, () => ({}))
   }
-  add(index: number, field: string, message: string) {
+  add(index: number, field: string, problem: Problem) {
     const item = this.items[index]
-    if (item) item[field] = [...(item[field] ?? []), message]
+    if (item) item[field] = [...(item[field] ?? []), problem]
   }
   /** Refuses a shop id sent twice in one batch: which of the two should win is the sender's call. */
   unique(values: string[], field: string, what = 'external_id') {
     const seen = new Set<string>()
     values.forEach((value, index) => {
-      if (seen.has(value)) this.add(index, field, `Duplicate ${what} "${value}" in this request.`)
+      if (seen.has(value)) this.add(index, field, { code: 'duplicate_in_request', field: what, value })
       seen.add(value)
     })
   }
@@ -95,7 +95,7 @@ export function createCatalogSync(db: Db) {
       batch.forEach((user, index) => {
         const holder = holders.find((row) => row.email === user.email.toLowerCase())
         if (holder && holder.externalId !== user.externalId) {
-          check.add(index, 'email', 'user with this email already exists.')
+          check.add(index, 'email', { code: 'unique', model: 'user', field: 'email' })
         }
       })
       check.throwIfAny()
@@ -216,7 +216,11 @@ export function createCatalogSync(db: Db) {
           if (!productIds.has(item.productExternalId))
             check.add(index, 'items', doesNotExist(item.productExternalId))
           if (seen.has(item.externalId)) {
-            check.add(index, 'items', `Duplicate external_id "${item.externalId}" in this request.`)
+            check.add(index, 'items', {
+              code: 'duplicate_in_request',
+              field: 'external_id',
+              value: item.externalId,
+            })
           }
           seen.add(item.externalId)
         }

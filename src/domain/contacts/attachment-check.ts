@@ -1,4 +1,5 @@
 import { extname } from 'node:path'
+import type { Problem } from '../errors.ts'
 import type { Settings } from '../settings/definitions.ts'
 
 export type Upload = { filename: string; content: Buffer }
@@ -41,13 +42,6 @@ const formats: Record<string, { contentType: string; matches: (content: Buffer) 
   },
 }
 
-/** A size as Django's `filesizeformat` writes it ("512 bytes", "48.8 KB", "5.0 MB"). */
-function humanSize(bytes: number): string {
-  if (bytes < 1024) return bytes === 1 ? '1 byte' : `${bytes} bytes`
-  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
-}
-
 /**
  * Checks an upload against the allowed extensions, its content against the extension, and the size limit.
  * An extension staff allowed that Parley has no signature for is checked by name and size only.
@@ -55,21 +49,19 @@ function humanSize(bytes: number): string {
 export function checkAttachment(
   upload: Upload,
   limits: Pick<Settings, 'CONTACT_US_ALLOWED_EXTENSIONS' | 'CONTACT_US_MAX_FILE_SIZE'>,
-): { problem: string } | { contentType: string } {
+): { problem: Problem } | { contentType: string } {
   const extension = extname(upload.filename).slice(1).toLowerCase()
   const allowed = limits.CONTACT_US_ALLOWED_EXTENSIONS
   if (!allowed.includes(extension)) {
-    return {
-      problem: `File extension “${extension}” is not allowed. Allowed extensions are: ${allowed.join(', ')}.`,
-    }
+    return { problem: { code: 'extension_not_allowed', extension, allowed } }
   }
-  if (upload.content.length === 0) return { problem: 'The submitted file is empty.' }
+  if (upload.content.length === 0) return { problem: { code: 'empty_file' } }
   if (upload.content.length > limits.CONTACT_US_MAX_FILE_SIZE) {
-    return { problem: `Ensure this file is no larger than ${humanSize(limits.CONTACT_US_MAX_FILE_SIZE)}.` }
+    return { problem: { code: 'file_too_large', maxBytes: limits.CONTACT_US_MAX_FILE_SIZE } }
   }
   const format = formats[extension]
   if (format && !format.matches(upload.content)) {
-    return { problem: `The file's content is not a valid ${extension} file.` }
+    return { problem: { code: 'content_not_extension', extension } }
   }
   return { contentType: format?.contentType ?? 'application/octet-stream' }
 }

@@ -1,4 +1,4 @@
-import { type FieldErrors, messages } from '../errors.ts'
+import type { FieldErrors } from '../errors.ts'
 
 /** The longest value each staff-editable contact field takes, as its Django model would declare it. */
 export const contactLimits = {
@@ -32,12 +32,12 @@ export function cleanContactText(input: ContactText, errors: FieldErrors): Conta
     if (value === undefined || errors.has(field)) continue
     cleaned[field] = value.trim()
   }
-  if (cleaned.subject === '') errors.add('subject', messages.blank)
-  if (cleaned.email && !EMAIL.test(cleaned.email)) errors.add('email', messages.invalidEmail)
+  if (cleaned.subject === '') errors.add('subject', { code: 'blank' })
+  if (cleaned.email && !EMAIL.test(cleaned.email)) errors.add('email', { code: 'invalid_email' })
   for (const [field, max] of Object.entries(contactLimits) as [keyof typeof contactLimits, number][]) {
     const value = cleaned[field]
     if (value !== undefined && value.length > max && !errors.has(field)) {
-      errors.add(field, messages.maxLength(max))
+      errors.add(field, { code: 'max_length', max: max })
     }
   }
   return cleaned

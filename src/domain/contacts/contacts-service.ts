@@ -1,7 +1,7 @@
 import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
-import { FieldErrors, idempotencyMismatch, messages } from '../errors.ts'
+import { FieldErrors, type FieldProblems, idempotencyMismatch } from '../errors.ts'
 import { announceEvents } from '../events/events-repository.ts'
 import { inboxOf, partyKey } from '../events/party.ts'
 import type { Actor } from '../principal.ts'
@@ -65,7 +65,7 @@ export function createContactsService(deps: {
     async submit(
       actor: Actor,
       input: ContactUsInput,
-      priorErrors: Record<string, string[]> = {},
+      priorErrors: FieldProblems = {},
       idempotency?: Idempotency,
     ) {
       const customerId = actor.principal?.userId
@@ -90,15 +90,17 @@ export function createContactsService(deps: {
       )
       const { subject, order } = context
       const settings = deps.settings.fromOverrides(context.settingOverrides)
-      if (input.subject !== undefined && !subject) errors.add('subject', messages.doesNotExist(input.subject))
-      if (input.order !== undefined && !order) errors.add('order', messages.doesNotExist(input.order))
+      if (input.subject !== undefined && !subject)
+        errors.add('subject', { code: 'does_not_exist', pk: input.subject })
+      if (input.order !== undefined && !order)
+        errors.add('order', { code: 'does_not_exist', pk: input.order })
       if (subject?.isOrderNeeded && input.order === undefined && !errors.has('order')) {
-        errors.add('order', messages.required)
+        errors.add('order', { code: 'required' })
       }
 
       const operation = input.operation ?? 'default'
       if (input.operation !== undefined && !(input.operation in settings.CONTACT_US_EMAIL_TO)) {
-        errors.add('operation', messages.invalidChoice(input.operation))
+        errors.add('operation', { code: 'invalid_choice', value: input.operation })
       }
 
       const attachment = input.file ? checkAttachment(input.file, settings) : undefined

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import { checkAssignee } from '../accounts/assignee-check.ts'
-import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
+import { DomainError, FieldErrors, type FieldProblems, notFound } from '../errors.ts'
 import { announceEvents } from '../events/events-repository.ts'
 import { recordStaffEvent } from '../events/staff-events.ts'
 import { outboxRepository } from '../outbox/outbox-repository.ts'
@@ -32,9 +32,6 @@ export type ContactChanges = ContactText & {
 
 /** The longest answer staff may send. */
 export const REPLY_MAX_LENGTH = 10_000
-
-const NO_ADDRESS = 'This contact has no email address to answer.'
-const ONLY_FAILED = 'Only a failed email can be sent again.'
 
 /**
  * The staff's record of contacts: contact-us submissions and contacts staff make themselves, their status,
@@ -69,7 +66,7 @@ export function createStaffContactsService(deps: {
       !errors.has('status') &&
       !CONTACT_STATUSES.includes(status as ContactStatus)
     ) {
-      errors.add('status', messages.invalidChoice(status))
+      errors.add('status', { code: 'invalid_choice', value: status })
     }
     await checkAssignee(db, principal.companyId, assignee, errors)
     return {
@@ -80,7 +77,7 @@ export function createStaffContactsService(deps: {
 
   return {
     /** Makes a contact; `viewed: true` makes it one already seen, as of now. */
-    async create(principal: Principal, input: ContactChanges, priorErrors: Record<string, string[]> = {}) {
+    async create(principal: Principal, input: ContactChanges, priorErrors: FieldProblems = {}) {
       requireStaff(principal)
       const errors = new FieldErrors(priorErrors)
       const { viewed, status: _status, assignee: _assignee, ...given } = input
@@ -141,7 +138,7 @@ export function createStaffContactsService(deps: {
       principal: Principal,
       id: number,
       changes: ContactChanges,
-      priorErrors: Record<string, string[]> = {},
+      priorErrors: FieldProblems = {},
     ): Promise<StaffContact> {
       requireStaff(principal)
       if (!(await contactsRepository.findById(db, principal.companyId, id))) throw notFound()
@@ -170,18 +167,19 @@ export function createStaffContactsService(deps: {
      * Answers a contact by email: the answer is kept on the contact with its author, and its email queued in
      * the same transaction, to the contact's address, threaded to the email the staff received.
      */
-    async reply(principal: Principal, id: number, body: string | undefined, priorErrors = {}) {
+    async reply(principal: Principal, id: number, body: string | undefined, priorErrors: FieldProblems = {}) {
       requireStaff(principal)
       const errors = new FieldErrors(priorErrors)
       const text = body?.trim() ?? ''
       if (!errors.has('body')) {
-        if (body === undefined) errors.add('body', messages.required)
-        else if (text === '') errors.add('body', messages.blank)
-        else if (text.length > REPLY_MAX_LENGTH) errors.add('body', messages.maxLength(REPLY_MAX_LENGTH))
+        if (body === undefined) errors.add('body', { code: 'required' })
+        else if (text === '') errors.add('body', { code: 'blank' })
+        else if (text.length > REPLY_MAX_LENGTH)
+          errors.add('body', { code: 'max_length', max: REPLY_MAX_LENGTH })
       }
       const contact = await record(principal.companyId, id)
       errors.throwIfAny()
-      if (contact.email === '') throw new DomainError('validation', NO_ADDRESS)
+      if (contact.email === '') throw new DomainError('validation', { code: 'contact_has_no_address' })
       const threadRoot = await outboxRepository.staffMessageIdOf(db, id)
       const email = composeReplyEmail(contact, text, threadRoot, deps.mailDomain)
       const { replyId, eventKeys, webhooks } = await db.transaction(async (tx) => {
@@ -209,7 +207,7 @@ export function createStaffContactsService(deps: {
       requireStaff(principal)
       const outcome = await outboxRepository.retryFailed(db, principal.companyId, contactId, emailId)
       if (!outcome) throw notFound()
-      if (!outcome.retried) throw new DomainError('validation', ONLY_FAILED)
+      if (!outcome.retried) throw new DomainError('validation', { code: 'only_failed_email_resent' })
       deps.wakeOutbox()
       await tellStaff(principal.companyId, 'contact.updated', {
         id: contactId,

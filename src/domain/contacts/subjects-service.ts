@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts'
-import { FieldErrors, messages, notFound } from '../errors.ts'
+import { FieldErrors, type FieldProblems, notFound } from '../errors.ts'
 import { requireStaff } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
 import { type ContactSubject, type SubjectFields, subjectsRepository } from './subjects-repository.ts'
@@ -17,16 +17,17 @@ function check(subject: SubjectInput, errors: FieldErrors): SubjectInput {
     subject.texts &&
     Object.fromEntries(Object.entries(subject.texts).map(([tag, text]) => [tag, text.trim()]))
   if (texts && !errors.has('texts')) {
-    if (Object.keys(texts).length === 0) errors.add('texts', 'This field may not be empty.')
+    if (Object.keys(texts).length === 0) errors.add('texts', { code: 'empty' })
     for (const [tag, text] of Object.entries(texts)) {
-      if (!LANGUAGE_TAG.test(tag)) errors.add('texts', `"${tag}" is not a valid language tag.`)
-      if (text === '') errors.add('texts', messages.blank)
-      if (text.length > subjectTextMaxLength) errors.add('texts', messages.maxLength(subjectTextMaxLength))
+      if (!LANGUAGE_TAG.test(tag)) errors.add('texts', { code: 'invalid_language_tag', tag })
+      if (text === '') errors.add('texts', { code: 'blank' })
+      if (text.length > subjectTextMaxLength)
+        errors.add('texts', { code: 'max_length', max: subjectTextMaxLength })
     }
   }
   if (texts && subject.defaultLanguage !== undefined && !errors.has('defaultLanguage')) {
     if (!(subject.defaultLanguage in texts)) {
-      errors.add('defaultLanguage', messages.invalidChoice(subject.defaultLanguage))
+      errors.add('defaultLanguage', { code: 'invalid_choice', value: subject.defaultLanguage })
     }
   }
   return texts ? { ...subject, texts } : subject
@@ -53,7 +54,7 @@ export function createSubjectsService(db: Db) {
 
     get: existing,
 
-    async create(principal: Principal, input: SubjectInput, priorErrors: Record<string, string[]> = {}) {
+    async create(principal: Principal, input: SubjectInput, priorErrors: FieldProblems = {}) {
       requireStaff(principal)
       const errors = new FieldErrors(priorErrors)
       const texts = input.texts
@@ -73,12 +74,7 @@ export function createSubjectsService(db: Db) {
     },
 
     /** Changes the given fields; `texts`, when given, replaces every translation. */
-    async update(
-      principal: Principal,
-      id: number,
-      changes: SubjectInput,
-      priorErrors: Record<string, string[]> = {},
-    ) {
+    async update(principal: Principal, id: number, changes: SubjectInput, priorErrors: FieldProblems = {}) {
       const current = await existing(principal, id)
       const errors = new FieldErrors(priorErrors)
       const merged = check(

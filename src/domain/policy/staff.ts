@@ -1,4 +1,4 @@
-import { DomainError } from '../errors.ts'
+import { DomainError, type Problem } from '../errors.ts'
 import type { Principal } from '../principal.ts'
 
 /*
@@ -7,7 +7,7 @@ import type { Principal } from '../principal.ts'
  * in SQL, listing who can be assigned work, spells it as staff-members-repository.ts's `isStaffMember`.
  */
 
-const NO_PERMISSION = 'You do not have permission to perform this action.'
+const NO_PERMISSION: Problem = { code: 'no_permission' }
 
 type Rights = Pick<Principal, 'isStaff' | 'isSuperuser'>
 
@@ -17,7 +17,7 @@ export const isStaffOrAdmin = (principal: Rights) => principal.isStaff || princi
 /** Only admins change the shop's settings. */
 export const isAdmin = (principal: Rights) => principal.isSuperuser
 
-export function requireStaff(principal: Rights, refusal = NO_PERMISSION): void {
+export function requireStaff(principal: Rights, refusal: Problem = NO_PERMISSION): void {
   if (!isStaffOrAdmin(principal)) throw new DomainError('forbidden', refusal)
 }
 

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client.ts'
-import { DomainError, FieldErrors, messages, notFound } from '../errors.ts'
+import { DomainError, FieldErrors, type FieldProblems, notFound } from '../errors.ts'
 import { requireAdmin } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
 import { DELIVERY_STATUSES, type DeliveryStatus, deliveryLogRepository } from './delivery-log-repository.ts'
@@ -40,7 +40,7 @@ export function createWebhooksService(deps: { db: Db; allowLoopback: boolean; wa
       return viewOf(await endpointOf(principal, id))
     },
 
-    async create(principal: Principal, input: EndpointInput, priorErrors: Record<string, string[]> = {}) {
+    async create(principal: Principal, input: EndpointInput, priorErrors: FieldProblems = {}) {
       requireAdmin(principal)
       checkEndpointInput(input, priorErrors, { complete: true, allowLoopback })
       const secret = newSecret()
@@ -62,7 +62,7 @@ export function createWebhooksService(deps: { db: Db; allowLoopback: boolean; wa
       principal: Principal,
       id: number,
       input: EndpointInput,
-      priorErrors: Record<string, string[]> = {},
+      priorErrors: FieldProblems = {},
     ): Promise<EndpointView> {
       // Another company's endpoint is a 404 whatever the body, as DRF finds the object before reading it.
       await endpointOf(principal, id)
@@ -93,9 +93,13 @@ export function createWebhooksService(deps: { db: Db; allowLoopback: boolean; wa
     ) {
       await endpointOf(principal, endpointId)
       if (status !== undefined && !DELIVERY_STATUSES.includes(status as DeliveryStatus)) {
-        throw new DomainError('validation', 'Invalid input.', {
-          status: [`Select a valid choice. ${status} is not one of the available choices.`],
-        })
+        throw new DomainError(
+          'validation',
+          { code: 'invalid_input' },
+          {
+            status: [{ code: 'invalid_filter_choice', value: status }],
+          },
+        )
       }
       return deliveryLogRepository.page(db, endpointId, status as DeliveryStatus | undefined, page)
     },
@@ -118,14 +122,14 @@ export function createWebhooksService(deps: { db: Db; allowLoopback: boolean; wa
       principal: Principal,
       endpointId: number,
       range: { since?: Date; until?: Date },
-      priorErrors = {},
+      priorErrors: FieldProblems = {},
     ) {
       const endpoint = await endpointOf(principal, endpointId)
       const errors = new FieldErrors(priorErrors)
-      if (range.since === undefined && !errors.has('since')) errors.add('since', messages.required)
-      if (range.until === undefined && !errors.has('until')) errors.add('until', messages.required)
+      if (range.since === undefined && !errors.has('since')) errors.add('since', { code: 'required' })
+      if (range.until === undefined && !errors.has('until')) errors.add('until', { code: 'required' })
       if (range.since && range.until && range.since > range.until) {
-        errors.add('until', 'Ensure this date is not before since.')
+        errors.add('until', { code: 'until_before_since' })
       }
       errors.throwIfAny()
       if (!range.since || !range.until) throw new Error('a replay without its range')

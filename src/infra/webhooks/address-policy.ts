@@ -8,11 +8,26 @@ import ipaddr from 'ipaddr.js'
  * address it is.
  */
 export function addressRefusal(address: string, allowLoopback: boolean): string | undefined {
+  const refused = refusedAddress(address, allowLoopback)
+  if (!refused) return undefined
+  return refused.range === null
+    ? `"${refused.address}" is not an IP address`
+    : `${refused.address} is a ${refused.range} address`
+}
+
+/**
+ * Why an address is refused, as data: the address as ipaddr writes it and its range, or a null range for
+ * one that is not an IP address at all. Undefined when it is allowed.
+ */
+export function refusedAddress(
+  address: string,
+  allowLoopback: boolean,
+): { address: string; range: string | null } | undefined {
   let parsed: ipaddr.IPv4 | ipaddr.IPv6
   try {
     parsed = ipaddr.process(address)
   } catch {
-    return `"${address}" is not an IP address`
+    return { address, range: null }
   }
   // IPv4-compatible IPv6 (`::a.b.c.d`, deprecated) is not in ipaddr's ranges: read it as its IPv4 address.
   if (parsed.kind() === 'ipv6') {
@@ -25,7 +40,7 @@ export function addressRefusal(address: string, allowLoopback: boolean): string 
   const range = parsed.range()
   if (range === 'unicast') return undefined
   if (range === 'loopback' && allowLoopback) return undefined
-  return `${parsed.toString()} is a ${range} address`
+  return { address: parsed.toString(), range }
 }
 
 /** Whether an address is loopback (127.0.0.0/8, ::1, or one of them written as IPv6). */

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
-import { DomainError } from '../../domain/errors.ts'
 import { type CsrfOptions, type CsrfProblem, csrfProblem, originProblem } from '../http/double-submit.ts'
+import { Refusal } from '../http/failures.ts'
 
 export { type CsrfOptions, setCsrfCookie } from '../http/double-submit.ts'
 
@@ -19,7 +19,7 @@ function refusal(problem: CsrfProblem, options: CsrfOptions) {
     no_header: 'CSRF token missing.',
     mismatch: `CSRF token from the '${djangoHeaderName(options.header)}' HTTP header incorrect.`,
   }
-  return new DomainError('forbidden', `CSRF Failed: ${reasons[problem.kind]}`)
+  return new Refusal('forbidden', `CSRF Failed: ${reasons[problem.kind]}`)
 }
 
 export function checkOrigin(request: FastifyRequest, options: CsrfOptions) {

@@ -1,7 +1,19 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { type DomainErrorCode, ItemErrors, NON_FIELD } from '../../domain/errors.ts'
-import { classify, type Failure, failureHeaders, logFailure } from '../http/failures.ts'
+import { classify, type Failure, failureHeaders, logFailure, Refusal } from '../http/failures.ts'
 import { mapKeys, snakeCase } from '../http/naming.ts'
+import { word, worded } from '../http/wording.ts'
+import { drfWording } from './wording.ts'
+
+/** A batch's problems found by a surface's own parsing, one error object per item, as ItemErrors words them. */
+export class BatchRefusal extends Refusal {
+  readonly items: ReadonlyArray<Readonly<Record<string, string[]>>>
+
+  constructor(items: Record<string, string[]>[]) {
+    super('validation', 'Invalid input.')
+    this.items = items
+  }
+}
 
 const statusOf: Record<DomainErrorCode, number> = {
   validation: 400,
@@ -16,13 +28,29 @@ const statusOf: Record<DomainErrorCode, number> = {
 }
 
 /** A failure as Django REST framework words it: field errors, or `{"detail": "..."}`. */
-function render(failure: Failure, unauthenticatedStatus: number): { status: number; body: unknown } {
+function render(
+  request: FastifyRequest,
+  failure: Failure,
+  unauthenticatedStatus: number,
+): { status: number; body: unknown } {
   switch (failure.kind) {
-    case 'domain': {
-      const { error } = failure
-      if (error instanceof ItemErrors) {
-        return { status: 400, body: error.items.map((item) => mapKeys(item, snakeCase)) }
+    case 'domain':
+    case 'refusal': {
+      if (failure.error instanceof BatchRefusal) {
+        return { status: 400, body: failure.error.items.map((item) => mapKeys(item, snakeCase)) }
       }
+      if (failure.error instanceof ItemErrors) {
+        const items = failure.error.items.map((item) =>
+          Object.fromEntries(
+            Object.entries(item).map(([field, problems]) => [
+              field,
+              problems.map((problem) => word(drfWording, problem)),
+            ]),
+          ),
+        )
+        return { status: 400, body: items.map((item) => mapKeys(item, snakeCase)) }
+      }
+      const error = worded(request, drfWording, failure)
       if (error.code === 'validation') {
         const fields = Object.keys(error.fields).length > 0 ? error.fields : { [NON_FIELD]: [error.message] }
         return { status: 400, body: mapKeys(fields, snakeCase) }
@@ -67,7 +95,7 @@ export function drfErrorHandler(options: { unauthenticatedStatus: 401 | 403; cha
     const failure = classify(error, request.headers['content-type'])
     logFailure(request, failure, error)
     reply.headers(failureHeaders(failure))
-    const { status, body } = render(failure, options.unauthenticatedStatus)
+    const { status, body } = render(request, failure, options.unauthenticatedStatus)
     if (status === 401 && options.challenge) reply.header('www-authenticate', options.challenge)
     return reply.status(status).send(body)
   }

@@ -1,6 +1,5 @@
 import type { FastifyRequest } from 'fastify'
-import { messages } from '../../domain/errors.ts'
-import { fieldErrorsFromSchema, pythonTypeName } from '../http/schema-errors.ts'
+import { fieldErrorsFromSchema, messages, pythonTypeName } from '../http/schema-errors.ts'
 
 type PropertySchema = { type?: string; format?: string; minLength?: number }
 type ObjectSchema = { properties: Record<string, PropertySchema>; required?: string[] }

@@ -1,7 +1,22 @@
 import type { FastifyError, FastifyRequest } from 'fastify'
-import { DomainError, Throttled } from '../../domain/errors.ts'
+import { DomainError, type DomainErrorCode, Throttled } from '../../domain/errors.ts'
 import { MethodNotAllowedError } from './allowed-methods.ts'
 import { fieldErrorsFromSchema } from './schema-errors.ts'
+
+/**
+ * A refusal a surface words itself (its authentication, its headers, its own parsing): the domain's code
+ * sets the status as for a domain error, the text is already the surface's.
+ */
+export class Refusal extends Error {
+  readonly code: DomainErrorCode
+  readonly fields: Readonly<Record<string, string[]>>
+
+  constructor(code: DomainErrorCode, message: string, fields: Record<string, string[]> = {}) {
+    super(message)
+    this.code = code
+    this.fields = fields
+  }
+}
 
 /**
  * Every way a request can fail, before any surface words it: a surface's error handler turns a failure into
@@ -9,6 +24,7 @@ import { fieldErrorsFromSchema } from './schema-errors.ts'
  */
 export type Failure =
   | { kind: 'domain'; error: DomainError }
+  | { kind: 'refusal'; error: Refusal }
   | { kind: 'schema'; fields: Record<string, string[]> }
   | { kind: 'malformed'; detail: string }
   | { kind: 'too_large' }
@@ -55,6 +71,7 @@ export function classify(error: unknown, contentType: string | undefined): Failu
     return { kind: 'throttled', retryAfterSeconds, rule, client }
   }
   if (error instanceof DomainError) return { kind: 'domain', error }
+  if (error instanceof Refusal) return { kind: 'refusal', error }
   if (error instanceof MethodNotAllowedError)
     return { kind: 'method_not_allowed', method: error.method, allow: error.allow }
   const fastifyError = error as Partial<FastifyError>

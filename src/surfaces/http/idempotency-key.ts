@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { DomainError } from '../../domain/errors.ts'
+import { Refusal } from './failures.ts'
 
 /** The optional `Idempotency-Key` header of a write that may be retried. */
 export const IdempotencyKeyHeaders = Type.Object({
@@ -29,7 +29,7 @@ export function idempotencyOf(request: FastifyRequest, fields: Record<string, un
   if (
     validation?.some((error: { instancePath: string }) => error.instancePath.startsWith('/idempotency-key'))
   ) {
-    throw new DomainError('validation', 'Invalid Idempotency-Key header.')
+    throw new Refusal('validation', 'Invalid Idempotency-Key header.')
   }
   const key = request.headers['idempotency-key']
   return typeof key === 'string' ? { key, fingerprint: fingerprintOf(fields) } : undefined

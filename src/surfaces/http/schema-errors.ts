@@ -1,5 +1,28 @@
 import type { FastifySchemaValidationError } from 'fastify'
-import { messages } from '../../domain/errors.ts'
+
+/**
+ * Django REST framework's standard messages for what a schema validator finds, which every surface's clients
+ * have read since the first release (the domain's own problems are worded by each surface: see wording.ts).
+ */
+export const messages = {
+  required: 'This field is required.',
+  blank: 'This field may not be blank.',
+  null: 'This field may not be null.',
+  invalidEmail: 'Enter a valid email address.',
+  invalidInteger: 'A valid integer is required.',
+  invalidBoolean: 'Must be a valid boolean.',
+  invalidString: 'Not a valid string.',
+  invalidNumber: 'A valid number is required.',
+  invalidDatetime: 'Datetime has wrong format.',
+  maxLength: (max: number) => `Ensure this field has no more than ${max} characters.`,
+  minLength: (min: number) => `Ensure this field has at least ${min} characters.`,
+  minValue: (min: number) => `Ensure this value is greater than or equal to ${min}.`,
+  maxValue: (max: number) => `Ensure this value is less than or equal to ${max}.`,
+  invalidChoice: (value: unknown) => `"${String(value)}" is not a valid choice.`,
+  notAList: (type: string) => `Expected a list of items but got type "${type}".`,
+  notAnObject: (type: string) => `Invalid data. Expected a dictionary, but got ${type}.`,
+  invalid: 'Invalid value.',
+}
 
 /** Python's name for a JSON value's type, as Django REST framework puts it in its messages. */
 export function pythonTypeName(value: unknown): string {

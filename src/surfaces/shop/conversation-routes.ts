@@ -1,6 +1,6 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { Domain } from '../../domain/create-domain.ts'
-import { messages, notFound } from '../../domain/errors.ts'
+import { type FieldProblems, notFound } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
 import { signedInUser } from '../http/request-context.ts'
 import { presentConversation } from './conversation-presenters.ts'
@@ -69,8 +69,8 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       // The seed requires no field and its example answers "customerId": null: none named is none wanted.
       const customer = body.customerId?.trim() || null
       const customerIsId = customer !== null && DIGITS.test(customer)
-      const priorErrors: Record<string, string[]> =
-        customer !== null && !customerIsId ? { customerId: [messages.doesNotExist(customer)] } : {}
+      const priorErrors: FieldProblems =
+        customer !== null && !customerIsId ? { customerId: [{ code: 'does_not_exist', pk: customer }] } : {}
       const outcome = await engine.startConversation(
         principal,
         {

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainErrorCode } from '../../domain/errors.ts'
 import { classify, type Failure, failureHeaders, logFailure } from '../http/failures.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
+import { worded } from '../http/wording.ts'
+import { shopWording } from './wording.ts'
 
 /** Where a client reads about an error; the reference pages of this server. */
 const DOCUMENTATION_URL = '/docs'
@@ -20,13 +22,15 @@ const domainStatus: Record<DomainErrorCode, [number, string]> = {
   throttled: [429, 'rate_limited'],
 }
 
-function describe(failure: Failure): ShopError {
+function describe(request: FastifyRequest, failure: Failure): ShopError {
   switch (failure.kind) {
-    case 'domain': {
-      const [status, code] = domainStatus[failure.error.code]
-      const invalid = failure.error.code === 'validation'
-      const fields = mapKeys(failure.error.fields, camelCase)
-      return { status, code, message: failure.error.message, data: invalid ? { fields } : null }
+    case 'domain':
+    case 'refusal': {
+      const error = worded(request, shopWording, failure)
+      const [status, code] = domainStatus[error.code]
+      const invalid = error.code === 'validation'
+      const fields = mapKeys(error.fields, camelCase)
+      return { status, code, message: error.message, data: invalid ? { fields } : null }
     }
     case 'schema': {
       const fields = mapKeys(failure.fields, camelCase)
@@ -74,7 +78,7 @@ export function shopErrorHandler(error: FastifyError, request: FastifyRequest, r
   const failure = classify(error, request.headers['content-type'])
   logFailure(request, failure, error)
   reply.headers(failureHeaders(failure))
-  const { status, code, message, data } = describe(failure)
+  const { status, code, message, data } = describe(request, failure)
   return reply
     .status(status)
     .send({ success: false, code, message, documentation_url: DOCUMENTATION_URL, data })

@@ -1,8 +1,8 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
-import { DomainError } from '../../domain/errors.ts'
 import { userCaller } from '../../domain/principal.ts'
+import { Refusal } from '../http/failures.ts'
 import { authenticateShop } from './bearer-auth.ts'
 import { conversationRoutes } from './conversation-routes.ts'
 import { shopErrorHandler, shopNotFound } from './errors.ts'
@@ -16,7 +16,7 @@ function requireJsonBody(request: FastifyRequest) {
   const type = request.headers['content-type']
   const hasBody = Number(request.headers['content-length'] ?? 0) > 0 || 'transfer-encoding' in request.headers
   if (type === undefined || !hasBody || /^application\/json\s*(;|$)/i.test(type)) return
-  throw new DomainError('unsupported_media_type', `Unsupported media type "${type}"; send application/json.`)
+  throw new Refusal('unsupported_media_type', `Unsupported media type "${type}"; send application/json.`)
 }
 
 /** The shop surface (`/v3/`, seed 004): bearer keys of staff users, camelCase in a success/data envelope. */

@@ -3,12 +3,12 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import type { Config } from '../../config.ts'
 import type { Domain } from '../../domain/create-domain.ts'
-import { DomainError } from '../../domain/errors.ts'
-import { requireStaff } from '../../domain/policy/staff.ts'
-import { userOf } from '../../domain/principal.ts'
+import { isStaffOrAdmin } from '../../domain/policy/staff.ts'
+import { type Principal, userOf } from '../../domain/principal.ts'
 import { checkCsrf } from '../drf/csrf.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { csrfTokenFor, setCsrfCookie } from '../http/double-submit.ts'
+import { Refusal } from '../http/failures.ts'
 import { clearSessionCookies, sessionTokenOf, setSessionCookies } from '../http/session-cookies.ts'
 import type { StaffAuthOptions } from './authentication.ts'
 import { presentSignedInUser } from './user-presenter.ts'
@@ -16,6 +16,11 @@ import { LoginBody, SignedInUser } from './user-schemas.ts'
 
 const STAFF_ONLY = 'Only staff and admin users can sign in to the inbox.'
 const NOT_SIGNED_IN = 'Authentication credentials were not provided.'
+
+/** The inbox is staff's: anyone else is refused in this route's own words. */
+function requireStaff(user: Pick<Principal, 'isStaff' | 'isSuperuser'>) {
+  if (!isStaffOrAdmin(user)) throw new Refusal('forbidden', STAFF_ONLY)
+}
 
 const tags = ['Staff sign-in']
 
@@ -48,8 +53,8 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
     async (request, reply) => {
       csrfTokenFor(request, reply, auth.csrf)
       const caller = userOf(request.caller)
-      if (!caller) throw new DomainError('forbidden', NOT_SIGNED_IN)
-      requireStaff(caller, STAFF_ONLY)
+      if (!caller) throw new Refusal('forbidden', NOT_SIGNED_IN)
+      requireStaff(caller)
       const { user } = await domain.accounts.currentUser(caller)
       return presentSignedInUser(user)
     },
@@ -78,7 +83,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
         request.body.email,
         request.body.password,
         { address: request.ip },
-        (candidate) => requireStaff(candidate, STAFF_ONLY),
+        (candidate) => requireStaff(candidate),
       )
       // The session the browser held before, if any, ends: as Django cycles the session key on login.
       const previous = sessionTokenOf(request, auth.cookies)

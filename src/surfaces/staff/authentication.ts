@@ -1,14 +1,13 @@
 import type { FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
-import { DomainError } from '../../domain/errors.ts'
 import { requireStaff } from '../../domain/policy/staff.ts'
 import { userCaller } from '../../domain/principal.ts'
 import { checkCsrf } from '../drf/csrf.ts'
 import { principalOfTokenHeader } from '../drf/token-auth.ts'
 import type { CsrfOptions } from '../http/double-submit.ts'
+import { Refusal } from '../http/failures.ts'
 import { authenticateSession, type SessionCookies } from '../http/session-cookies.ts'
 
-const NO_PERMISSION = 'You do not have permission to perform this action.'
 const NOT_PROVIDED = 'Authentication credentials were not provided.'
 
 export type StaffAuthOptions = { cookies: SessionCookies; csrf: CsrfOptions }
@@ -31,6 +30,6 @@ export async function identifyCaller(request: FastifyRequest, domain: Domain, op
 /** The caller must be a staff or admin user; refused as DRF's IsAdminUser words it. */
 export function requireStaffCaller(request: FastifyRequest) {
   // No credentials at all: 401 with the Token challenge, as before sessions were accepted.
-  if (request.caller.kind !== 'user') throw new DomainError('unauthenticated', NOT_PROVIDED)
-  requireStaff(request.caller.user, NO_PERMISSION)
+  if (request.caller.kind !== 'user') throw new Refusal('unauthenticated', NOT_PROVIDED)
+  requireStaff(request.caller.user)
 }

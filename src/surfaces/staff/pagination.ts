@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { type TSchema, Type } from 'typebox'
-import { DomainError } from '../../domain/errors.ts'
+import { Refusal } from '../http/failures.ts'
 import { nullable } from '../http/nullable.ts'
 
 const DEFAULT_PAGE_SIZE = 20
@@ -24,7 +24,7 @@ export const Page = <T extends TSchema>(item: T) =>
     results: Type.Array(item),
   })
 
-const invalidPage = () => new DomainError('not_found', 'Invalid page.')
+const invalidPage = () => new Refusal('not_found', 'Invalid page.')
 
 /** The page asked for; a page that is not a positive number is refused as DRF refuses it. */
 export function requestedPage(query: { page?: string; page_size?: string }) {

@@ -1,6 +1,8 @@
 import type { FastifyRequest } from 'fastify'
-import { DomainError, messages, notFound } from '../../domain/errors.ts'
-import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
+import { type FieldProblems, notFound } from '../../domain/errors.ts'
+import { Refusal } from '../http/failures.ts'
+import { fieldErrorsFromSchema, messages } from '../http/schema-errors.ts'
+import { refuseFields } from '../http/wording.ts'
 
 /** A path id; anything that is not one names no object, so it is a 404 as for a missing one. */
 export function idOf(raw: string): number {
@@ -8,12 +10,18 @@ export function idOf(raw: string): number {
   return Number(raw)
 }
 
-/** The body's schema problems, kept for the domain to report together with its own checks. */
-export const schemaErrorsOf = (request: FastifyRequest): Record<string, string[]> =>
-  request.validationError?.validation ? fieldErrorsFromSchema(request.validationError.validation) : {}
+/**
+ * The body's schema problems, kept for the error handler to report together with the domain's checks; the
+ * fields they name, for the domain call (see refuseFields).
+ */
+export const schemaErrorsOf = (request: FastifyRequest): FieldProblems =>
+  refuseFields(
+    request,
+    request.validationError?.validation ? fieldErrorsFromSchema(request.validationError.validation) : {},
+  )
 
 /** Only the body fields that passed the schema, so the domain never sees a value of the wrong type. */
-export function validFields<T extends object>(body: unknown, errors: Record<string, string[]>): Partial<T> {
+export function validFields<T extends object>(body: unknown, errors: FieldProblems): Partial<T> {
   const fields = (body && typeof body === 'object' ? body : {}) as Record<string, unknown>
   return Object.fromEntries(Object.entries(fields).filter(([name]) => !(name in errors))) as Partial<T>
 }
@@ -46,7 +54,7 @@ export function dateTimeFilter(
     const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(value) || !value.includes(':') ? value : `${value}Z`
     const date = ISO_DATE_TIME.test(value) ? new Date(zoned.replace(' ', 'T')) : new Date(Number.NaN)
     if (Number.isNaN(date.getTime())) {
-      throw new DomainError('validation', messages.invalidDatetime, { [name]: ['Enter a valid date/time.'] })
+      throw new Refusal('validation', messages.invalidDatetime, { [name]: ['Enter a valid date/time.'] })
     }
     return date
   }

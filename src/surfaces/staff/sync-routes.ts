@@ -3,9 +3,10 @@ import type { FastifyRequest, FastifySchemaValidationError } from 'fastify'
 import { type TSchema, Type } from 'typebox'
 import type { SyncResult } from '../../domain/catalog/catalog-sync.ts'
 import type { Domain } from '../../domain/create-domain.ts'
-import { DomainError, ItemErrors } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
+import { BatchRefusal } from '../drf/errors.ts'
 import { ErrorResponse } from '../drf/schemas.ts'
+import { Refusal } from '../http/failures.ts'
 import { signedInUser } from '../http/request-context.ts'
 import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import {
@@ -35,9 +36,9 @@ function throwBatchErrors(request: FastifyRequest): void {
   const perItem = errors.map((error) => ({ error, match: ITEM_PATH.exec(error.instancePath) }))
   if (!Array.isArray(items) || perItem.some(({ match }) => !match)) {
     const batchErrors = perItem.filter(({ match }) => !match).map(({ error }) => error)
-    throw new DomainError('validation', 'Invalid input.', fieldErrorsFromSchema(batchErrors))
+    throw new Refusal('validation', 'Invalid input.', fieldErrorsFromSchema(batchErrors))
   }
-  throw new ItemErrors(
+  throw new BatchRefusal(
     items.map((_, index) =>
       fieldErrorsFromSchema(
         perItem

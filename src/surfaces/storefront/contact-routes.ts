@@ -10,6 +10,7 @@ import { drfForm, formErrors } from '../drf/fields.ts'
 import { ErrorResponse } from '../drf/schemas.ts'
 import { IdempotencyKeyHeaders, idempotencyOf } from '../http/idempotency-key.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
+import { refuseFields } from '../http/wording.ts'
 import { ContactUsRequest, ContactUsSubject } from './schemas.ts'
 import { actorOf } from './session-auth.ts'
 
@@ -116,7 +117,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: 
           operation: valid('operation'),
           file,
         },
-        mapKeys(errors, camelCase),
+        refuseFields(request, mapKeys(errors, camelCase)),
         idempotency,
       )
       return reply.status(200).send()

@@ -8,6 +8,7 @@ import type { Principal } from '../../domain/principal.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { IdempotencyKeyHeaders, idempotencyOf } from '../http/idempotency-key.ts'
 import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
+import { refuseFields } from '../http/wording.ts'
 import { presentConversation } from './conversation-presenters.ts'
 import {
   Conversation,
@@ -31,7 +32,7 @@ const wireNames: Record<string, string> = {
   conversationId: 'conversation',
 }
 const domainNames = Object.fromEntries(Object.entries(wireNames).map(([domain, wire]) => [wire, domain]))
-const rename = (fields: Record<string, string[]>, names: Record<string, string>) =>
+const rename = <T>(fields: Record<string, T>, names: Record<string, string>) =>
   Object.fromEntries(Object.entries(fields).map(([field, list]) => [names[field] ?? field, list]))
 
 const listDescription = `Lists the user's conversations (messages): as a customer, and as a member of a DataSource.
@@ -136,7 +137,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
           : contentType === 'user'
             ? { as: 'user', userId: contentId }
             : { as: 'seller', sellerId: contentId }
-      const options = { priorErrors: rename(schemaErrors, domainNames), idempotency }
+      const options = { priorErrors: rename(refuseFields(request, schemaErrors), domainNames), idempotency }
       const message = {
         sender,
         text: valid('message_content'),
@@ -167,7 +168,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
               )
       } catch (error) {
         if (error instanceof DomainError && error.code === 'validation') {
-          throw new DomainError('validation', error.message, rename({ ...error.fields }, wireNames))
+          throw new DomainError('validation', error.reason, rename({ ...error.fields }, wireNames))
         }
         throw error
       }

@@ -1,11 +1,11 @@
 import type { FastifyRequest } from 'fastify'
 import type { Domain } from '../../domain/create-domain.ts'
-import { DomainError } from '../../domain/errors.ts'
 import { type Actor, type Principal, userOf } from '../../domain/principal.ts'
+import { Refusal } from '../http/failures.ts'
 
 export function requirePrincipal(request: FastifyRequest): Principal {
   if (request.caller.kind !== 'user')
-    throw new DomainError('unauthenticated', 'Authentication credentials were not provided.')
+    throw new Refusal('unauthenticated', 'Authentication credentials were not provided.')
   return request.caller.user
 }
 

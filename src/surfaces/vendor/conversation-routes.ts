@@ -2,7 +2,7 @@ import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { DialogCursor } from '../../domain/conversations/dialogs/dialogs-service.ts'
 import type { Domain } from '../../domain/create-domain.ts'
-import { DomainError } from '../../domain/errors.ts'
+import { Refusal } from '../http/failures.ts'
 import { presentConversation } from './conversation-presenters.ts'
 import {
   Conversation,
@@ -27,7 +27,7 @@ function decodeCursor(value: string): DialogCursor {
   } catch {
     // Reported below like any other cursor that is not one of ours.
   }
-  throw new DomainError('validation', 'Invalid cursor.', { cursor: ['Invalid cursor.'] })
+  throw new Refusal('validation', 'Invalid cursor.', { cursor: ['Invalid cursor.'] })
 }
 
 const startDescription = `Opens a dialog with the seller of a product, the first message included: 201 with the dialog.

@@ -2,6 +2,8 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainErrorCode } from '../../domain/errors.ts'
 import { classify, type Failure, failureHeaders, logFailure } from '../http/failures.ts'
 import { mapKeys, snakeCase } from '../http/naming.ts'
+import { worded } from '../http/wording.ts'
+import { vendorWording } from './wording.ts'
 
 type VendorError = { status: number; code: string; message: string; fields?: Record<string, string[]> }
 
@@ -19,13 +21,14 @@ const domainStatus: Record<DomainErrorCode, [number, string]> = {
 
 const INVALID = 'The given data was invalid.'
 
-function describe(failure: Failure): VendorError {
+function describe(request: FastifyRequest, failure: Failure): VendorError {
   switch (failure.kind) {
-    case 'domain': {
-      const [status, code] = domainStatus[failure.error.code]
-      const fields =
-        failure.error.code === 'validation' ? mapKeys(failure.error.fields, snakeCase) : undefined
-      return { status, code, message: fields ? INVALID : failure.error.message, fields }
+    case 'domain':
+    case 'refusal': {
+      const error = worded(request, vendorWording, failure)
+      const [status, code] = domainStatus[error.code]
+      const fields = error.code === 'validation' ? mapKeys(error.fields, snakeCase) : undefined
+      return { status, code, message: fields ? INVALID : error.message, fields }
     }
     case 'schema':
       return { status: 422, code: 'validation_error', message: INVALID, fields: failure.fields }
@@ -57,7 +60,7 @@ export function vendorErrorHandler(error: FastifyError, request: FastifyRequest,
   const failure = classify(error, request.headers['content-type'])
   logFailure(request, failure, error)
   reply.headers(failureHeaders(failure))
-  const { status, code, message, fields } = describe(failure)
+  const { status, code, message, fields } = describe(request, failure)
   return reply.status(status).send({ error: fields ? { code, message, fields } : { code, message } })
 }
 

@@ -1,10 +1,10 @@
 import type { FastifyRequest } from 'fastify'
-import { DomainError } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
 import { type CsrfOptions, type CsrfProblem, csrfProblem, originProblem } from '../http/double-submit.ts'
+import { Refusal } from '../http/failures.ts'
 
 export function requireVendorPrincipal(request: FastifyRequest): Principal {
-  if (request.caller.kind !== 'user') throw new DomainError('unauthenticated', 'Authentication required.')
+  if (request.caller.kind !== 'user') throw new Refusal('unauthenticated', 'Authentication required.')
   return request.caller.user
 }
 
@@ -16,7 +16,7 @@ const csrfMessages = {
 }
 
 const refuse = (problem: CsrfProblem | undefined) => {
-  if (problem) throw new DomainError('forbidden', csrfMessages[problem.kind])
+  if (problem) throw new Refusal('forbidden', csrfMessages[problem.kind])
 }
 
 export const checkVendorCsrf = (request: FastifyRequest, options: CsrfOptions) =>

@@ -1,4 +1,4 @@
-import { DomainError } from '../../domain/errors.ts'
+import { DomainError, type FieldProblems } from '../../domain/errors.ts'
 
 /** The domain's field names as this surface's clients send them; the rest only change case (errors.ts). */
 const wireFieldNames: Record<string, string> = {
@@ -14,11 +14,11 @@ export async function inWireFields<T>(call: () => Promise<T>, names: Record<stri
   } catch (error) {
     if (!(error instanceof DomainError) || error.code !== 'validation') throw error
     const all = { ...wireFieldNames, ...names }
-    const fields: Record<string, string[]> = {}
+    const fields: FieldProblems = {}
     for (const [field, list] of Object.entries(error.fields)) {
       const wire = all[field] ?? field
       fields[wire] = [...(fields[wire] ?? []), ...list]
     }
-    throw new DomainError('validation', error.message, fields)
+    throw new DomainError('validation', error.reason, fields)
   }
 }

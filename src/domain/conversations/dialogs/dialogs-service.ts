@@ -3,7 +3,7 @@ import type { Notifier } from '../../../db/notifier.ts'
 import type { StoredAttachment } from '../../../db/schema/contacts.ts'
 import type { BlobStore } from '../../../infra/blobs/blob-store.ts'
 import type { Upload } from '../../contacts/attachment-check.ts'
-import { DomainError, FieldErrors, messages, notFound } from '../../errors.ts'
+import { DomainError, FieldErrors, type FieldProblems, notFound, type Problem } from '../../errors.ts'
 import { announceEvents } from '../../events/events-repository.ts'
 import type { Party } from '../../events/party.ts'
 import type { Principal } from '../../principal.ts'
@@ -29,12 +29,6 @@ import { type DialogCursor, dialogsRepository } from './dialogs-repository.ts'
 import { checkMessageImage } from './message-image.ts'
 
 export type { DialogCursor } from './dialogs-repository.ts'
-
-export const dialogMessages = {
-  unpublished: 'This product is not published.',
-  noSeller: 'This product has no seller to talk with.',
-  notInDialog: 'This message is not in this conversation.',
-}
 
 /**
  * Marketplace dialogs: a buyer and a seller talking about a product, with receipts and unread counts. The
@@ -80,18 +74,18 @@ export function createDialogsService(deps: {
     async openDialog(
       principal: Principal,
       input: { productId?: number; text?: string },
-      priorErrors: Record<string, string[]> = {},
+      priorErrors: FieldProblems = {},
     ) {
       const prior = { ...priorErrors }
       let productId = input.productId
       if (productId !== undefined) {
         const product = await dialogsRepository.findProduct(db, principal.companyId, productId)
-        const problem = !product
-          ? messages.doesNotExist(productId)
+        const problem: Problem | undefined = !product
+          ? { code: 'does_not_exist', pk: productId }
           : !product.isPublished
-            ? dialogMessages.unpublished
+            ? { code: 'product_unpublished' }
             : product.sellerId === null
-              ? dialogMessages.noSeller
+              ? { code: 'product_without_seller' }
               : undefined
         if (problem) {
           // Reported with the engine's own findings, so the client learns of every problem at once.
@@ -146,7 +140,7 @@ export function createDialogsService(deps: {
       principal: Principal,
       id: number,
       input: { text?: string; image?: Upload },
-      priorErrors: Record<string, string[]> = {},
+      priorErrors: FieldProblems = {},
     ): Promise<DialogMessage> {
       const { party, type } = await partyOf(principal, id)
       const errors = new FieldErrors(priorErrors)
@@ -200,7 +194,13 @@ export function createDialogsService(deps: {
       })
       if (read.outcome === 'not_a_party') throw notFound()
       if (read.outcome === 'not_in_dialog') {
-        throw new DomainError('validation', 'Invalid input.', { messageId: [dialogMessages.notInDialog] })
+        throw new DomainError(
+          'validation',
+          { code: 'invalid_input' },
+          {
+            messageId: [{ code: 'message_not_in_dialog' }],
+          },
+        )
       }
       announceEvents(notifier, read)
       return read.state

@@ -1,7 +1,7 @@
 import type { Db } from '../../../db/client.ts'
 import type { Notifier } from '../../../db/notifier.ts'
 import type { StoredAttachment } from '../../../db/schema/contacts.ts'
-import { DomainError, messages, notFound } from '../../errors.ts'
+import { DomainError, notFound } from '../../errors.ts'
 import { announceEvents } from '../../events/events-repository.ts'
 import type { Party } from '../../events/party.ts'
 import { personalPartyOf } from '../../policy/parties.ts'
@@ -44,7 +44,7 @@ export type { PostOutcome, WriteOptions } from './idempotent-write.ts'
 
 const NEWEST = Number.MAX_SAFE_INTEGER
 
-const STAFF_ONLY = 'Staff only.'
+const STAFF_ONLY = { code: 'staff_only' } as const
 
 /** The read state of the party the viewer acts as in a conversation it can see. */
 const withViewerState = (
@@ -248,9 +248,13 @@ export function createConversationsService(db: Db, notifier: Notifier) {
         locationId !== undefined &&
         !(await catalogRepository.locationExists(db, principal.companyId, locationId))
       ) {
-        throw new DomainError('validation', 'Invalid input.', {
-          locationId: [messages.doesNotExist(locationId)],
-        })
+        throw new DomainError(
+          'validation',
+          { code: 'invalid_input' },
+          {
+            locationId: [{ code: 'does_not_exist', pk: locationId }],
+          },
+        )
       }
       const { views, total } = await conversationsRepository.listForCompany(
         db,

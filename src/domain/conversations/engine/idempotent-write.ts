@@ -1,11 +1,11 @@
 import type { Db } from '../../../db/client.ts'
-import { idempotencyMismatch } from '../../errors.ts'
+import { type FieldProblems, idempotencyMismatch } from '../../errors.ts'
 import type { Principal } from '../../principal.ts'
 import { idempotencyRepository } from './idempotency-repository.ts'
 
 export type WriteOptions = {
-  /** Problems the surface's own parsing found, reported together with the domain's (by domain field name). */
-  priorErrors?: Record<string, string[]>
+  /** Fields the surface's own parsing refused, reported together with the domain's (by domain field name). */
+  priorErrors?: FieldProblems
   /** A retry with the same key and fingerprint gets the first outcome; another fingerprint is refused. */
   idempotency?: { key: string; fingerprint: string }
 }

@@ -1,5 +1,5 @@
 import type { Db } from '../../../db/client.ts'
-import { FieldErrors, messages, NON_FIELD } from '../../errors.ts'
+import { FieldErrors, type FieldProblems, NON_FIELD } from '../../errors.ts'
 import type { Party } from '../../events/party.ts'
 import { mayActAs } from '../../policy/parties.ts'
 import { isStaffOrAdmin } from '../../policy/staff.ts'
@@ -7,17 +7,6 @@ import type { Principal } from '../../principal.ts'
 import type { ItemType, SenderClaim, Side } from '../types.ts'
 import { catalogRepository } from './catalog-repository.ts'
 import { type ConversationAccess, conversationsRepository } from './conversations-repository.ts'
-
-/** The wording of the conversation rules, in the Django REST framework English the first clients know. */
-export const conversationMessages = {
-  notYourself: 'Users must match the authenticated user.',
-  notMember: 'You are not a member of this data source.',
-  notStaff: 'Only staff can write as the shop.',
-  sellerCannotReplyToReview: 'DataSource cannot reply to a review.',
-  ownSeller: 'You cannot start a conversation with a data source you are a member of.',
-  itemOfOtherSeller: 'The item does not belong to this data source.',
-  staffHasNoSeller: 'A conversation with the shop has no data source.',
-}
 
 /** A sender whose claim has been checked: the party it writes as, and its side of the conversation. */
 export type Sender = { party: Party; side: Side; userId: number; sellerId: number | null }
@@ -30,15 +19,15 @@ export async function checkSenderClaim(
   errors: FieldErrors,
 ): Promise<SenderClaim | undefined> {
   if (claim.as === 'user' && claim.userId !== principal.userId) {
-    errors.add('sender', conversationMessages.notYourself)
+    errors.add('sender', { code: 'not_yourself' })
     return undefined
   }
   if (claim.as === 'seller' && !(await catalogRepository.isMember(db, claim.sellerId, principal.userId))) {
-    errors.add('sender', conversationMessages.notMember)
+    errors.add('sender', { code: 'not_seller_member' })
     return undefined
   }
   if (claim.as === 'staff' && !isStaffOrAdmin(principal)) {
-    errors.add('sender', conversationMessages.notStaff)
+    errors.add('sender', { code: 'not_staff_sender' })
     return undefined
   }
   return claim
@@ -98,7 +87,7 @@ export async function checkReply(
   db: Db,
   principal: Principal,
   reply: Reply,
-  priorErrors: Record<string, string[]> = {},
+  priorErrors: FieldProblems = {},
 ): Promise<Sender> {
   const errors = new FieldErrors(priorErrors)
   const claim = reply.sender && (await checkSenderClaim(db, principal, reply.sender, errors))
@@ -109,7 +98,7 @@ export async function checkReply(
       : await conversationsRepository.findAccess(db, principal.companyId, conversationId, principal.userId)
   const sender = claim && access && senderOfReply(principal, claim, access)
   if (conversationId !== undefined && (!access || (claim && !sender))) {
-    errors.add('conversationId', messages.doesNotExist(conversationId))
+    errors.add('conversationId', { code: 'does_not_exist', pk: conversationId })
   }
   if (sender?.party.partyType === 'seller' && access?.type === 'review') reviewRefusal(errors)
   requireContent(errors, reply)
@@ -126,7 +115,7 @@ export async function checkReply(
 export function claimedReply(
   principal: Principal,
   reply: Reply,
-  priorErrors: Record<string, string[]> = {},
+  priorErrors: FieldProblems = {},
 ): Sender | undefined {
   if (Object.keys(priorErrors).length > 0 || !reply.sender || !hasContent(reply)) return undefined
   return claimedSender(principal, reply.sender)
@@ -146,12 +135,12 @@ export async function sellerOfItem(
       : customerId === undefined
         ? undefined
         : await catalogRepository.sellerOfOrderItem(db, companyId, customerId, item.id)
-  if (!found) errors.add('itemId', messages.doesNotExist(item.id))
+  if (!found) errors.add('itemId', { code: 'does_not_exist', pk: item.id })
   return found
 }
 
 export const reviewRefusal = (errors: FieldErrors) =>
-  errors.add(NON_FIELD, conversationMessages.sellerCannotReplyToReview)
+  errors.add(NON_FIELD, { code: 'seller_cannot_reply_to_review' })
 
 /** A message needs text or an image. */
 export const hasContent = (input: { text?: string; image?: unknown }) =>
@@ -160,5 +149,5 @@ export const hasContent = (input: { text?: string; image?: unknown }) =>
 /** Reports a message without content: missing text is required, whitespace alone is blank. */
 export function requireContent(errors: FieldErrors, input: { text?: string; image?: unknown }) {
   if (hasContent(input) || errors.has('text')) return
-  errors.add('text', input.text === undefined ? messages.required : messages.blank)
+  errors.add('text', { code: input.text === undefined ? 'required' : 'blank' })
 }

@@ -1,17 +1,11 @@
 import type { Db } from '../../../db/client.ts'
 import type { StoredAttachment } from '../../../db/schema/contacts.ts'
-import { FieldErrors, messages } from '../../errors.ts'
+import { FieldErrors, type FieldProblems } from '../../errors.ts'
 import type { Principal } from '../../principal.ts'
 import type { ConversationType, ItemType, SenderClaim, UserType } from '../types.ts'
 import { catalogRepository } from './catalog-repository.ts'
 import type { NewConversation } from './conversations-repository.ts'
-import {
-  checkSenderClaim,
-  conversationMessages,
-  reviewRefusal,
-  type Sender,
-  sellerOfItem,
-} from './posting-rules.ts'
+import { checkSenderClaim, reviewRefusal, type Sender, sellerOfItem } from './posting-rules.ts'
 
 /**
  * A new conversation as a surface received it; fields the surface already found invalid are left out.
@@ -49,7 +43,7 @@ export async function planStart(
   db: Db,
   principal: Principal,
   input: StartConversationInput,
-  priorErrors: Record<string, string[]>,
+  priorErrors: FieldProblems,
 ): Promise<StartPlan> {
   const errors = new FieldErrors(priorErrors)
   const { companyId, userId } = principal
@@ -58,23 +52,23 @@ export async function planStart(
   let customerId: number | null | undefined
   if (claim?.as === 'user') {
     if (input.customerId !== undefined && input.customerId !== userId) {
-      errors.add('customerId', conversationMessages.notYourself)
+      errors.add('customerId', { code: 'not_yourself' })
     }
     customerId = userId
   } else if (claim?.as === 'staff' && input.customerId === null) {
     customerId = null
   } else if (claim && typeof input.customerId === 'number') {
     if (await catalogRepository.customerExists(db, companyId, input.customerId)) customerId = input.customerId
-    else errors.add('customerId', messages.doesNotExist(input.customerId))
+    else errors.add('customerId', { code: 'does_not_exist', pk: input.customerId })
   } else if (claim && !errors.has('customerId')) {
-    errors.add('customerId', messages.required)
+    errors.add('customerId', { code: 'required' })
   }
 
   if (input.itemType !== undefined && input.itemId === undefined && !errors.has('itemId')) {
-    errors.add('itemId', messages.required)
+    errors.add('itemId', { code: 'required' })
   }
   if (input.itemId !== undefined && input.itemType === undefined && !errors.has('itemType')) {
-    errors.add('itemType', messages.required)
+    errors.add('itemType', { code: 'required' })
   }
   const item =
     input.itemType !== undefined && input.itemId !== undefined
@@ -88,31 +82,31 @@ export async function planStart(
 
   const namedSeller = input.sellerId
   if (namedSeller !== undefined && !(await catalogRepository.sellerExists(db, companyId, namedSeller))) {
-    errors.add('sellerId', messages.doesNotExist(namedSeller))
+    errors.add('sellerId', { code: 'does_not_exist', pk: namedSeller })
   }
   let sellerId: number | null = null
   if (claim?.as === 'seller') {
     sellerId = claim.sellerId
     if (namedSeller !== undefined && namedSeller !== sellerId)
-      errors.add('sellerId', conversationMessages.notMember)
+      errors.add('sellerId', { code: 'not_seller_member' })
     if (input.type === 'review') reviewRefusal(errors)
   } else if (claim?.as === 'staff') {
-    if (namedSeller !== undefined) errors.add('sellerId', conversationMessages.staffHasNoSeller)
+    if (namedSeller !== undefined) errors.add('sellerId', { code: 'staff_has_no_seller' })
   } else if (claim?.as === 'user') {
     sellerId = namedSeller ?? itemSeller?.sellerId ?? null
     if (sellerId !== null && (await catalogRepository.isMember(db, sellerId, userId))) {
-      errors.add('sellerId', conversationMessages.ownSeller)
+      errors.add('sellerId', { code: 'own_seller' })
     }
   }
   if (itemSeller && claim && itemSeller.sellerId !== sellerId && !errors.has('sellerId')) {
-    errors.add('itemId', conversationMessages.itemOfOtherSeller)
+    errors.add('itemId', { code: 'item_of_other_seller' })
   }
   const { locationId } = input
   if (locationId !== undefined && !(await catalogRepository.locationExists(db, companyId, locationId))) {
-    errors.add('locationId', messages.doesNotExist(locationId))
+    errors.add('locationId', { code: 'does_not_exist', pk: locationId })
   }
   if (input.text !== undefined && input.text.trim() === '' && !input.image && !errors.has('text')) {
-    errors.add('text', messages.blank)
+    errors.add('text', { code: 'blank' })
   }
   errors.throwIfAny()
   if (!claim || customerId === undefined)

@@ -2,7 +2,7 @@ import type { Db } from '../../../db/client.ts'
 import type { Notifier } from '../../../db/notifier.ts'
 import type { BlobStore } from '../../../infra/blobs/blob-store.ts'
 import { checkAssignee } from '../../accounts/assignee-check.ts'
-import { DomainError, FieldErrors, messages, notFound } from '../../errors.ts'
+import { DomainError, FieldErrors, type FieldProblems, notFound } from '../../errors.ts'
 import { announceEvents } from '../../events/events-repository.ts'
 import { recordStaffEvent } from '../../events/staff-events.ts'
 import { requireStaff } from '../../policy/staff.ts'
@@ -29,7 +29,6 @@ export const INBOX_TEXT_MAX = 10_000
 export const THREAD_MESSAGES = 1000
 
 const SETTABLE_STATUSES = ['open', 'answered', 'archived']
-const DELETED_IS_FINAL = 'A deleted conversation cannot be changed.'
 
 const NOBODY: InboxExtras = { assignee: null, unreadCount: 0 }
 
@@ -37,9 +36,9 @@ const NOBODY: InboxExtras = { assignee: null, unreadCount: 0 }
 function staffText(field: string, value: string | undefined, errors: FieldErrors): string {
   const text = value?.trim() ?? ''
   if (errors.has(field)) return text
-  if (value === undefined) errors.add(field, messages.required)
-  else if (text === '') errors.add(field, messages.blank)
-  else if (text.length > INBOX_TEXT_MAX) errors.add(field, messages.maxLength(INBOX_TEXT_MAX))
+  if (value === undefined) errors.add(field, { code: 'required' })
+  else if (text === '') errors.add(field, { code: 'blank' })
+  else if (text.length > INBOX_TEXT_MAX) errors.add(field, { code: 'max_length', max: INBOX_TEXT_MAX })
   return text
 }
 
@@ -108,19 +107,19 @@ export function createStaffInboxService(deps: {
      * Changes status, assignee and archiving together. `open` clears answered and archived, `answered` sets
      * answered and clears archived, `archived` archives; archiving tells both parties, as the engine does.
      */
-    async update(principal: Principal, id: number, changes: InboxChanges, priorErrors = {}) {
+    async update(principal: Principal, id: number, changes: InboxChanges, priorErrors: FieldProblems = {}) {
       requireStaff(principal)
       const errors = new FieldErrors(priorErrors)
       const { status, assignee, archived } = changes
       if (status !== undefined && !errors.has('status') && !SETTABLE_STATUSES.includes(status)) {
-        errors.add('status', messages.invalidChoice(status))
+        errors.add('status', { code: 'invalid_choice', value: status })
       }
       await checkAssignee(db, principal.companyId, assignee, errors)
       const current = await conversation(principal, id)
       errors.throwIfAny()
       const archiving = archived ?? (status === undefined ? undefined : status === 'archived')
       if (current.deleted && (archiving !== undefined || status !== undefined)) {
-        throw new DomainError('validation', DELETED_IS_FINAL)
+        throw new DomainError('validation', { code: 'deleted_is_final' })
       }
       if (archiving !== undefined && archiving !== current.archived) {
         await engine.setArchived(principal, id, archiving)
@@ -141,7 +140,12 @@ export function createStaffInboxService(deps: {
     },
 
     /** Soft-deletes a conversation, with the reason staff give: it leaves every party's surface. */
-    async remove(principal: Principal, id: number, reason: string | undefined, priorErrors = {}) {
+    async remove(
+      principal: Principal,
+      id: number,
+      reason: string | undefined,
+      priorErrors: FieldProblems = {},
+    ) {
       requireStaff(principal)
       const errors = new FieldErrors(priorErrors)
       const why = staffText('reason', reason, errors)
@@ -155,7 +159,7 @@ export function createStaffInboxService(deps: {
      * A reply as the shop's staff, through the engine: the customer sees it unread on their surface, a
      * seller's members on theirs. Writing it, the staff have read the conversation.
      */
-    async reply(principal: Principal, id: number, text: string | undefined, priorErrors = {}) {
+    async reply(principal: Principal, id: number, text: string | undefined, priorErrors: FieldProblems = {}) {
       requireStaff(principal)
       await conversation(principal, id, true)
       const outcome = await engine.postMessage(
@@ -175,7 +179,7 @@ export function createStaffInboxService(deps: {
       principal: Principal,
       id: number,
       body: string | undefined,
-      priorErrors = {},
+      priorErrors: FieldProblems = {},
     ): Promise<Note> {
       requireStaff(principal)
       const errors = new FieldErrors(priorErrors)
