@@ -1,10 +1,11 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
 import type { Problem, ProblemCode } from '../../src/domain/errors.ts'
-import { drfWording } from '../../src/surfaces/drf/wording.ts'
+import { drfSchemaWording, drfWording } from '../../src/surfaces/drf/wording.ts'
+import type { SchemaWording } from '../../src/surfaces/http/schema-errors.ts'
 import { type Wording, word } from '../../src/surfaces/http/wording.ts'
-import { shopWording } from '../../src/surfaces/shop/wording.ts'
-import { vendorWording } from '../../src/surfaces/vendor/wording.ts'
+import { shopSchemaWording, shopWording } from '../../src/surfaces/shop/wording.ts'
+import { vendorSchemaWording, vendorWording } from '../../src/surfaces/vendor/wording.ts'
 
 // One example of every problem the domain reports: the type makes leaving a code out a compile error.
 const examples: { [C in ProblemCode]: Extract<Problem, { code: C }> } = {
@@ -102,4 +103,15 @@ test('the wordings keep the sentences the clients read before the domain spoke i
     file: 'Ensure this file is no larger than 5.0 MB.',
   }
   for (const [surface, wording] of surfaces) assert.deepEqual(sample(wording), expected, surface)
+})
+
+test('what a schema validator finds is worded by every surface, today in the same sentences', () => {
+  const sentences = (wording: SchemaWording) =>
+    Object.fromEntries(
+      Object.entries(wording).map(([key, text]) => [key, typeof text === 'string' ? text : text(3)]),
+    )
+  const drf = sentences(drfSchemaWording)
+  assert.equal(drf.notAList, 'Expected a list of items but got type "int".')
+  assert.deepEqual(sentences(vendorSchemaWording), drf)
+  assert.deepEqual(sentences(shopSchemaWording), drf)
 })

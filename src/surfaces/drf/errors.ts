@@ -2,8 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import { type DomainErrorCode, ItemErrors, NON_FIELD } from '../../domain/errors.ts'
 import { classify, type Failure, failureHeaders, logFailure, Refusal } from '../http/failures.ts'
 import { mapKeys, snakeCase } from '../http/naming.ts'
+import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import { word, worded } from '../http/wording.ts'
-import { drfWording } from './wording.ts'
+import { drfSchemaWording, drfWording } from './wording.ts'
 
 /** A batch's problems found by a surface's own parsing, one error object per item, as ItemErrors words them. */
 export class BatchRefusal extends Refusal {
@@ -59,7 +60,7 @@ function render(
       return { status, body: { detail: error.message } }
     }
     case 'schema':
-      return { status: 400, body: failure.fields }
+      return { status: 400, body: fieldErrorsFromSchema(failure.errors, drfSchemaWording) }
     case 'malformed':
       return { status: 400, body: { detail: failure.detail } }
     case 'too_large':

@@ -1,5 +1,6 @@
 import type { FastifyRequest } from 'fastify'
-import { fieldErrorsFromSchema, messages, pythonTypeName } from '../http/schema-errors.ts'
+import { fieldErrorsFromSchema, pythonTypeName } from '../http/schema-errors.ts'
+import { drfSchemaWording } from './wording.ts'
 
 type PropertySchema = { type?: string; format?: string; minLength?: number }
 type ObjectSchema = { properties: Record<string, PropertySchema>; required?: string[] }
@@ -18,15 +19,16 @@ function prepareField(
   if (property.format === 'binary') return { problem: NOT_A_FILE }
   // A relation given as an empty string means none, as an empty <select> posts it.
   const given = isRelation && value === '' ? null : value
-  if (given === null) return isRelation && !isRequired ? {} : { problem: messages.null }
+  if (given === null) return isRelation && !isRequired ? {} : { problem: drfSchemaWording.null }
   if (isRelation) {
     if (typeof given === 'string' && /^\s*-?\d+\s*$/.test(given)) return { value: Number(given) }
     return Number.isInteger(given) ? { value: given } : { problem: incorrectPk(given) }
   }
   if (property.type === 'string') {
-    if (typeof given !== 'string' && typeof given !== 'number') return { problem: messages.invalidString }
+    if (typeof given !== 'string' && typeof given !== 'number')
+      return { problem: drfSchemaWording.invalidString }
     const trimmed = String(given).trim()
-    if (trimmed === '' && (property.minLength ?? 0) > 0) return { problem: messages.blank }
+    if (trimmed === '' && (property.minLength ?? 0) > 0) return { problem: drfSchemaWording.blank }
     return { value: trimmed }
   }
   return { value: given }
@@ -64,6 +66,6 @@ export function drfForm(schema: ObjectSchema, options: { relations: string[] }) 
 export function formErrors(request: FastifyRequest): Record<string, string[]> {
   const own = prepared.get(request) ?? {}
   const validation = request.validationError?.validation
-  const fromSchema = validation ? fieldErrorsFromSchema(validation) : {}
+  const fromSchema = validation ? fieldErrorsFromSchema(validation, drfSchemaWording) : {}
   return { ...Object.fromEntries(Object.entries(fromSchema).filter(([field]) => !(field in own))), ...own }
 }

@@ -1,7 +1,7 @@
 import type { FastifyError, FastifyRequest } from 'fastify'
 import { DomainError, type DomainErrorCode, Throttled } from '../../domain/errors.ts'
 import { MethodNotAllowedError } from './allowed-methods.ts'
-import { fieldErrorsFromSchema } from './schema-errors.ts'
+import type { SchemaError } from './schema-errors.ts'
 
 /**
  * A refusal a surface words itself (its authentication, its headers, its own parsing): the domain's code
@@ -25,7 +25,7 @@ export class Refusal extends Error {
 export type Failure =
   | { kind: 'domain'; error: DomainError }
   | { kind: 'refusal'; error: Refusal }
-  | { kind: 'schema'; fields: Record<string, string[]> }
+  | { kind: 'schema'; errors: SchemaError[] }
   | { kind: 'malformed'; detail: string }
   | { kind: 'too_large' }
   | { kind: 'unsupported_media_type'; contentType: string }
@@ -76,8 +76,7 @@ export function classify(error: unknown, contentType: string | undefined): Failu
     return { kind: 'method_not_allowed', method: error.method, allow: error.allow }
   const fastifyError = error as Partial<FastifyError>
   if (isConnectionLoss(error)) return { kind: 'unavailable' }
-  if (fastifyError.validation)
-    return { kind: 'schema', fields: fieldErrorsFromSchema(fastifyError.validation) }
+  if (fastifyError.validation) return { kind: 'schema', errors: fastifyError.validation }
   const status = fastifyError.statusCode ?? 500
   if (status === 413) return { kind: 'too_large' }
   if (status === 415) return { kind: 'unsupported_media_type', contentType: contentType ?? '' }

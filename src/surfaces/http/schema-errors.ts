@@ -1,27 +1,28 @@
 import type { FastifySchemaValidationError } from 'fastify'
 
 /**
- * Django REST framework's standard messages for what a schema validator finds, which every surface's clients
- * have read since the first release (the domain's own problems are worded by each surface: see wording.ts).
+ * What a schema validator can find wrong with a field, for each surface to word its own way (the surfaces'
+ * wording.ts). `notAList` and `notAnObject` get the value that was sent instead.
  */
-export const messages = {
-  required: 'This field is required.',
-  blank: 'This field may not be blank.',
-  null: 'This field may not be null.',
-  invalidEmail: 'Enter a valid email address.',
-  invalidInteger: 'A valid integer is required.',
-  invalidBoolean: 'Must be a valid boolean.',
-  invalidString: 'Not a valid string.',
-  invalidNumber: 'A valid number is required.',
-  invalidDatetime: 'Datetime has wrong format.',
-  maxLength: (max: number) => `Ensure this field has no more than ${max} characters.`,
-  minLength: (min: number) => `Ensure this field has at least ${min} characters.`,
-  minValue: (min: number) => `Ensure this value is greater than or equal to ${min}.`,
-  maxValue: (max: number) => `Ensure this value is less than or equal to ${max}.`,
-  invalidChoice: (value: unknown) => `"${String(value)}" is not a valid choice.`,
-  notAList: (type: string) => `Expected a list of items but got type "${type}".`,
-  notAnObject: (type: string) => `Invalid data. Expected a dictionary, but got ${type}.`,
-  invalid: 'Invalid value.',
+export type SchemaWording = {
+  required: string
+  blank: string
+  null: string
+  nullCharacters: string
+  invalidEmail: string
+  invalidInteger: string
+  invalidBoolean: string
+  invalidString: string
+  invalidNumber: string
+  invalidDatetime: string
+  invalid: string
+  maxLength: (max: number) => string
+  minLength: (min: number) => string
+  minValue: (min: number) => string
+  maxValue: (max: number) => string
+  invalidChoice: (value: unknown) => string
+  notAList: (value: unknown) => string
+  notAnObject: (value: unknown) => string
 }
 
 /** Python's name for a JSON value's type, as Django REST framework puts it in its messages. */
@@ -34,10 +35,7 @@ export function pythonTypeName(value: unknown): string {
   return 'dict'
 }
 
-/** Django REST framework's refusal of a NUL character, which PostgreSQL text cannot hold. */
-export const NULL_CHARACTERS = 'Null characters are not allowed.'
-
-type SchemaError = FastifySchemaValidationError & { data?: unknown }
+export type SchemaError = FastifySchemaValidationError & { data?: unknown }
 
 const fieldOf = (error: SchemaError) => {
   const path = error.instancePath.split('/').filter(Boolean)
@@ -45,13 +43,13 @@ const fieldOf = (error: SchemaError) => {
   return path[0] ?? 'non_field_errors'
 }
 
-function messageOf(error: SchemaError): string {
+function messageOf(error: SchemaError, messages: SchemaWording): string {
   const limit = Number(error.params.limit)
   switch (error.keyword) {
     case 'required':
       return messages.required
     case 'nullCharacters':
-      return NULL_CHARACTERS
+      return messages.nullCharacters
     case 'maxLength':
       return messages.maxLength(limit)
     case 'minLength':
@@ -73,8 +71,8 @@ function messageOf(error: SchemaError): string {
       if (type.includes('number')) return messages.invalidNumber
       if (type.includes('boolean')) return messages.invalidBoolean
       if (type.includes('string')) return messages.invalidString
-      if (type.includes('array')) return messages.notAList(pythonTypeName(error.data))
-      if (type.includes('object')) return messages.notAnObject(pythonTypeName(error.data))
+      if (type.includes('array')) return messages.notAList(error.data)
+      if (type.includes('object')) return messages.notAnObject(error.data)
       return messages.invalid
     }
     default:
@@ -83,15 +81,18 @@ function messageOf(error: SchemaError): string {
 }
 
 /**
- * A schema validator's errors as messages per top-level field, in Django REST framework's wording. A body
- * that is not an object at all is reported against `non_field_errors`.
+ * A schema validator's errors as messages per top-level field, in a surface's wording. A body that is not an
+ * object at all is reported against `non_field_errors`, as Django REST framework does.
  */
-export function fieldErrorsFromSchema(errors: SchemaError[]): Record<string, string[]> {
+export function fieldErrorsFromSchema(
+  errors: SchemaError[],
+  wording: SchemaWording,
+): Record<string, string[]> {
   const fields: Record<string, string[]> = {}
   for (const error of errors) {
     if (error.keyword === 'anyOf' || error.keyword === 'oneOf' || error.keyword === 'if') continue
     const field = fieldOf(error)
-    const message = messageOf(error)
+    const message = messageOf(error, wording)
     const list = fields[field] ?? []
     if (!list.includes(message)) list.push(message)
     fields[field] = list

@@ -2,8 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainErrorCode } from '../../domain/errors.ts'
 import { classify, type Failure, failureHeaders, logFailure } from '../http/failures.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
+import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import { worded } from '../http/wording.ts'
-import { shopWording } from './wording.ts'
+import { shopSchemaWording, shopWording } from './wording.ts'
 
 /** Where a client reads about an error; the reference pages of this server. */
 const DOCUMENTATION_URL = '/docs'
@@ -33,7 +34,7 @@ function describe(request: FastifyRequest, failure: Failure): ShopError {
       return { status, code, message: error.message, data: invalid ? { fields } : null }
     }
     case 'schema': {
-      const fields = mapKeys(failure.fields, camelCase)
+      const fields = mapKeys(fieldErrorsFromSchema(failure.errors, shopSchemaWording), camelCase)
       const message = Object.entries(fields)
         .map(([field, messages]) => `${field}: ${messages.join(' ')}`)
         .join('; ')

@@ -1,7 +1,8 @@
 import type { FastifyRequest } from 'fastify'
 import { type FieldProblems, notFound } from '../../domain/errors.ts'
+import { drfSchemaWording } from '../drf/wording.ts'
 import { Refusal } from '../http/failures.ts'
-import { fieldErrorsFromSchema, messages } from '../http/schema-errors.ts'
+import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import { refuseFields } from '../http/wording.ts'
 
 /** A path id; anything that is not one names no object, so it is a 404 as for a missing one. */
@@ -17,7 +18,9 @@ export function idOf(raw: string): number {
 export const schemaErrorsOf = (request: FastifyRequest): FieldProblems =>
   refuseFields(
     request,
-    request.validationError?.validation ? fieldErrorsFromSchema(request.validationError.validation) : {},
+    request.validationError?.validation
+      ? fieldErrorsFromSchema(request.validationError.validation, drfSchemaWording)
+      : {},
   )
 
 /** Only the body fields that passed the schema, so the domain never sees a value of the wrong type. */
@@ -54,7 +57,9 @@ export function dateTimeFilter(
     const zoned = /(Z|[+-]\d{2}:?\d{2})$/i.test(value) || !value.includes(':') ? value : `${value}Z`
     const date = ISO_DATE_TIME.test(value) ? new Date(zoned.replace(' ', 'T')) : new Date(Number.NaN)
     if (Number.isNaN(date.getTime())) {
-      throw new Refusal('validation', messages.invalidDatetime, { [name]: ['Enter a valid date/time.'] })
+      throw new Refusal('validation', drfSchemaWording.invalidDatetime, {
+        [name]: ['Enter a valid date/time.'],
+      })
     }
     return date
   }

@@ -6,6 +6,7 @@ import type { Domain } from '../../domain/create-domain.ts'
 import type { Principal } from '../../domain/principal.ts'
 import { BatchRefusal } from '../drf/errors.ts'
 import { ErrorResponse } from '../drf/schemas.ts'
+import { drfSchemaWording } from '../drf/wording.ts'
 import { Refusal } from '../http/failures.ts'
 import { signedInUser } from '../http/request-context.ts'
 import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
@@ -36,7 +37,7 @@ function throwBatchErrors(request: FastifyRequest): void {
   const perItem = errors.map((error) => ({ error, match: ITEM_PATH.exec(error.instancePath) }))
   if (!Array.isArray(items) || perItem.some(({ match }) => !match)) {
     const batchErrors = perItem.filter(({ match }) => !match).map(({ error }) => error)
-    throw new Refusal('validation', 'Invalid input.', fieldErrorsFromSchema(batchErrors))
+    throw new Refusal('validation', 'Invalid input.', fieldErrorsFromSchema(batchErrors, drfSchemaWording))
   }
   throw new BatchRefusal(
     items.map((_, index) =>
@@ -44,6 +45,7 @@ function throwBatchErrors(request: FastifyRequest): void {
         perItem
           .filter(({ match }) => Number(match?.[1]) === index)
           .map(({ error, match }) => ({ ...error, instancePath: match?.[2] ?? '' })),
+        drfSchemaWording,
       ),
     ),
   )

@@ -6,6 +6,7 @@ import type { Domain } from '../../domain/create-domain.ts'
 import { DomainError, notFound } from '../../domain/errors.ts'
 import type { Principal } from '../../domain/principal.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
+import { drfSchemaWording } from '../drf/wording.ts'
 import { IdempotencyKeyHeaders, idempotencyOf } from '../http/idempotency-key.ts'
 import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import { refuseFields } from '../http/wording.ts'
@@ -126,7 +127,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       const body = (request.body ?? {}) as Partial<CreateConversationRequest>
       const idempotency = idempotencyOf(request, body)
       const validation = request.validationError?.validation
-      const schemaErrors = validation ? fieldErrorsFromSchema(validation) : {}
+      const schemaErrors = validation ? fieldErrorsFromSchema(validation, drfSchemaWording) : {}
       const valid = <K extends keyof CreateConversationRequest>(field: K) =>
         schemaErrors[field] ? undefined : body[field]
       const contentId = valid('content_id')

@@ -2,8 +2,9 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify'
 import type { DomainErrorCode } from '../../domain/errors.ts'
 import { classify, type Failure, failureHeaders, logFailure } from '../http/failures.ts'
 import { mapKeys, snakeCase } from '../http/naming.ts'
+import { fieldErrorsFromSchema } from '../http/schema-errors.ts'
 import { worded } from '../http/wording.ts'
-import { vendorWording } from './wording.ts'
+import { vendorSchemaWording, vendorWording } from './wording.ts'
 
 type VendorError = { status: number; code: string; message: string; fields?: Record<string, string[]> }
 
@@ -31,7 +32,12 @@ function describe(request: FastifyRequest, failure: Failure): VendorError {
       return { status, code, message: fields ? INVALID : error.message, fields }
     }
     case 'schema':
-      return { status: 422, code: 'validation_error', message: INVALID, fields: failure.fields }
+      return {
+        status: 422,
+        code: 'validation_error',
+        message: INVALID,
+        fields: fieldErrorsFromSchema(failure.errors, vendorSchemaWording),
+      }
     case 'malformed':
       return { status: 400, code: 'bad_request', message: failure.detail }
     case 'too_large':

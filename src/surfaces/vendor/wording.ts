@@ -1,3 +1,4 @@
+import { pythonTypeName, type SchemaWording } from '../http/schema-errors.ts'
 import type { Wording } from '../http/wording.ts'
 
 /** A size as people read it ("512 bytes", "48.8 KB", "5.0 MB"). */
@@ -5,6 +6,28 @@ function humanSize(bytes: number): string {
   if (bytes < 1024) return bytes === 1 ? '1 byte' : `${bytes} bytes`
   if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`
+}
+
+/** What a schema validator finds, in the vendor API's words (DRF's sentences, as its clients have read them). */
+export const vendorSchemaWording: SchemaWording = {
+  required: 'This field is required.',
+  blank: 'This field may not be blank.',
+  null: 'This field may not be null.',
+  nullCharacters: 'Null characters are not allowed.',
+  invalidEmail: 'Enter a valid email address.',
+  invalidInteger: 'A valid integer is required.',
+  invalidBoolean: 'Must be a valid boolean.',
+  invalidString: 'Not a valid string.',
+  invalidNumber: 'A valid number is required.',
+  invalidDatetime: 'Datetime has wrong format.',
+  invalid: 'Invalid value.',
+  maxLength: (max) => `Ensure this field has no more than ${max} characters.`,
+  minLength: (min) => `Ensure this field has at least ${min} characters.`,
+  minValue: (min) => `Ensure this value is greater than or equal to ${min}.`,
+  maxValue: (max) => `Ensure this value is less than or equal to ${max}.`,
+  invalidChoice: (value) => `"${String(value)}" is not a valid choice.`,
+  notAList: (value) => `Expected a list of items but got type "${pythonTypeName(value)}".`,
+  notAnObject: (value) => `Invalid data. Expected a dictionary, but got ${pythonTypeName(value)}.`,
 }
 
 /**
@@ -24,14 +47,14 @@ export const vendorWording: Wording = {
   contact_has_no_address: () => 'This contact has no email address to answer.',
   only_failed_email_resent: () => 'Only a failed email can be sent again.',
 
-  required: () => 'This field is required.',
-  blank: () => 'This field may not be blank.',
+  required: () => vendorSchemaWording.required,
+  blank: () => vendorSchemaWording.blank,
   empty: () => 'This field may not be empty.',
   empty_list: () => 'This list may not be empty.',
-  invalid_email: () => 'Enter a valid email address.',
-  invalid_boolean: () => 'Must be a valid boolean.',
-  max_length: ({ max }) => `Ensure this field has no more than ${max} characters.`,
-  invalid_choice: ({ value }) => `"${String(value)}" is not a valid choice.`,
+  invalid_email: () => vendorSchemaWording.invalidEmail,
+  invalid_boolean: () => vendorSchemaWording.invalidBoolean,
+  max_length: ({ max }) => vendorSchemaWording.maxLength(max),
+  invalid_choice: ({ value }) => vendorSchemaWording.invalidChoice(value),
   invalid_filter_choice: ({ value }) =>
     `Select a valid choice. ${value} is not one of the available choices.`,
   does_not_exist: ({ pk }) => `Invalid pk "${String(pk)}" - object does not exist.`,
