@@ -78,11 +78,6 @@ function surfaceOf(url: string): SurfaceName | undefined {
 }
 
 const UNSAFE = ['POST', 'PUT', 'PATCH', 'DELETE']
-const routesOf = (surface: SurfaceName, methods?: string[]) =>
-  registered.filter(
-    (route) => surfaceOf(route.url) === surface && (methods === undefined || methods.includes(route.method)),
-  )
-
 // Real objects of the demo company, so a refusal is about the caller, not a missing row.
 const ids = { contact: 0, conversation: 0, vendorConversation: 0, vendorMessage: 0, endpoint: 0, email: 0 }
 
