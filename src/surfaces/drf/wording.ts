@@ -32,7 +32,8 @@ export const drfSchemaWording: SchemaWording = {
 
 /**
  * The domain's problems in Django REST framework's English, as the storefront's and the staff's clients know
- * it: DRF's and Django's standard messages where there is one, the shop's own sentences for its own rules.
+ * it (and, today, the vendor's and the shop's): DRF's and Django's standard messages where there is one, the
+ * shop's own sentences for its own rules.
  */
 export const drfWording: Wording = {
   invalid_input: () => 'Invalid input.',
