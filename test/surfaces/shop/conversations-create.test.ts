@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
-import { assertShopError, customerSession, otherCompany, shop } from './shop-fixtures.ts'
+import { assertShopError, CONVERSATION_FIELDS, customerSession, otherCompany, shop } from './shop-fixtures.ts'
 
 let parley: TestApp
 
@@ -29,19 +29,7 @@ test('POST /v3/conversation answers 200 with the seed’s envelope and data obje
   assert.deepEqual(Object.keys(response.body).sort(), ['data', 'success'])
   assert.equal(response.body.success, true)
   const data = response.body.data
-  assert.deepEqual(Object.keys(data).sort(), [
-    'archived',
-    'companyId',
-    'createdDate',
-    'customerId',
-    'deleted',
-    'deletedDate',
-    'deletedReason',
-    'deletedUserId',
-    'id',
-    'locationId',
-    'updatedDate',
-  ])
+  assert.deepEqual(Object.keys(data).sort(), CONVERSATION_FIELDS)
   assert.match(data.id, /^\d+$/)
   assert.match(data.createdDate, ISO)
   assert.ok(Date.parse(data.createdDate) >= before - 1000)

@@ -7,7 +7,7 @@ import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 import { signedInStaff } from '../staff/staff-session.ts'
 import { customerMessage, loggedIn } from '../storefront/conversations-fixtures.ts'
 import { vendorLogin } from '../vendor/fixtures.ts'
-import { assertShopError, otherCompany, shop } from './shop-fixtures.ts'
+import { assertShopError, CONVERSATION_FIELDS, otherCompany, shop } from './shop-fixtures.ts'
 
 // The shop document requires no body field and its example answers `"customerId": null`: a conversation the
 // shop's staff keep without a customer. The staff are then its only party, on every surface.
@@ -35,19 +35,7 @@ test('no customerId, null or "" opens a conversation without a customer, in the 
   assert.equal(response.status, 200, JSON.stringify(response.body))
   assert.equal(response.body.success, true)
   const data = response.body.data
-  assert.deepEqual(Object.keys(data).sort(), [
-    'archived',
-    'companyId',
-    'createdDate',
-    'customerId',
-    'deleted',
-    'deletedDate',
-    'deletedReason',
-    'deletedUserId',
-    'id',
-    'locationId',
-    'updatedDate',
-  ])
+  assert.deepEqual(Object.keys(data).sort(), CONVERSATION_FIELDS)
   assert.equal(data.customerId, null)
   assert.equal(data.companyId, String(parley.demo.company.id))
   assert.equal(data.locationId, String(parley.demo.location.id))

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { HttpClient } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
+import { CONVERSATION_FIELDS } from './shop-fixtures.ts'
 
 let parley: TestApp
 
@@ -50,17 +51,5 @@ test('every /v3 route is in the OpenAPI document with bearer auth, its success a
   }
   const conversation =
     document.paths['/v3/conversation'].post.responses['200'].content['application/json'].schema
-  assert.deepEqual(Object.keys(conversation.properties.data.properties).sort(), [
-    'archived',
-    'companyId',
-    'createdDate',
-    'customerId',
-    'deleted',
-    'deletedDate',
-    'deletedReason',
-    'deletedUserId',
-    'id',
-    'locationId',
-    'updatedDate',
-  ])
+  assert.deepEqual(Object.keys(conversation.properties.data.properties).sort(), CONVERSATION_FIELDS)
 })

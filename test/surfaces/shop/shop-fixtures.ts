@@ -4,6 +4,21 @@ import { companies, locations } from '../../../src/db/schema/index.ts'
 import { HttpClient, type Response, withToken } from '../../helpers/http-client.ts'
 import type { TestApp } from '../../helpers/test-app.ts'
 
+/** The fields of a conversation as the shop document shows it, sorted. */
+export const CONVERSATION_FIELDS = [
+  'archived',
+  'companyId',
+  'createdDate',
+  'customerId',
+  'deleted',
+  'deletedDate',
+  'deletedReason',
+  'deletedUserId',
+  'id',
+  'locationId',
+  'updatedDate',
+]
+
 /** A shop client with a demo user's bearer key. */
 export const shop = (parley: TestApp, name: 'staff' | 'admin' | 'alice' = 'staff') =>
   withToken(parley.baseUrl, parley.demo.users[name].token, 'Bearer')
