@@ -45,7 +45,7 @@ export type OutboxWorkerOptions = {
  */
 export function createOutboxWorker(options: OutboxWorkerOptions) {
   const { database, transport, blobs, log } = options
-  // A claim and a mark-sent per 50 emails: at 10, those two statements were a sixth of a busy outbox's cost.
+  // Each batch costs a claim and a mark-sent statement whatever its size, so a busy outbox wants big ones.
   const batchSize = options.batchSize ?? 50
   const leaseMs = options.leaseMs ?? 60_000
   const sleep = options.sleep ?? systemClock.sleep

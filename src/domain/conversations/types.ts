@@ -133,7 +133,7 @@ export type PartyStates = {
 
 /**
  * A view with the read states a dialog's receipts and unread count are made of. Only the views that show
- * them read them: they were a fifth of an inbox page's cost in PostgreSQL.
+ * them read them, since reading them is a large share of an inbox page's statement.
  */
 export type ConversationViewWithStates = ConversationView &
   PartyStates & {
