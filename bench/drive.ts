@@ -46,24 +46,28 @@ if (!plan) throw new Error(`${job.scenario} has no ${job.target} plan`)
 
 let next = 0
 let sample: DriveResult['sample']
-const requests = [
-  {
-    setupRequest: (request: autocannon.Request) => {
-      const built = plan(job.fixture, next++)
-      return {
-        ...request,
-        method: built.method,
-        path: built.path,
-        headers: built.headers,
-        body: built.body,
-      }
-    },
-    onResponse: (status: number, body: string) => {
-      if ((status < 200 || status > 299) && sample === undefined)
-        sample = { status, body: body.slice(0, 300) }
-    },
+const steps = scenario.steps ?? 1
+// A connection takes the next `steps` numbers at its first step and sends their requests in order; autocannon
+// keeps `context` per connection and clears it when the connection starts over at the first step.
+const requests = Array.from({ length: steps }, (_, step) => ({
+  setupRequest: (request: autocannon.Request, context: { first?: number }) => {
+    if (step === 0) {
+      context.first = next
+      next += steps
+    }
+    const built = plan(job.fixture, (context.first ?? 0) + step)
+    return {
+      ...request,
+      method: built.method,
+      path: built.path,
+      headers: built.headers,
+      body: built.body,
+    }
   },
-]
+  onResponse: (status: number, body: string) => {
+    if ((status < 200 || status > 299) && sample === undefined) sample = { status, body: body.slice(0, 300) }
+  },
+}))
 
 const run = (duration: number) => {
   const options = { url: job.url, connections: job.connections, duration, timeout: 10, requests }

@@ -1,9 +1,13 @@
 /**
- * The floor: bare Fastify and `pg` (or PGlite when embedded), no Parley code, each route the one statement
- * a hand-written endpoint needs to serve the same rows. No auth, no validation, no presenters: what this
+ * The floor: bare Fastify and `pg` (or PGlite when embedded), no Parley code, each route the statements a
+ * hand-written endpoint needs to meet the same contract. No auth, no validation, no presenters: what this
  * does per request is the least any implementation must do, so Parley ÷ floor is Parley's overhead.
  */
-import Fastify from 'fastify'
+import { randomUUID } from 'node:crypto'
+import { mkdir, rename, writeFile } from 'node:fs/promises'
+import { join } from 'node:path'
+import multipart from '@fastify/multipart'
+import Fastify, { type FastifyRequest } from 'fastify'
 import pg from 'pg'
 
 type Query = (text: string, params: unknown[]) => Promise<{ rows: unknown[] }>
@@ -35,9 +39,12 @@ const INBOX = `
   order by p.last_message_at desc nulls last, p.conversation_id desc nulls last
   limit $3`
 
+// The latest page, oldest first, as the storefront's retrieve answers it.
 const MESSAGES = `
-  select id, conversation_id, sender_user_id, sender_seller_id, side, side_seq, text, created_at
-  from messages where conversation_id = $1 order by id limit $2`
+  select * from (
+    select id, conversation_id, sender_user_id, sender_seller_id, side, side_seq, text, created_at
+    from messages where conversation_id = $1 order by id desc limit $2
+  ) page order by id`
 
 // One statement: the conversation row is locked first and hands out the message id and its side's rank, the
 // message goes in, and both parties' inbox rows move (the sender has read its own message).
@@ -75,8 +82,8 @@ const READ = `
 
 const POST_CONTACT = `
   insert into contacts (company_id, source, subject_id, subject, message, first_name, last_name, email,
-    mobile_number, operation)
-  select $1, 'contact_us', s.id, s.texts->>'en', $3, $4, $5, $6, $7, 'default'
+    mobile_number, operation, attachment)
+  select $1, 'contact_us', s.id, s.texts->>'en', $3, $4, $5, $6, $7, 'default', $8
   from contact_subjects s where s.id = $2
   returning id, subject, created_at`
 
@@ -97,8 +104,8 @@ type Id = { id: string }
 type Inbox = { partyType: string; partyId: string }
 type MessageBody = { side: string; sender_user_id: number; sender_seller_id: number | null; text: string }
 type ContactBody = {
-  company_id: number
-  subject: number
+  company_id: number | string
+  subject: number | string
   message: string
   first_name: string
   last_name: string
@@ -106,8 +113,36 @@ type ContactBody = {
   phone: string
 }
 
+const blobDir = process.env.FLOOR_BLOB_DIR ?? ''
+if (blobDir === '') throw new Error('FLOOR_BLOB_DIR must name the folder for uploaded files')
+
+/** Stores an uploaded file as Parley's blob store does: under a fresh key, written aside and renamed. */
+async function storeBlob(content: Buffer) {
+  const key = randomUUID()
+  const folder = join(blobDir, key.slice(0, 2))
+  await mkdir(folder, { recursive: true })
+  await writeFile(join(folder, `${key}.part`), content)
+  await rename(join(folder, `${key}.part`), join(folder, key))
+  return key
+}
+
+/** A multipart form's fields, and its file stored as a blob and described as Parley records it. */
+async function readForm(request: FastifyRequest) {
+  const fields: Record<string, string> = {}
+  let attachment: { key: string; filename: string; contentType: string; size: number } | null = null
+  for await (const part of request.parts()) {
+    if (part.type === 'file') {
+      const content = await part.toBuffer()
+      const key = await storeBlob(content)
+      attachment = { key, filename: part.filename, contentType: part.mimetype, size: content.length }
+    } else if (typeof part.value === 'string') fields[part.fieldname] = part.value
+  }
+  return { body: fields as unknown as ContactBody, attachment }
+}
+
 const query = await connect()
 const app = Fastify({ logger: false })
+await app.register(multipart, { limits: { fileSize: 12 * 1024 * 1024 } })
 
 app.get<{ Params: Inbox }>('/inbox/:partyType/:partyId', async (request) => {
   const { rows } = await query(INBOX, [request.params.partyType, request.params.partyId, 20])
@@ -128,12 +163,22 @@ app.post<{ Params: Id; Body: MessageBody }>('/conversations/:id/messages', async
   ])
   return reply.status(201).send(rows[0])
 })
+// The storefront's reply answers with the conversation as retrieve renders it: the message is written, then
+// the same page of messages is read and sent.
+app.post<{ Params: Id; Body: MessageBody }>('/conversations/:id/replies', async (request, reply) => {
+  const { side, sender_user_id, sender_seller_id, text } = request.body
+  await query(POST_MESSAGE, [request.params.id, side, sender_user_id, sender_seller_id, text])
+  const { rows } = await query(MESSAGES, [request.params.id, 100])
+  return reply.status(201).send(rows)
+})
 app.post<{ Params: Id; Body: { party_type: string } }>('/conversations/:id/read', async (request) => {
   const { rows } = await query(READ, [request.params.id, request.body.party_type])
   return rows[0]
 })
 app.post<{ Body: ContactBody }>('/contacts', async (request, reply) => {
-  const body = request.body
+  const { body, attachment } = request.isMultipart()
+    ? await readForm(request)
+    : { body: request.body, attachment: null }
   const { rows } = await query(POST_CONTACT, [
     body.company_id,
     body.subject,
@@ -142,6 +187,7 @@ app.post<{ Body: ContactBody }>('/contacts', async (request, reply) => {
     body.last_name,
     body.email,
     body.phone,
+    attachment,
   ])
   return reply.status(201).send(rows[0])
 })

@@ -146,7 +146,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       cwd: root,
       portVariable: 'FLOOR_PORT',
       healthPath: '/healthz',
-      env: database.floorEnv,
+      env: { ...database.floorEnv, FLOOR_BLOB_DIR: join(dataDir, 'floor-blobs') },
     })
     servers.push(floor)
     const memory = watchMemory(parley.pid)

@@ -30,6 +30,13 @@ export type Scenario = {
   smtpRefusing?: boolean
   /** A webhook endpoint for `message.created` is registered while it runs, its receiver answering or not. */
   webhookReceiver?: ReceiverMode
+  /** Each form it sends that Parley stores mails one email: the run counts both (see `accountEmails`). */
+  mailsEachForm?: boolean
+  /**
+   * Each connection sends this many consecutive requests of the plan in order, each once the previous one
+   * answered (default 1): a plan can make one request depend on the one before it.
+   */
+  steps?: number
 }
 
 const CSRF = 'benchcsrf0123456789abcdefghijklmn'
@@ -67,6 +74,32 @@ function sellerConversation(fixture: Fixture, n: number) {
 }
 
 const text = (n: number) => `Bench message ${n}: is this still available, and could it ship this week?`
+
+/** The seller's member answering the customer in one of their dialogs. */
+const vendorMessage: RequestPlan = (fixture, n) => {
+  const dialog = sellerConversation(fixture, n)
+  return {
+    method: 'POST',
+    path: `/vendor/conversations/${dialog.id}/messages`,
+    headers: { ...vendor(fixture, dialog.memberId), ...JSON_TYPE },
+    body: JSON.stringify({ text: text(n) }),
+  }
+}
+
+const floorVendorMessage: RequestPlan = (fixture, n) => {
+  const dialog = sellerConversation(fixture, n)
+  return {
+    method: 'POST',
+    path: `/conversations/${dialog.id}/messages`,
+    headers: JSON_TYPE,
+    body: JSON.stringify({
+      side: 'counterparty',
+      sender_user_id: dialog.memberId,
+      sender_seller_id: dialog.sellerId,
+      text: text(n),
+    }),
+  }
+}
 
 export const SCENARIOS: Scenario[] = [
   {
@@ -117,7 +150,7 @@ export const SCENARIOS: Scenario[] = [
     },
     floor: (fixture, n) => ({
       method: 'POST',
-      path: `/conversations/${ownConversation(fixture, n)}/messages`,
+      path: `/conversations/${ownConversation(fixture, n)}/replies`,
       headers: JSON_TYPE,
       body: JSON.stringify({
         side: 'customer',
@@ -130,35 +163,18 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'vendor message',
     kind: 'write',
-    parley: (fixture, n) => {
-      const dialog = sellerConversation(fixture, n)
-      return {
-        method: 'POST',
-        path: `/vendor/conversations/${dialog.id}/messages`,
-        headers: { ...vendor(fixture, dialog.memberId), ...JSON_TYPE },
-        body: JSON.stringify({ text: text(n) }),
-      }
-    },
-    floor: (fixture, n) => {
-      const dialog = sellerConversation(fixture, n)
-      return {
-        method: 'POST',
-        path: `/conversations/${dialog.id}/messages`,
-        headers: JSON_TYPE,
-        body: JSON.stringify({
-          side: 'counterparty',
-          sender_user_id: dialog.memberId,
-          sender_seller_id: dialog.sellerId,
-          text: text(n),
-        }),
-      }
-    },
+    parley: vendorMessage,
+    floor: floorVendorMessage,
   },
+  // Each read follows a seller's message on the same dialog, so at either size every read marks one message
+  // and large ÷ small compares history, not reads that found nothing left to mark.
   {
     name: 'vendor read',
     kind: 'write',
+    steps: 2,
     parley: (fixture, n) => {
-      const dialog = sellerConversation(fixture, n)
+      if (n % 2 === 0) return vendorMessage(fixture, n / 2)
+      const dialog = sellerConversation(fixture, (n - 1) / 2)
       return {
         method: 'POST',
         path: `/vendor/conversations/${dialog.id}/read`,
@@ -166,12 +182,15 @@ export const SCENARIOS: Scenario[] = [
         body: '{}',
       }
     },
-    floor: (fixture, n) => ({
-      method: 'POST',
-      path: `/conversations/${sellerConversation(fixture, n).id}/read`,
-      headers: JSON_TYPE,
-      body: JSON.stringify({ party_type: 'customer' }),
-    }),
+    floor: (fixture, n) =>
+      n % 2 === 0
+        ? floorVendorMessage(fixture, n / 2)
+        : {
+            method: 'POST',
+            path: `/conversations/${sellerConversation(fixture, (n - 1) / 2).id}/read`,
+            headers: JSON_TYPE,
+            body: JSON.stringify({ party_type: 'customer' }),
+          },
   },
   {
     name: 'vendor inbox',
@@ -190,34 +209,35 @@ export const SCENARIOS: Scenario[] = [
   {
     name: 'contact-us',
     kind: 'write',
-    parley: (fixture, n) => {
-      const customerId = customerOf(fixture, n)
-      return {
-        method: 'POST',
-        path: '/users/contact-us/',
-        headers: { ...storefront(fixture, customerId), ...JSON_TYPE },
-        body: JSON.stringify({
-          subject: subjectOf(fixture, n),
-          full_name: 'Bench Customer',
-          email: `customer${customerId}@bench.test`,
-          phone: '+905550000000',
-          message: text(n),
-        }),
-      }
-    },
+    mailsEachForm: true,
+    parley: (fixture, n) => ({
+      method: 'POST',
+      path: '/users/contact-us/',
+      headers: { ...storefront(fixture, customerOf(fixture, n)), ...JSON_TYPE },
+      body: JSON.stringify(contactForm(fixture, n)),
+    }),
     floor: (fixture, n) => ({
       method: 'POST',
       path: '/contacts',
       headers: JSON_TYPE,
-      body: JSON.stringify({
-        company_id: fixture.companyId,
-        subject: subjectOf(fixture, n),
-        message: text(n),
-        first_name: 'Bench',
-        last_name: 'Customer',
-        email: `customer${customerOf(fixture, n)}@bench.test`,
-        phone: '+905550000000',
-      }),
+      body: JSON.stringify(floorContactForm(fixture, n)),
+    }),
+  },
+  {
+    name: 'contact-us, 1 MB attachment',
+    kind: 'write',
+    mailsEachForm: true,
+    parley: (fixture, n) => ({
+      method: 'POST',
+      path: '/users/contact-us/',
+      headers: { ...storefront(fixture, customerOf(fixture, n)), ...MULTIPART_TYPE },
+      body: withAttachment(contactForm(fixture, n)),
+    }),
+    floor: (fixture, n) => ({
+      method: 'POST',
+      path: '/contacts',
+      headers: MULTIPART_TYPE,
+      body: withAttachment(floorContactForm(fixture, n)),
     }),
   },
   {
@@ -263,6 +283,43 @@ function named(name: string): Scenario {
   const scenario = SCENARIOS.find((candidate) => candidate.name === name)
   if (!scenario) throw new Error(`no ${name} scenario`)
   return scenario
+}
+
+const contactForm = (fixture: Fixture, n: number) => ({
+  subject: subjectOf(fixture, n),
+  full_name: 'Bench Customer',
+  email: `customer${customerOf(fixture, n)}@bench.test`,
+  phone: '+905550000000',
+  message: text(n),
+})
+
+/** The same form as the floor takes it: the company named, the name split. */
+const floorContactForm = (fixture: Fixture, n: number) => ({
+  company_id: fixture.companyId,
+  subject: subjectOf(fixture, n),
+  message: text(n),
+  first_name: 'Bench',
+  last_name: 'Customer',
+  email: `customer${customerOf(fixture, n)}@bench.test`,
+  phone: '+905550000000',
+})
+
+const BOUNDARY = 'parley-bench-form-boundary'
+const MULTIPART_TYPE = { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }
+/** 1 MiB that opens as a PDF does (all Parley checks of a PDF), in ASCII so that it travels in a string. */
+const ATTACHMENT = `%PDF-1.4\n${'%0123456789abcdef'.repeat(65_536)}`.slice(0, 1024 * 1024)
+
+/** A multipart form of `fields` with the attachment as its `file`. */
+function withAttachment(fields: Record<string, string | number | undefined>) {
+  const parts = Object.entries(fields).map(
+    ([name, value]) =>
+      `--${BOUNDARY}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value ?? ''}\r\n`,
+  )
+  return (
+    `${parts.join('')}--${BOUNDARY}\r\n` +
+    'content-disposition: form-data; name="file"; filename="invoice.pdf"\r\n' +
+    `content-type: application/pdf\r\n\r\n${ATTACHMENT}\r\n--${BOUNDARY}--\r\n`
+  )
 }
 
 /** Subjects that need no order (the dataset's subject 2 does). */
