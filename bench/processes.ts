@@ -118,11 +118,14 @@ const statusKb = (pid: number, field: 'VmRSS' | 'VmHWM') => {
   }
 }
 
-/** Samples a process's resident memory; the peak is the larger of the samples and the kernel's high-water mark. */
-export function watchMemory(pid: number, everyMs = 250) {
+/**
+ * Samples a process's resident memory; the peak is the largest sample, and the kernel's high-water mark
+ * (the process's peak since it started) unless `highWaterMark` is false.
+ */
+export function watchMemory(pid: number, { everyMs = 250, highWaterMark = true } = {}) {
   let peakKb = 0
   const sample = () => {
-    peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS'), statusKb(pid, 'VmHWM'))
+    peakKb = Math.max(peakKb, statusKb(pid, 'VmRSS'), highWaterMark ? statusKb(pid, 'VmHWM') : 0)
   }
   const timer = setInterval(sample, everyMs)
   timer.unref()

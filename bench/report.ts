@@ -1,4 +1,5 @@
 import type { DriveResult } from './drive.ts'
+import { describeEmails, type EmailAccount, emailsMatchForms } from './emails.ts'
 import type { SizeName } from './shape.ts'
 
 export type Row = {
@@ -16,6 +17,10 @@ export type Row = {
   floorLargeOverSmallP99?: number
   /** The machine's 1-minute load average when the Parley run started (2 cores here: above 2 is contention). */
   loadAverage: number
+  /** Parley's largest resident memory sampled during its run and the email deliveries that followed it. */
+  parleyPeakRssMb?: number
+  /** The emails of a scenario whose forms each mail one, against the forms stored. */
+  emails?: EmailAccount
   note?: string
 }
 
@@ -27,14 +32,18 @@ export type Report = {
   loads: { size: SizeName; seconds: number; messages: number }[]
   rows: Row[]
   parleyPeakRssMb: number
+  /** The whole run's wall time, loading the datasets included. */
+  seconds: number
   targets: { target: string; met: boolean; detail: string }[]
 }
 
+/** Issue 29's targets. A write's floor does the same contract's work, its reads and answer included. */
 export const TARGETS = {
-  writeRatio: 0.6,
-  readRatio: 0.7,
+  writeRatio: 0.7,
+  readRatio: 0.8,
   largeOverSmall: 1.3,
-  rssMb: 300,
+  rssMb: 250,
+  fullRunMinutes: 25,
   smtpP99: 1.3,
   /** Posting with a stalled webhook receiver against posting with no endpoint: not slower, within noise. */
   stalledWebhookRps: 0.9,
@@ -78,7 +87,8 @@ export function compareSizes(rows: Row[]) {
   }
 }
 
-export function judge(rows: Row[], peakRssMb: number): Report['targets'] {
+export function judge(report: Pick<Report, 'rows' | 'parleyPeakRssMb' | 'mode' | 'seconds'>) {
+  const { rows } = report
   const targets: Report['targets'] = []
   for (const row of rows) {
     const where = `${row.scenario} @${row.connections} ${row.size}`
@@ -109,6 +119,13 @@ export function judge(rows: Row[], peakRssMb: number): Report['targets'] {
           ? 'no request answered within the run'
           : `${failures(row.parley)} of ${row.parley.requests}`,
     })
+    if (row.emails) {
+      targets.push({
+        target: `${where}: emails = accepted forms`,
+        met: emailsMatchForms(row.emails),
+        detail: describeEmails(row.emails),
+      })
+    }
     if (row.scenario.includes('SMTP')) {
       const normal = rows.find(
         (other) =>
@@ -142,9 +159,17 @@ export function judge(rows: Row[], peakRssMb: number): Report['targets'] {
   }
   targets.push({
     target: `Parley peak RSS ≤ ${TARGETS.rssMb} MB`,
-    met: peakRssMb <= TARGETS.rssMb,
-    detail: `${peakRssMb} MB`,
+    met: report.parleyPeakRssMb <= TARGETS.rssMb,
+    detail: `${report.parleyPeakRssMb} MB`,
   })
+  // A quick run is a smoke test of the script: only a full run's time is the measurement.
+  if (report.mode === 'full') {
+    targets.push({
+      target: `full run under ${TARGETS.fullRunMinutes} minutes`,
+      met: report.seconds < TARGETS.fullRunMinutes * 60,
+      detail: `${(report.seconds / 60).toFixed(1)} min`,
+    })
+  }
   return targets
 }
 
@@ -169,6 +194,7 @@ export function renderTable(report: Report): string {
     '÷ floor',
     'L÷S p99',
     'floor L÷S',
+    'RSS MB',
     'load',
   ]
   const body = report.rows.map((row) => [
@@ -189,6 +215,7 @@ export function renderTable(report: Report): string {
     number(row.ratio, 2),
     number(row.largeOverSmallP99, 2),
     number(row.floorLargeOverSmallP99, 2),
+    number(row.parleyPeakRssMb),
     number(row.loadAverage, 1),
   ])
   const widths = header.map((title, column) =>
@@ -230,11 +257,12 @@ export function renderReport(report: Report): string {
     if (row.note) out.push(`  ${row.scenario} @${row.connections} ${row.size}: ${row.note}`)
   out.push(
     'cpu µs: CPU time per request, the server process’s / the whole machine’s (PostgreSQL and the load generator included).',
+    'RSS MB: Parley’s resident memory at its largest during the row’s run and the email deliveries after it.',
     `Parley peak RSS: ${report.parleyPeakRssMb} MB`,
     '',
   )
   const missed = report.targets.filter((target) => !target.met)
-  out.push(`Targets (issue 6): ${report.targets.length - missed.length} of ${report.targets.length} met`)
+  out.push(`Targets (issue 29): ${report.targets.length - missed.length} of ${report.targets.length} met`)
   for (const target of missed) out.push(`  missed: ${target.target} (${target.detail})`)
   if (report.mode === 'quick')
     out.push('  (a quick run proves the script; its figures are not the measurement)')

@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict'
 import { test } from 'node:test'
+import fc from 'fast-check'
 import type { DriveResult } from '../../bench/drive.ts'
-import { failedRows, type Row } from '../../bench/report.ts'
+import { accountEmails, emailsMatchForms } from '../../bench/emails.ts'
+import { failedRows, judge, type Row } from '../../bench/report.ts'
 
 /** A contact-us row whose Parley run ended as `result` says. */
 const row = (result: Partial<DriveResult>): Row => ({
@@ -37,4 +39,78 @@ test('a run that got no answer at all fails rather than passing with nothing wro
   assert.deepEqual(failedRows([row({ requests: 0, rps: 0, p50: 0, p99: 0, statusCodes: {} })]), [
     'contact-us @10 small: no request answered within the run',
   ])
+})
+
+/** A full run's report around `rows`, every figure within its target unless a test says otherwise. */
+const report = (rows: Row[], overrides: Partial<Parameters<typeof judge>[0]> = {}) => ({
+  rows,
+  parleyPeakRssMb: 200,
+  mode: 'full' as const,
+  seconds: 20 * 60,
+  ...overrides,
+})
+const missed = (targets: ReturnType<typeof judge>) =>
+  targets.filter((target) => !target.met).map((target) => target.target)
+
+test('a contact-us row whose emails match its forms one for one meets the email target', () => {
+  const account = accountEmails(3, ['<old@x>', '<a@x>', '<b@x>', '<c@x>'], 1)
+  const targets = judge(report([{ ...row({}), emails: account }]))
+  assert.deepEqual(missed(targets), [])
+  assert.ok(targets.some((target) => target.target === 'contact-us @10 small: emails = accepted forms'))
+})
+
+test('an email sent twice misses the email target and the report names it, even when the totals agree', () => {
+  // Two forms, two emails, but one of them twice and the other form's never: the counts alone would pass.
+  const account = accountEmails(2, ['<a@x>', '<a@x>'], 0)
+  const [target] = judge(report([{ ...row({}), emails: account }])).filter((t) => !t.met)
+  assert.equal(target?.target, 'contact-us @10 small: emails = accepted forms')
+  assert.equal(
+    target?.detail,
+    '1 emails (distinct Message-IDs) for 2 accepted forms, and 1 duplicates (<a@x>)',
+  )
+})
+
+test('an email resent in a later run counts as a duplicate there, not as one of its forms', () => {
+  assert.deepEqual(accountEmails(1, ['<a@x>', '<b@x>', '<a@x>'], 1), {
+    forms: 1,
+    emails: 1,
+    duplicates: 1,
+    duplicateIds: ['<a@x>'],
+  })
+})
+
+test('distinct Message-IDs count each once whatever repeats them, and the rest are duplicates', () => {
+  fc.assert(
+    fc.property(
+      fc.array(fc.integer({ min: 0, max: 30 }).map((id) => `<${id}@bench>`)),
+      fc.nat(),
+      (received, at) => {
+        const first = received.length === 0 ? 0 : at % (received.length + 1)
+        const before = new Set(received.slice(0, first))
+        const fresh = new Set(received.slice(first).filter((id) => !before.has(id)))
+        const account = accountEmails(fresh.size, received, first)
+        assert.equal(account.emails, fresh.size)
+        assert.equal(account.emails + account.duplicates, received.length - first)
+        assert.equal(emailsMatchForms(account), account.duplicates === 0)
+      },
+    ),
+  )
+})
+
+test('a write row is held to 0.7× its floor and a read row to 0.8×', () => {
+  const reply = { ...row({}), scenario: 'storefront reply', ratio: 0.69 }
+  const retrieve = { ...row({}), scenario: 'conversation retrieve', kind: 'read' as const, ratio: 0.79 }
+  const inbox = { ...row({}), scenario: 'storefront inbox', kind: 'read' as const, ratio: 0.8 }
+  assert.deepEqual(missed(judge(report([reply, retrieve, inbox]))), [
+    'storefront reply @10 small: ≥ 0.7× floor',
+    'conversation retrieve @10 small: ≥ 0.8× floor',
+  ])
+})
+
+test('peak RSS is held to 250 MB, and a full run, not a quick one, to 25 minutes', () => {
+  assert.deepEqual(missed(judge(report([row({})], { parleyPeakRssMb: 251, seconds: 25 * 60 }))), [
+    'Parley peak RSS ≤ 250 MB',
+    'full run under 25 minutes',
+  ])
+  assert.deepEqual(missed(judge(report([row({})], { mode: 'quick', seconds: 60 * 60 }))), [])
 })
