@@ -118,6 +118,9 @@ const statusKb = (pid: number, field: 'VmRSS' | 'VmHWM') => {
   }
 }
 
+/** A process's resident memory now, in MB (0 where there is no /proc). */
+export const residentMb = (pid: number) => statusKb(pid, 'VmRSS') / 1024
+
 /**
  * Samples a process's resident memory; the peak is the largest sample, and the kernel's high-water mark
  * (the process's peak since it started) unless `highWaterMark` is false.

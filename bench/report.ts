@@ -1,5 +1,6 @@
 import type { DriveResult } from './drive.ts'
 import { describeEmails, type EmailAccount, emailsMatchForms } from './emails.ts'
+import { type FanOutRow, renderFanOut } from './fanout-report.ts'
 import type { SizeName } from './shape.ts'
 
 export type Row = {
@@ -31,6 +32,7 @@ export type Report = {
   durationSeconds: number
   loads: { size: SizeName; seconds: number; messages: number }[]
   rows: Row[]
+  fanOut: FanOutRow[]
   parleyPeakRssMb: number
   /** The whole run's wall time, loading the datasets included. */
   seconds: number
@@ -240,6 +242,7 @@ export function renderReport(report: Report): string {
     renderTable(report),
     '',
   ]
+  if (report.fanOut.length > 0) out.push(renderFanOut(report.fanOut), '')
   const failing = report.rows.filter((row) => row.parley.sample)
   if (failing.length > 0) {
     out.push('Non-2xx answers (first of each scenario):')

@@ -13,6 +13,8 @@ import { parseArgs } from 'node:util'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_ADMIN_URL } from './database.ts'
 import type { DriveJob, DriveResult } from './drive.ts'
 import { accountEmails, awaitEmails, describeEmails, settledContacts, storedContacts } from './emails.ts'
+import { benchFanOut, FAN_OUT, fanOutPlan } from './fanout.ts'
+import { fanOutFailures, judgeFanOut } from './fanout-report.ts'
 import { type ServerProcess, startServer, watchMemory } from './processes.ts'
 import { compareSizes, failedRows, judge, type Report, type Row, renderReport } from './report.ts'
 import { CONTACT_US_SMTP_REFUSING, SCENARIOS, type Scenario, WEBHOOK_SCENARIOS } from './scenarios.ts'
@@ -52,7 +54,8 @@ function npmStart() {
   return { args, env: Object.fromEntries(settings.map((setting) => setting.split('=', 2))) }
 }
 
-const selected = (scenario: Scenario) => flags.only === undefined || scenario.name.includes(flags.only)
+const selected = (scenario: { name: string }) =>
+  flags.only === undefined || scenario.name.includes(flags.only)
 
 async function drive(
   server: ServerProcess,
@@ -113,7 +116,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
   const servers: { stop(): Promise<void> }[] = []
   try {
     const start = npmStart()
-    const parley = await startServer({
+    const parleyOptions = {
       name: 'Parley',
       args: start.args,
       cwd: root,
@@ -130,7 +133,9 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
         WEBHOOK_ALLOW_LOOPBACK: 'true',
         ...database.parleyEnv,
       },
-    })
+    }
+    const startParley = (name: string) => startServer({ ...parleyOptions, name })
+    const parley = await startParley('Parley')
     servers.push(parley)
     const floor = await startServer({
       name: 'floor',
@@ -245,6 +250,15 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
     }
     memory.stop()
     report.parleyPeakRssMb = Math.max(report.parleyPeakRssMb, memory.peakMb())
+    if (selected(FAN_OUT)) {
+      // Its instances start fresh on the database, which an embedded one holds alone.
+      await parley.stop()
+      const plan = fanOutPlan(size, flags.quick)
+      const twoInstances = !flags.embedded
+      report.fanOut.push(
+        ...(await benchFanOut({ size, fixture: database.fixture, plan, startParley, twoInstances })),
+      )
+    }
   } finally {
     for (const server of servers.reverse()) await server.stop()
     await database.drop()
@@ -260,6 +274,7 @@ const report: Report = {
   durationSeconds: plan.durationSeconds,
   loads: [],
   rows: [],
+  fanOut: [],
   parleyPeakRssMb: 0,
   seconds: 0,
   targets: [],
@@ -279,7 +294,7 @@ report.rows.sort(
 )
 compareSizes(report.rows)
 report.seconds = Math.round((performance.now() - started) / 1000)
-report.targets = judge(report)
+report.targets = [...judge(report), ...judgeFanOut(report.fanOut)]
 console.log(`\n${renderReport(report)}`)
 await mkdir(join(root, 'bench/results'), { recursive: true })
 const file = join(
@@ -290,10 +305,11 @@ const file = join(
 await writeFile(file, `${JSON.stringify(report, null, 2)}\n`)
 console.log(`\nwritten to ${file} (${report.seconds} s in all)`)
 // The table is printed and saved first, so a failing run still shows what it measured.
-const failed = failedRows(report.rows)
+const failed = [...failedRows(report.rows), ...fanOutFailures(report.fanOut)]
 if (failed.length > 0) {
   console.error(
-    `\nthe benchmark failed: ${failed.length} runs had non-2xx answers, request errors or no answer at all`,
+    `\nthe benchmark failed: ${failed.length} runs had non-2xx answers, request errors, no answer at all ` +
+      'or lost events',
   )
   for (const line of failed) console.error(`  ${line}`)
   process.exitCode = 1

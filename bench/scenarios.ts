@@ -45,11 +45,11 @@ const JSON_TYPE = { 'content-type': 'application/json' }
 /** Spreads request n over `count` values (a multiplicative hash), so neighbours differ. */
 const spread = (n: number, count: number, salt = 0) => (Math.imul(n + 1 + salt, 2654435761) >>> 0) % count
 
-const storefront = (fixture: Fixture, userId: number) => ({
+export const storefront = (fixture: Fixture, userId: number) => ({
   cookie: `sessionid=${sessionToken(fixture, userId)}; csrftoken=${CSRF}`,
   'x-csrftoken': CSRF,
 })
-const vendor = (fixture: Fixture, userId: number) => ({
+export const vendor = (fixture: Fixture, userId: number) => ({
   cookie: `PARTIZAP_SESSION=${sessionToken(fixture, userId)}; CSRF_TOKEN=${CSRF}`,
   'x-csrf-token': CSRF,
 })
