@@ -15,7 +15,15 @@ export type FanOutRow = FanOutResult & {
   loadAverage: number
 }
 
-export const FAN_OUT_TARGETS = { p99Ms: 100, rssPerStreamKb: 20 }
+export const FAN_OUT_TARGETS = {
+  p99Ms: 100,
+  rssPerStreamKb: 20,
+  /**
+   * The issue sets the memory target at 10,000 streams. With far fewer, the heap's own swings between two
+   * readings are a large part of the difference, so the figure is shown but not judged.
+   */
+  rssJudgedFromStreams: 10_000,
+}
 
 export const rssPerStreamKb = (row: FanOutRow) =>
   row.opened > 0 ? ((row.rssOpenMb - row.rssBeforeMb) * 1024) / row.opened : 0
@@ -42,7 +50,10 @@ export function fanOutFailures(rows: FanOutRow[]): string[] {
   })
 }
 
-/** Issue 29's targets, judged on every fan-out run: nothing lost, p99 push latency, RSS per open stream. */
+/**
+ * Issue 29's targets: on every fan-out run nothing lost and the p99 push latency; RSS per open stream where
+ * there are enough streams to measure it.
+ */
 export function judgeFanOut(rows: FanOutRow[]) {
   return rows.flatMap((row) => [
     {
@@ -55,11 +66,15 @@ export function judgeFanOut(rows: FanOutRow[]) {
       met: row.received > 0 && row.latencyMs.p99 <= FAN_OUT_TARGETS.p99Ms,
       detail: `${row.latencyMs.p99.toFixed(1)} ms`,
     },
-    {
-      target: `${where(row)}: ≤ ${FAN_OUT_TARGETS.rssPerStreamKb} KB of RSS per open stream`,
-      met: row.opened > 0 && rssPerStreamKb(row) <= FAN_OUT_TARGETS.rssPerStreamKb,
-      detail: `${rssPerStreamKb(row).toFixed(1)} KB (${row.rssBeforeMb.toFixed(0)} → ${row.rssOpenMb.toFixed(0)} MB)`,
-    },
+    ...(row.streams >= FAN_OUT_TARGETS.rssJudgedFromStreams
+      ? [
+          {
+            target: `${where(row)}: ≤ ${FAN_OUT_TARGETS.rssPerStreamKb} KB of RSS per open stream`,
+            met: row.opened > 0 && rssPerStreamKb(row) <= FAN_OUT_TARGETS.rssPerStreamKb,
+            detail: `${rssPerStreamKb(row).toFixed(1)} KB (${row.rssBeforeMb.toFixed(0)} → ${row.rssOpenMb.toFixed(0)} MB)`,
+          },
+        ]
+      : []),
   ])
 }
 
