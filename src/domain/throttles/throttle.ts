@@ -1,5 +1,6 @@
 import type { Db } from '../../db/client.ts'
 import { Throttled } from '../errors.ts'
+import { createHitBatches } from './hit-batches.ts'
 import { throttlesRepository } from './throttles-repository.ts'
 
 /** A limit on one client's hits: `rule` names what is counted (it is logged), `key` the client. */
@@ -10,14 +11,14 @@ export type ThrottleLimit = { rule: string; key: string; limit: number }
  * database counts the same hits; an embedded database holds the same table.
  */
 export function createThrottle(db: Db) {
+  const hit = createHitBatches(db)
   return {
     /** Counts a hit on each key; returns each key's hits in its window and how long the window has to run. */
-    count: (keys: string[], windowMs: number) => throttlesRepository.hit(db, keys, windowMs),
+    count: hit,
 
     /** Counts a hit on each limit's key and refuses (Throttled) when any is past its limit. */
     async check(limits: ThrottleLimit[], windowMs: number) {
-      const hits = await throttlesRepository.hit(
-        db,
+      const hits = await hit(
         limits.map((limit) => limit.key),
         windowMs,
       )

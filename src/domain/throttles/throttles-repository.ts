@@ -8,22 +8,26 @@ const keyList = (keys: string[]) => sql`json_array_elements_text(${JSON.stringif
 
 export const throttlesRepository = {
   /**
-   * Counts a hit on each key in one statement, starting a new window of `windowMs` for a key whose window has
-   * passed, and returns each key's hits in its window and how long that window has to run. Keys are taken in
-   * order, so two requests counting the same pair never wait on each other in a circle.
+   * Counts `hits` on each key in one statement, starting a new window of `windowMs` for a key whose window
+   * has passed, and returns each key's hits in its window (these included) and how long that window has to
+   * run. Keys are taken in order, so two statements counting the same keys never wait on each other in a
+   * circle.
    */
-  async hit(db: Db, keys: string[], windowMs: number): Promise<ThrottleHits[]> {
+  async hit(db: Db, counts: { key: string; hits: number }[], windowMs: number): Promise<ThrottleHits[]> {
     const window = sql`${windowMs} * interval '1 millisecond'`
     const result = await db.execute(sql`
       insert into throttles as t (key, window_started_at, hits)
-      select k.key, now(), 1 from ${keyList(keys)} as k(key) order by k.key
+      select k.key, now(), k.hits from json_to_recordset(${JSON.stringify(counts)}::json) as k(key text, hits int)
+      order by k.key
       on conflict (key) do update set
-        hits = case when t.window_started_at <= now() - ${window} then 1 else t.hits + 1 end,
+        hits = case when t.window_started_at <= now() - ${window} then excluded.hits
+          else t.hits + excluded.hits end,
         window_started_at = case when t.window_started_at <= now() - ${window} then now()
           else t.window_started_at end
       returning t.key, t.hits,
-        greatest(extract(epoch from t.window_started_at + ${window} - now()), 0)::float8 * 1000
-          as "retryAfterMs"`)
+        -- A window another transaction started after this one began looks a moment longer than it is.
+        least(greatest(extract(epoch from t.window_started_at + ${window} - now()), 0)::float8 * 1000,
+          ${windowMs}) as "retryAfterMs"`)
     return rowsOf<ThrottleHits>(result).map((row) => ({ ...row, retryAfterMs: Number(row.retryAfterMs) }))
   },
 
