@@ -8,6 +8,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import multipart from '@fastify/multipart'
 import Fastify, { type FastifyRequest } from 'fastify'
+import nodemailer from 'nodemailer'
 import pg from 'pg'
 
 type Query = (text: string, params: unknown[]) => Promise<{ rows: unknown[] }>
@@ -80,12 +81,35 @@ const READ = `
   where c.id = $1 and p.conversation_id = c.id and p.party_type = $2
   returning p.conversation_id, p.last_read_message_id, p.unread_count`
 
+// Contact-us's contract is the contact and its email to the shop, so the floor writes both in one statement.
+// Its outbox is a table of its own: Parley's worker would deliver the floor's emails from Parley's.
+const FLOOR_OUTBOX = `
+  create table if not exists floor_outbox (id bigserial primary key, subject text not null, body text not null,
+    attachment jsonb, status text not null default 'pending')`
+
 const POST_CONTACT = `
-  insert into contacts (company_id, source, subject_id, subject, message, first_name, last_name, email,
-    mobile_number, operation, attachment)
-  select $1, 'contact_us', s.id, s.texts->>'en', $3, $4, $5, $6, $7, 'default', $8
-  from contact_subjects s where s.id = $2
-  returning id, subject, created_at`
+  with c as (
+    insert into contacts (company_id, source, subject_id, subject, message, first_name, last_name, email,
+      mobile_number, operation, attachment)
+    select $1, 'contact_us', s.id, s.texts->>'en', $3, $4, $5, $6, $7, 'default', $8
+    from contact_subjects s where s.id = $2
+    returning id, subject, message, first_name, last_name, email, attachment, created_at
+  ), o as (
+    insert into floor_outbox (subject, body, attachment)
+    select 'Contact us: ' || subject, first_name || ' ' || last_name || ' <' || email || E'>\n\n' || message,
+      attachment
+    from c
+  )
+  select id, subject, created_at from c`
+
+const CLAIM_EMAILS = `
+  update floor_outbox set status = 'sending'
+  where id in (select id from floor_outbox where status = 'pending' order by id limit 50 for update skip locked)
+  returning id, subject, body, attachment`
+
+const EMAILS_DONE = `update floor_outbox set status = $2 where id = any($1::bigint[])`
+
+const EMAILS_PENDING = `select count(*)::int as pending from floor_outbox where status <> 'sent'`
 
 // The search expression is the one Parley's trigram index covers (migration 0001), as a hand-written
 // endpoint on that schema would write it.
@@ -116,20 +140,23 @@ type ContactBody = {
 const blobDir = process.env.FLOOR_BLOB_DIR ?? ''
 if (blobDir === '') throw new Error('FLOOR_BLOB_DIR must name the folder for uploaded files')
 
+type Attachment = { key: string; filename: string; contentType: string; size: number }
+
+const blobPath = (key: string) => join(blobDir, key.slice(0, 2), key)
+
 /** Stores an uploaded file as Parley's blob store does: under a fresh key, written aside and renamed. */
 async function storeBlob(content: Buffer) {
   const key = randomUUID()
-  const folder = join(blobDir, key.slice(0, 2))
-  await mkdir(folder, { recursive: true })
-  await writeFile(join(folder, `${key}.part`), content)
-  await rename(join(folder, `${key}.part`), join(folder, key))
+  await mkdir(join(blobDir, key.slice(0, 2)), { recursive: true })
+  await writeFile(`${blobPath(key)}.part`, content)
+  await rename(`${blobPath(key)}.part`, blobPath(key))
   return key
 }
 
 /** A multipart form's fields, and its file stored as a blob and described as Parley records it. */
 async function readForm(request: FastifyRequest) {
   const fields: Record<string, string> = {}
-  let attachment: { key: string; filename: string; contentType: string; size: number } | null = null
+  let attachment: Attachment | null = null
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       const content = await part.toBuffer()
@@ -140,7 +167,65 @@ async function readForm(request: FastifyRequest) {
   return { body: fields as unknown as ContactBody, attachment }
 }
 
+/**
+ * Delivers the outbox over SMTP, a batch at a time, woken by each accepted form: the least a contact-us
+ * endpoint that promises its email must run beside its requests.
+ */
+function emailDelivery(smtpUrl: string) {
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxMessages: 1000 })
+  let running = false
+  let woken = false
+  async function deliver() {
+    running = true
+    try {
+      do {
+        woken = false
+        const { rows } = (await query(CLAIM_EMAILS, [])) as {
+          rows: { id: string; subject: string; body: string; attachment: Attachment | null }[]
+        }
+        const outcomes = await Promise.all(
+          rows.map((row) =>
+            transport
+              .sendMail({
+                from: 'shop@floor.test',
+                to: 'support@floor.test',
+                subject: row.subject,
+                text: row.body,
+                attachments: row.attachment
+                  ? [
+                      {
+                        filename: row.attachment.filename,
+                        contentType: row.attachment.contentType,
+                        path: blobPath(row.attachment.key),
+                      },
+                    ]
+                  : [],
+              })
+              .then(
+                () => ({ id: row.id, sent: true }),
+                () => ({ id: row.id, sent: false }),
+              ),
+          ),
+        )
+        for (const sent of [true, false]) {
+          const ids = outcomes.filter((outcome) => outcome.sent === sent).map((outcome) => outcome.id)
+          if (ids.length > 0) await query(EMAILS_DONE, [ids, sent ? 'sent' : 'failed'])
+        }
+        if (rows.length > 0) woken = true
+      } while (woken)
+    } finally {
+      running = false
+    }
+  }
+  return () => {
+    woken = true
+    if (!running) void deliver()
+  }
+}
+
 const query = await connect()
+await query(FLOOR_OUTBOX, [])
+const wakeDelivery = emailDelivery(process.env.FLOOR_SMTP_URL ?? 'smtp://127.0.0.1:25')
 const app = Fastify({ logger: false })
 await app.register(multipart, { limits: { fileSize: 12 * 1024 * 1024 } })
 
@@ -189,8 +274,10 @@ app.post<{ Body: ContactBody }>('/contacts', async (request, reply) => {
     body.phone,
     attachment,
   ])
+  wakeDelivery()
   return reply.status(201).send(rows[0])
 })
+app.get('/outbox/pending', async () => (await query(EMAILS_PENDING, [])).rows[0])
 app.get<{ Querystring: { company_id: string; viewed: string; search: string } }>(
   '/contacts',
   async (request) => {

@@ -38,7 +38,7 @@ test('hits counted at once, by two instances, each get a count of their own: 1 t
         const answers = await Promise.all(
           requests.map(({ instance, keys }) => instances[instance]?.count(keys.map(keyOf), WINDOW_MS)),
         )
-        for (const key of ['a', 'b', 'c']) {
+        for (const key of ['a', 'b', 'c'] as const) {
           const naming = requests.filter((request) => request.keys.includes(key)).length
           const counts = answers
             .flatMap((hits) => hits ?? [])
