@@ -50,6 +50,23 @@ export const conversations = pgTable(
   (t) => [
     index('conversations_company_created_idx').on(t.companyId, t.createdAt.desc(), t.id.desc()),
     index('conversations_customer_item_idx').on(t.customerId, t.itemType, t.itemId),
+    // The staff inbox's two orders (newest activity first; unread by staff first, then newest), so a page and
+    // a bounded count walk an index instead of sorting every conversation of the company. NULLS FIRST, as
+    // `ORDER BY … DESC` sorts: an index sorting nulls last cannot hand rows over in that order.
+    index('conversations_staff_activity_idx')
+      .on(t.companyId, t.lastMessageAt.desc().nullsFirst(), t.id.desc().nullsFirst())
+      .where(sql`not ${t.deleted}`),
+    index('conversations_staff_unread_idx')
+      .on(
+        t.companyId,
+        sql`(${t.customerMessageCount} > ${t.staffReadSeq}) desc nulls first`,
+        t.lastMessageAt.desc().nullsFirst(),
+        t.id.desc().nullsFirst(),
+      )
+      .where(sql`not ${t.deleted}`),
+    // Staff search is a case-insensitive substring match (ILIKE '%term%'); trigrams find the rare term's
+    // conversations without reading every one.
+    index('conversations_subject_trgm_idx').using('gin', sql`${t.subject} gin_trgm_ops`),
     // Without a customer the staff are the only party: a seller's dialog always has its customer.
     check('conversations_customer_or_staff_check', sql`${t.customerId} is not null or ${t.sellerId} is null`),
   ],
@@ -78,6 +95,8 @@ export const messages = pgTable(
   (t) => [
     index('messages_conversation_idx').on(t.conversationId, t.id),
     index('messages_conversation_side_idx').on(t.conversationId, t.side, t.id),
+    // Staff search (see conversations_subject_trgm_idx): the messages holding a rare term, found by trigram.
+    index('messages_text_trgm_idx').using('gin', sql`${t.text} gin_trgm_ops`),
   ],
 )
 

@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import { INBOX_STATUSES, type InboxQuery } from '../../domain/conversations/inbox/inbox-repository.ts'
+import { INBOX_STATUSES, type InboxQuery } from '../../domain/conversations/inbox/inbox-filters.ts'
 import { CONVERSATION_TYPES } from '../../domain/conversations/types.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
@@ -26,7 +26,7 @@ import {
   StaffMessageBody,
   UpdateInboxConversationBody,
 } from './conversation-schemas.ts'
-import { pageOf, requestedPage } from './pagination.ts'
+import { cappedPageOf, requestedPage } from './pagination.ts'
 import {
   assigneeFilter,
   booleanFilter,
@@ -73,7 +73,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       schema: {
         summary: 'List Conversations',
         description:
-          'Every surface’s conversations of the company, newest activity first (or unread first), a DRF page at a time, with `total_unread` beside the page.',
+          'Every surface’s conversations of the company, newest activity first (or unread first), a DRF page at a time, with `total_unread` beside the page. Counts stop at a bound (see `count_capped`).',
         operationId: 'listConversations',
         tags,
         querystring: InboxListQuery,
@@ -82,11 +82,12 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
     },
     async (request) => {
       const at = requestedPage(request.query)
-      const { items, total, totalUnread } = await inbox.list(
-        signedInUser(request),
-        inboxQuery(request.query, at),
-      )
-      return { ...pageOf(request, at, total, items.map(presentInboxConversation)), total_unread: totalUnread }
+      const { items, count, unread } = await inbox.list(signedInUser(request), inboxQuery(request.query, at))
+      return {
+        ...cappedPageOf(request, at, count, items.map(presentInboxConversation)),
+        total_unread: unread.total,
+        total_unread_capped: unread.capped,
+      }
     },
   )
 

@@ -1,8 +1,12 @@
 import { Type } from 'typebox'
-import { INBOX_TEXT_MAX } from '../../domain/conversations/inbox/staff-inbox-service.ts'
+import {
+  INBOX_COUNT_BOUND,
+  INBOX_SEARCH_COUNT_BOUND,
+  INBOX_TEXT_MAX,
+} from '../../domain/conversations/inbox/staff-inbox-service.ts'
 import { IdInteger } from '../http/input-guard.ts'
 import { nullable } from '../http/nullable.ts'
-import { Page, PageQuery } from './pagination.ts'
+import { CappedPage, PageQuery } from './pagination.ts'
 import { StaffUserRef } from './user-schemas.ts'
 
 const dateTime = (description: string) => Type.String({ format: 'date-time', description })
@@ -85,10 +89,18 @@ export const InboxThread = Type.Object({
   notes: Type.Array(InboxNote, { description: 'Internal notes, oldest first: staff only.' }),
 })
 
+const listBound = INBOX_COUNT_BOUND.toLocaleString('en')
+
 export const InboxPage = Type.Object({
-  ...Page(InboxConversation).properties,
+  ...CappedPage(InboxConversation, INBOX_COUNT_BOUND).properties,
+  count: Type.Integer({
+    description: `How many match. Counting stops past ${listBound}, or past ${INBOX_SEARCH_COUNT_BOUND} with \`search\` (or past the page asked for, if that lies further): when more match, \`count_capped\` is true.`,
+  }),
   total_unread: Type.Integer({
-    description: 'How many live conversations have messages the staff have not read.',
+    description: `How many live conversations have messages the staff have not read, counted up to ${listBound}.`,
+  }),
+  total_unread_capped: Type.Boolean({
+    description: `True when more than ${listBound} have: show "${listBound}+".`,
   }),
 })
 

@@ -15,14 +15,29 @@ export const PageQuery = {
   ),
 }
 
+const linksAndResults = <T extends TSchema>(item: T) => ({
+  next: nullable(Type.String({ format: 'uri' })),
+  previous: nullable(Type.String({ format: 'uri' })),
+  results: Type.Array(item),
+})
+
 /** Django REST framework's `PageNumberPagination` page of results. */
 export const Page = <T extends TSchema>(item: T) =>
-  Type.Object({
-    count: Type.Integer(),
-    next: nullable(Type.String({ format: 'uri' })),
-    previous: nullable(Type.String({ format: 'uri' })),
-    results: Type.Array(item),
+  Type.Object({ count: Type.Integer(), ...linksAndResults(item) })
+
+/** DRF's page whose count stops at `bound` and says so (see cappedPageOf). */
+export const CappedPage = <T extends TSchema>(item: T, bound: number) => {
+  const shown = bound.toLocaleString('en')
+  return Type.Object({
+    count: Type.Integer({
+      description: `How many match. Counting stops past ${shown} (or past the page asked for, if that lies further): when more match, \`count\` is ${shown} and \`count_capped\` is true.`,
+    }),
+    count_capped: Type.Boolean({
+      description: `True when counting stopped at ${shown} with more to come: show "${shown}+". A next page then exists.`,
+    }),
+    ...linksAndResults(item),
   })
+}
 
 const invalidPage = () => new Refusal('not_found', 'Invalid page.')
 
@@ -43,7 +58,29 @@ export function pageOf<T>(
   total: number,
   results: T[],
 ) {
-  const pages = Math.max(1, Math.ceil(total / at.size))
+  return linkedPage(request, at, { total, capped: false }, results)
+}
+
+/**
+ * A page whose count stopped at a bound, saying so in `count_capped`: when it did, more than `count` match,
+ * and the page asked for and the one after it exist.
+ */
+export function cappedPageOf<T>(
+  request: FastifyRequest,
+  at: { page: number; size: number },
+  count: { total: number; capped: boolean },
+  results: T[],
+) {
+  return { ...linkedPage(request, at, count, results), count_capped: count.capped }
+}
+
+function linkedPage<T>(
+  request: FastifyRequest,
+  at: { page: number; size: number },
+  count: { total: number; capped: boolean },
+  results: T[],
+) {
+  const pages = count.capped ? Number.POSITIVE_INFINITY : Math.max(1, Math.ceil(count.total / at.size))
   if (at.page > pages) throw invalidPage()
   const link = (page: number) => {
     const url = new URL(request.url, `${request.protocol}://${request.host}`)
@@ -52,7 +89,7 @@ export function pageOf<T>(
     return url.toString()
   }
   return {
-    count: total,
+    count: count.total,
     next: at.page < pages ? link(at.page + 1) : null,
     previous: at.page > 1 ? link(at.page - 1) : null,
     results,

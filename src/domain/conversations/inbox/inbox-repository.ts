@@ -1,123 +1,55 @@
-import { and, desc, eq, gt, inArray, isNull, lte, type SQL, sql } from 'drizzle-orm'
+import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
+import { rowsOf } from '../../../db/rows.ts'
 import { conversationNotes, conversations } from '../../../db/schema/index.ts'
 import type { StaffUser } from '../../accounts/staff-members-repository.ts'
-import type { ConversationType } from '../types.ts'
+import { filtersOf, type InboxQuery, orderOf, staffUnread } from './inbox-filters.ts'
+import { searchConversations } from './inbox-search.ts'
 
 /** The company's conversation `id`, unless it is deleted. */
 const liveConversation = (companyId: number, id: number) =>
   and(eq(conversations.companyId, companyId), eq(conversations.id, id), eq(conversations.deleted, false))
-
-export const INBOX_STATUSES = ['open', 'answered', 'archived', 'deleted'] as const
-export type InboxStatus = (typeof INBOX_STATUSES)[number]
-
-/** What staff filter their list of conversations by; every filter left out matches all. */
-export type InboxQuery = {
-  status?: InboxStatus
-  sellerId?: number
-  /** A staff user's id, or `none` for conversations nobody is assigned. */
-  assignee?: number | 'none'
-  type?: ConversationType
-  unread?: boolean
-  /** Every term must occur, case-insensitively, in the subject or in one of the messages. */
-  searchTerms: string[]
-  /** `newest`: last activity first; `unread`: conversations with unread messages first, then the same. */
-  ordering: 'newest' | 'unread'
-  offset: number
-  limit: number
-}
 
 /** What staff see of a conversation beside its view: who is on it, and how much of it they have not read. */
 export type InboxExtras = { assignee: StaffUser | null; unreadCount: number }
 
 export type Note = { id: number; body: string; author: StaffUser | null; createdAt: Date }
 
-/*
- * Column references inside subqueries are spelled out as `<table>.<column>`: in a select from one table
- * Drizzle leaves its own columns unqualified, which inside a subquery would name the subquery's columns.
- */
-
-// ILIKE treats these as wildcards; a searched-for "%" or "_" means itself.
-const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
-
-/** Customer messages the shop's staff have not read, as SQL (see conversations.staffReadSeq). */
-const staffUnread = sql`greatest(0, ${conversations.customerMessageCount} - ${conversations.staffReadSeq})`
-
-const statusCondition: Record<InboxStatus, SQL | undefined> = {
-  open: and(
-    eq(conversations.deleted, false),
-    eq(conversations.archived, false),
-    eq(conversations.isAnswered, false),
-  ),
-  answered: and(
-    eq(conversations.deleted, false),
-    eq(conversations.archived, false),
-    eq(conversations.isAnswered, true),
-  ),
-  archived: and(eq(conversations.deleted, false), eq(conversations.archived, true)),
-  deleted: eq(conversations.deleted, true),
-}
-
-function conditions(companyId: number, query: InboxQuery): SQL | undefined {
-  const where: (SQL | undefined)[] = [
-    eq(conversations.companyId, companyId),
-    query.status === undefined ? eq(conversations.deleted, false) : statusCondition[query.status],
-  ]
-  if (query.sellerId !== undefined) where.push(eq(conversations.sellerId, query.sellerId))
-  if (query.assignee === 'none') where.push(isNull(conversations.assigneeId))
-  else if (query.assignee !== undefined) where.push(eq(conversations.assigneeId, query.assignee))
-  if (query.type !== undefined) where.push(eq(conversations.type, query.type))
-  if (query.unread === true) where.push(gt(conversations.customerMessageCount, conversations.staffReadSeq))
-  if (query.unread === false) where.push(lte(conversations.customerMessageCount, conversations.staffReadSeq))
-  for (const term of query.searchTerms) {
-    const pattern = likePattern(term)
-    where.push(sql`(${conversations.subject} ilike ${pattern} or exists (select 1 from messages m
-      where m.conversation_id = conversations.id and m.text ilike ${pattern}))`)
-  }
-  return and(...where)
-}
-
 const staffUserJson = (userId: SQL) => sql<StaffUser | null>`(select json_build_object('id', u.id,
   'email', u.email, 'firstName', u.first_name, 'lastName', u.last_name) from users u where u.id = ${userId})`
 
 export const inboxRepository = {
-  /** One page of the company's conversations' ids in the asked order, with how many match. */
-  async page(db: Db, companyId: number, query: InboxQuery): Promise<{ ids: number[]; total: number }> {
-    const order = [
-      ...(query.ordering === 'unread' ? [desc(sql`(${staffUnread} > 0)`)] : []),
-      desc(conversations.lastMessageAt),
-      desc(conversations.id),
-    ]
-    const rows = await db
-      .select({ id: conversations.id, total: sql<number>`count(*) over ()` })
-      .from(conversations)
-      .where(conditions(companyId, query))
-      .orderBy(...order)
-      .limit(query.limit)
-      .offset(query.offset)
-    if (rows.length > 0 || query.offset === 0) {
-      return { ids: rows.map((row) => row.id), total: Number(rows[0]?.total ?? 0) }
+  /**
+   * One page of the company's conversations' ids in the asked order, and how many match, counted up to
+   * `upTo` (see countUpToOf). The matches are numbered walking an index in the page's order, so neither the
+   * page nor the count reads past `upTo` of them, however many conversations the company has.
+   */
+  async page(db: Db, companyId: number, query: InboxQuery, upTo: number) {
+    if (query.searchTerms.length > 0) {
+      const ids = await searchConversations(db, companyId, query, upTo)
+      return { ids: ids.slice(query.offset, query.offset + query.limit), matched: ids.length }
     }
-    const [counted] = await db
-      .select({ total: sql<number>`count(*)` })
-      .from(conversations)
-      .where(conditions(companyId, query))
-    return { ids: [], total: Number(counted?.total ?? 0) }
+    const [row] = rowsOf<{ ids: (number | string)[] | null; matched: number | string }>(
+      await db.execute(sql`with matched as (
+          select conversations.id, row_number() over (order by ${sql.join(orderOf(query), sql`, `)}) as position
+          from conversations where ${filtersOf(companyId, query)}
+          order by ${sql.join(orderOf(query), sql`, `)} limit ${upTo}
+        )
+        select array(select id from matched where position > ${query.offset} order by position
+            limit ${query.limit}) as ids,
+          (select count(*) from matched) as matched`),
+    )
+    return { ids: (row?.ids ?? []).map(Number), matched: Number(row?.matched ?? 0) }
   },
 
-  /** How many of the company's live conversations have messages the staff have not read. */
-  async totalUnread(db: Db, companyId: number): Promise<number> {
-    const [row] = await db
-      .select({ total: sql<number>`count(*)` })
-      .from(conversations)
-      .where(
-        and(
-          eq(conversations.companyId, companyId),
-          eq(conversations.deleted, false),
-          gt(conversations.customerMessageCount, conversations.staffReadSeq),
-        ),
-      )
-    return Number(row?.total ?? 0)
+  /** How many of the company's live conversations have messages the staff have not read, up to `upTo`. */
+  async unreadUpTo(db: Db, companyId: number, upTo: number): Promise<number> {
+    const [row] = rowsOf<{ unread: number | string }>(
+      await db.execute(sql`select count(*) as unread from (select 1 from conversations
+        where ${and(eq(conversations.companyId, companyId), eq(conversations.deleted, false), staffUnread)}
+        limit ${upTo}) unread`),
+    )
+    return Number(row?.unread ?? 0)
   },
 
   /** The staff's extras of each conversation by id. */
@@ -127,7 +59,7 @@ export const inboxRepository = {
       .select({
         id: conversations.id,
         assignee: staffUserJson(sql.raw('conversations.assignee_id')),
-        unreadCount: sql<number>`${staffUnread}::int`,
+        unreadCount: sql<number>`greatest(0, ${conversations.customerMessageCount} - ${conversations.staffReadSeq})::int`,
       })
       .from(conversations)
       .where(inArray(conversations.id, ids))

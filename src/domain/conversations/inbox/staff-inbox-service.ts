@@ -12,7 +12,8 @@ import type { ConversationsService } from '../engine/conversations-service.ts'
 import { messagesRepository } from '../engine/messages-repository.ts'
 import { selectViews } from '../queries/views-repository.ts'
 import type { ConversationView, MessageView, PartyStates } from '../types.ts'
-import { type InboxExtras, type InboxQuery, inboxRepository, type Note } from './inbox-repository.ts'
+import { countUpToOf, type InboxQuery } from './inbox-filters.ts'
+import { type InboxExtras, inboxRepository, type Note } from './inbox-repository.ts'
 
 /** A conversation as the staff inbox shows it: its view, both parties' read states, and the staff's extras. */
 export type InboxConversation = ConversationView & PartyStates & InboxExtras
@@ -29,6 +30,17 @@ export const INBOX_TEXT_MAX = 10_000
 export const THREAD_MESSAGES = 1000
 
 const SETTABLE_STATUSES = ['open', 'answered', 'archived']
+
+/**
+ * How far the list counts its conversations, and the staff's unread ones: past this, it says only that more
+ * follow, so a page costs the same at a hundred thousand conversations as at a thousand.
+ */
+export const INBOX_COUNT_BOUND = 1_000
+/**
+ * How far a search counts its matches. Testing a conversation for a term costs more than counting it, so a
+ * search stops sooner; past a few pages of matches, staff narrow the search rather than page on.
+ */
+export const INBOX_SEARCH_COUNT_BOUND = 100
 
 const NOBODY: InboxExtras = { assignee: null, unreadCount: 0 }
 
@@ -80,9 +92,11 @@ export function createStaffInboxService(deps: {
   return {
     async list(principal: Principal, query: InboxQuery) {
       requireStaff(principal)
-      const [{ ids, total }, totalUnread] = await Promise.all([
-        inboxRepository.page(db, principal.companyId, query),
-        inboxRepository.totalUnread(db, principal.companyId),
+      const bound = query.searchTerms.length > 0 ? INBOX_SEARCH_COUNT_BOUND : INBOX_COUNT_BOUND
+      const upTo = countUpToOf(query, bound)
+      const [{ ids, matched }, unread] = await Promise.all([
+        inboxRepository.page(db, principal.companyId, query, upTo),
+        inboxRepository.unreadUpTo(db, principal.companyId, INBOX_COUNT_BOUND + 1),
       ])
       const views =
         ids.length === 0
@@ -90,7 +104,11 @@ export function createStaffInboxService(deps: {
           : await selectViews(db, conversationsRepository.withIds(ids), { readStates: true })
       const byId = new Map((await withExtras(views)).map((view) => [view.id, view]))
       const items = ids.map((id) => byId.get(id)).filter((item) => item !== undefined)
-      return { items, total, totalUnread }
+      return {
+        items,
+        count: { total: Math.min(matched, upTo - 1), capped: matched >= upTo },
+        unread: { total: Math.min(unread, INBOX_COUNT_BOUND), capped: unread > INBOX_COUNT_BOUND },
+      }
     },
 
     async thread(principal: Principal, id: number): Promise<InboxThread> {

@@ -1,0 +1,4 @@
+CREATE INDEX "conversations_staff_activity_idx" ON "conversations" USING btree ("company_id","last_message_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE not "conversations"."deleted";--> statement-breakpoint
+CREATE INDEX "conversations_staff_unread_idx" ON "conversations" USING btree ("company_id",("customer_message_count" > "staff_read_seq") desc nulls first,"last_message_at" DESC NULLS FIRST,"id" DESC NULLS FIRST) WHERE not "conversations"."deleted";--> statement-breakpoint
+CREATE INDEX "conversations_subject_trgm_idx" ON "conversations" USING gin ("subject" gin_trgm_ops);--> statement-breakpoint
+CREATE INDEX "messages_text_trgm_idx" ON "messages" USING gin ("text" gin_trgm_ops);
