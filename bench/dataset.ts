@@ -7,7 +7,10 @@ import {
   conversationCount,
   type Fixture,
   messageCount,
+  ORDER_EVERY,
+  ORDER_NUMBER_BASE,
   productCount,
+  RARE_MESSAGE_WORD,
   type Shape,
   sessionToken,
   staffUserId,
@@ -120,7 +123,8 @@ function loadStatements(
         ${at(lastId('i'))}
       from generate_series(1, ${N}) i`,
     // Odd rounds are the customer's, even rounds the counterparty's: a seller's member writing as the seller,
-    // or a staff member for the shop.
+    // or a staff member for the shop. What staff search messages for: a customer's first message names an
+    // order in some conversations (see shape.ts) and a rare word in one of 500.
     `insert into messages
       (id, conversation_id, sender_user_id, sender_seller_id, side, side_seq, user_type, text, created_at) overriding system value
       select r * ${N} + i, i,
@@ -129,7 +133,10 @@ function loadStatements(
              else ${C} + (${productOf('i')} - 1) % ${S} + 1 end,
         case when r % 2 = 0 then null else ${sellerOf('i')} end,
         case when r % 2 = 0 then 'customer' else 'counterparty' end, r / 2 + 1, 'registered',
-        'Message ' || (r + 1) || ' of conversation ' || i || ': is the part still available, and when can it ship?',
+        'Message ' || (r + 1) || ' of conversation ' || i || ': is the part still available, and when can it ship?'
+          || case when r = 0 and i % ${ORDER_EVERY} = 1 then ' My order is PZ-' || (${ORDER_NUMBER_BASE} + i) || '.'
+             else '' end
+          || case when r = 0 and i % 500 = 250 then ' The last one came ${RARE_MESSAGE_WORD}.' else '' end,
         ${at(`r * ${N} + i`)}
       from generate_series(0, ${M - 1}) r, generate_series(1, ${N}) i
       order by r, i`,

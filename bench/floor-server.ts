@@ -124,6 +124,58 @@ const CONTACTS = `
   select (select count(*) from f) as count,
     coalesce((select json_agg(r) from (select * from f order by created_at desc, id desc limit $4) r), '[]') as results`
 
+// Staff's list as Parley's contract has it: a page of 25 in the asked order, its count stopped past 1,000
+// (past 100 for a search), and the company's unread total stopped past 1,000, walking the staff indexes.
+const STAFF_WHERE: Record<string, string> = {
+  'ordering=unread': 'true',
+  'status=answered': 'not c.archived and c.is_answered',
+  'unread=true&ordering=unread': 'c.customer_message_count > c.staff_read_seq',
+}
+const BY_ACTIVITY = 'c.last_message_at desc, c.id desc'
+const UNREAD_FIRST = `(c.customer_message_count > c.staff_read_seq) desc, ${BY_ACTIVITY}`
+
+/** The page, count and unread total of the staff conversations in `matched` (ids numbered by `position`). */
+const staffPage = (matched: string) => `
+  with matched as (${matched}),
+  page as (select id, position from matched order by position limit 25)
+  select (select count(*) from matched) as count,
+    (select count(*) from (select 1 from conversations c where c.company_id = $1 and not c.deleted
+      and c.customer_message_count > c.staff_read_seq limit 1001) u) as total_unread,
+    coalesce((select json_agg(r order by r.position) from (
+      select p.position, c.id, c.subject, c.type, c.is_answered, c.archived, c.last_message_at, c.customer_id,
+        c.seller_id, c.assignee_id, greatest(0, c.customer_message_count - c.staff_read_seq) as unread_count,
+        m.id as last_message_id, m.side as last_message_side, m.text as last_message_text,
+        m.created_at as last_message_created_at
+      from page p join conversations c on c.id = p.id left join messages m on m.id = c.last_message_id) r), '[]')
+      as results`
+
+const staffList = (where: string, order: string) =>
+  staffPage(`select c.id, row_number() over (order by ${order}) as position from conversations c
+    where c.company_id = $1 and not c.deleted and ${where} order by ${order} limit 1001`)
+
+/** A term held in the subject or a message, tested conversation by conversation (`$n` its pattern). */
+const holds = (param: string) => `(c.subject ilike ${param} or exists (select 1 from messages m
+  where m.conversation_id = c.id and m.text ilike ${param} offset 0))`
+
+/** A search walking the newest conversations, or (`rare`) starting from the rare term's trigram index. */
+function staffSearch(terms: number, rare: boolean) {
+  const tested = Array.from({ length: terms }, (_, index) => index + 2).filter((param) => !rare || param > 2)
+  const where = [
+    'c.company_id = $1',
+    'not c.deleted',
+    ...(rare
+      ? [
+          'c.id in (select conversation_id from messages where text ilike $2 union select id from conversations where subject ilike $2)',
+        ]
+      : []),
+    ...tested.map((param) => holds(`$${param}`)),
+  ]
+  return staffPage(`select c.id, row_number() over (order by ${BY_ACTIVITY}) as position from conversations c
+    where ${where.join(' and ')} order by ${BY_ACTIVITY} limit 101`)
+}
+
+const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+
 type Id = { id: string }
 type Inbox = { partyType: string; partyId: string }
 type MessageBody = { side: string; sender_user_id: number; sender_seller_id: number | null; text: string }
@@ -283,6 +335,29 @@ app.get<{ Querystring: { company_id: string; viewed: string; search: string } }>
   async (request) => {
     const { company_id, viewed, search } = request.query
     const { rows } = await query(CONTACTS, [company_id, viewed === 'true', `%${search}%`, 20])
+    return rows[0]
+  },
+)
+app.get<{ Querystring: Record<string, string> }>('/staff/conversations', async (request) => {
+  const { company_id, ...view } = request.query
+  const key = new URLSearchParams(view).toString()
+  const where = STAFF_WHERE[key]
+  if (where === undefined) throw new Error(`no staff view ${key}`)
+  const order = key.includes('ordering=unread') ? UNREAD_FIRST : BY_ACTIVITY
+  const { rows } = await query(staffList(where, order), [company_id])
+  return rows[0]
+})
+app.get<{ Querystring: { company_id: string; terms: string; rare?: string } }>(
+  '/staff/conversations/search',
+  async (request) => {
+    const { company_id, terms, rare } = request.query
+    // The rare term first ($2), where the statement looks it up by index.
+    const split = terms.split(' ')
+    const ordered = rare === undefined ? split : [rare, ...split.filter((term) => term !== rare)]
+    const { rows } = await query(staffSearch(ordered.length, rare !== undefined), [
+      company_id,
+      ...ordered.map(likePattern),
+    ])
     return rows[0]
   },
 )

@@ -1,9 +1,13 @@
 import {
+  conversationCount,
   conversationOf,
   customerOfConversation,
   type Fixture,
   memberOfSeller,
+  ORDER_EVERY,
+  orderNumberOf,
   productOfConversation,
+  RARE_MESSAGE_WORD,
   sellerOfProduct,
   sessionToken,
 } from './shape.ts'
@@ -254,6 +258,35 @@ export const SCENARIOS: Scenario[] = [
       headers: {},
     }),
   },
+  {
+    name: 'staff conversations',
+    kind: 'read',
+    parley: (fixture, n) => ({
+      method: 'GET',
+      path: `/api/conversations/?page_size=25&${STAFF_VIEWS[spread(n, STAFF_VIEWS.length, 11)]}`,
+      headers: staffKey(fixture, n),
+    }),
+    floor: (fixture, n) => ({
+      method: 'GET',
+      path: `/staff/conversations?company_id=${fixture.companyId}&${STAFF_VIEWS[spread(n, STAFF_VIEWS.length, 11)]}`,
+      headers: {},
+    }),
+  },
+  {
+    name: 'staff message search',
+    kind: 'read',
+    parley: (fixture, n) => ({
+      method: 'GET',
+      path: `/api/conversations/?page_size=25&search=${encodeURIComponent(messageSearchOf(fixture, n).terms.join(' '))}`,
+      headers: staffKey(fixture, n),
+    }),
+    floor: (fixture, n) => {
+      const { terms, rare } = messageSearchOf(fixture, n)
+      const query = new URLSearchParams({ company_id: String(fixture.companyId), terms: terms.join(' ') })
+      if (rare !== undefined) query.set('rare', rare)
+      return { method: 'GET', path: `/staff/conversations/search?${query}`, headers: {} }
+    },
+  },
 ]
 
 /** Contact-us with the SMTP server refusing every email: run last, compared with contact-us's own p99. */
@@ -326,6 +359,30 @@ function withAttachment(fields: Record<string, string | number | undefined>) {
 const subjectOf = (fixture: Fixture, n: number) => {
   const free = fixture.subjectIds.filter((id) => id !== 2)
   return free[spread(n, free.length, 3)]
+}
+
+const staffKey = (fixture: Fixture, n: number) => ({
+  authorization: `Token ${fixture.staffKeys[spread(n, fixture.staffKeys.length)]}`,
+})
+
+/** The staff inbox as its app opens it (unread first), and two of its filters. */
+const STAFF_VIEWS = ['ordering=unread', 'status=answered', 'unread=true&ordering=unread']
+
+/**
+ * What staff search messages for: a word every conversation holds, a rare one, a customer's order number,
+ * and a common word with a rare one. `rare` is the term a hand-written endpoint would look up by index (the
+ * floor is told; Parley works it out); without one, it walks the newest conversations.
+ */
+function messageSearchOf(fixture: Fixture, n: number): { terms: string[]; rare?: string } {
+  const ordered = Math.floor(conversationCount(fixture.shape) / ORDER_EVERY)
+  const orderNumber = orderNumberOf(spread(n, ordered, 13) * ORDER_EVERY + 1)
+  const searches = [
+    { terms: ['available'] },
+    { terms: [RARE_MESSAGE_WORD], rare: RARE_MESSAGE_WORD },
+    { terms: [orderNumber], rare: orderNumber },
+    { terms: ['ship', RARE_MESSAGE_WORD], rare: RARE_MESSAGE_WORD },
+  ]
+  return searches[spread(n, searches.length, 17)] ?? { terms: ['available'] }
 }
 
 const searchOf = (fixture: Fixture, n: number) =>

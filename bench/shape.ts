@@ -68,6 +68,13 @@ export const sellerOfProduct = (shape: Shape, productId: number) => ((productId 
 export const customerOfConversation = (shape: Shape, conversationId: number) =>
   ((conversationId - 1) % shape.customers) + 1
 
+/** One conversation in ORDER_EVERY (id ≡ 1) has its customer name order PZ-(ORDER_NUMBER_BASE + id). */
+export const ORDER_EVERY = 4
+export const ORDER_NUMBER_BASE = 900_000
+export const orderNumberOf = (conversationId: number) => `PZ-${ORDER_NUMBER_BASE + conversationId}`
+/** A word one conversation in 500 holds in a message. */
+export const RARE_MESSAGE_WORD = 'dented'
+
 /** What the bench clients need to act as the dataset's users; the secrets are made fresh for each run. */
 export type Fixture = {
   shape: Shape

@@ -18,6 +18,9 @@ export type Note = { id: number; body: string; author: StaffUser | null; created
 const staffUserJson = (userId: SQL) => sql<StaffUser | null>`(select json_build_object('id', u.id,
   'email', u.email, 'firstName', u.first_name, 'lastName', u.last_name) from users u where u.id = ${userId})`
 
+/** Customer messages the shop's staff have not read (see conversations.staffReadSeq). */
+const unreadCount = sql<number>`greatest(0, ${conversations.customerMessageCount} - ${conversations.staffReadSeq})::int`
+
 export const inboxRepository = {
   /**
    * One page of the company's conversations' ids in the asked order, and how many match, counted up to
@@ -42,14 +45,21 @@ export const inboxRepository = {
     return { ids: (row?.ids ?? []).map(Number), matched: Number(row?.matched ?? 0) }
   },
 
-  /** How many of the company's live conversations have messages the staff have not read, up to `upTo`. */
-  async unreadUpTo(db: Db, companyId: number, upTo: number): Promise<number> {
-    const [row] = rowsOf<{ unread: number | string }>(
-      await db.execute(sql`select count(*) as unread from (select 1 from conversations
-        where ${and(eq(conversations.companyId, companyId), eq(conversations.deleted, false), staffUnread)}
-        limit ${upTo}) unread`),
+  /**
+   * The staff's extras of a page's conversations, with how many of the company's live conversations have
+   * messages the staff have not read, counted up to `upTo`: one statement beside the page's views.
+   */
+  async pageExtras(db: Db, companyId: number, ids: number[], upTo: number) {
+    const unread = and(eq(conversations.companyId, companyId), eq(conversations.deleted, false), staffUnread)
+    const [row] = rowsOf<{ unread: number | string; extras: ({ id: number } & InboxExtras)[] }>(
+      await db.execute(sql`select
+          (select count(*) from (select 1 from conversations where ${unread} limit ${upTo}) unread) as unread,
+          (select coalesce(json_agg(json_build_object('id', conversations.id,
+              'assignee', ${staffUserJson(sql.raw('conversations.assignee_id'))}, 'unreadCount', ${unreadCount})), '[]')
+            from conversations where ${inArray(conversations.id, ids)}) as extras`),
     )
-    return Number(row?.unread ?? 0)
+    const extras = new Map((row?.extras ?? []).map(({ id, ...extra }) => [Number(id), extra]))
+    return { extras, unread: Number(row?.unread ?? 0) }
   },
 
   /** The staff's extras of each conversation by id. */
@@ -59,7 +69,7 @@ export const inboxRepository = {
       .select({
         id: conversations.id,
         assignee: staffUserJson(sql.raw('conversations.assignee_id')),
-        unreadCount: sql<number>`greatest(0, ${conversations.customerMessageCount} - ${conversations.staffReadSeq})::int`,
+        unreadCount: sql<number>`${unreadCount}`,
       })
       .from(conversations)
       .where(inArray(conversations.id, ids))

@@ -94,15 +94,12 @@ export function createStaffInboxService(deps: {
       requireStaff(principal)
       const bound = query.searchTerms.length > 0 ? INBOX_SEARCH_COUNT_BOUND : INBOX_COUNT_BOUND
       const upTo = countUpToOf(query, bound)
-      const [{ ids, matched }, unread] = await Promise.all([
-        inboxRepository.page(db, principal.companyId, query, upTo),
-        inboxRepository.unreadUpTo(db, principal.companyId, INBOX_COUNT_BOUND + 1),
+      const { ids, matched } = await inboxRepository.page(db, principal.companyId, query, upTo)
+      const [views, { extras, unread }] = await Promise.all([
+        ids.length === 0 ? [] : selectViews(db, conversationsRepository.withIds(ids), { readStates: true }),
+        inboxRepository.pageExtras(db, principal.companyId, ids, INBOX_COUNT_BOUND + 1),
       ])
-      const views =
-        ids.length === 0
-          ? []
-          : await selectViews(db, conversationsRepository.withIds(ids), { readStates: true })
-      const byId = new Map((await withExtras(views)).map((view) => [view.id, view]))
+      const byId = new Map(views.map((view) => [view.id, { ...view, ...(extras.get(view.id) ?? NOBODY) }]))
       const items = ids.map((id) => byId.get(id)).filter((item) => item !== undefined)
       return {
         items,
