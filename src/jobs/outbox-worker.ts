@@ -83,13 +83,12 @@ export function createOutboxWorker(options: OutboxWorkerOptions) {
       text: email.text,
       inReplyTo: email.inReplyTo,
       references: email.references,
-      attachments: await Promise.all(
-        email.attachments.map(async (file) => ({
-          filename: file.filename,
-          contentType: file.contentType,
-          content: await blobs.read(file.blobKey),
-        })),
-      ),
+      // Read from disk as the email is written: a batch of emails with large files never sits whole in memory.
+      attachments: email.attachments.map((file) => ({
+        filename: file.filename,
+        contentType: file.contentType,
+        path: blobs.pathOf(file.blobKey),
+      })),
     })
   }
 

@@ -22,9 +22,10 @@ export const fingerprintOf = (fields: Record<string, unknown>) =>
 
 /**
  * The request's idempotency key and the fingerprint of its fields, for a route that reports its schema
- * errors itself (`attachValidation`): a malformed key is refused before anything else.
+ * errors itself (`attachValidation`): a malformed key is refused before anything else. The fields are
+ * gathered only for a request that has a key: hashing an uploaded file is work a request without one skips.
  */
-export function idempotencyOf(request: FastifyRequest, fields: Record<string, unknown>) {
+export function idempotencyOf(request: FastifyRequest, fields: () => Record<string, unknown>) {
   const validation = request.validationError?.validation
   if (
     validation?.some((error: { instancePath: string }) => error.instancePath.startsWith('/idempotency-key'))
@@ -32,5 +33,5 @@ export function idempotencyOf(request: FastifyRequest, fields: Record<string, un
     throw new Refusal('validation', 'Invalid Idempotency-Key header.')
   }
   const key = request.headers['idempotency-key']
-  return typeof key === 'string' ? { key, fingerprint: fingerprintOf(fields) } : undefined
+  return typeof key === 'string' ? { key, fingerprint: fingerprintOf(fields()) } : undefined
 }

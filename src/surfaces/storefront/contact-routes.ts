@@ -95,13 +95,13 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: 
     async (request, reply) => {
       const body = request.body as Partial<typeof request.body>
       const file = request.uploads?.get('file')
-      const idempotency = idempotencyOf(request, {
+      const idempotency = idempotencyOf(request, () => ({
         ...body,
         file: file && {
           filename: file.filename,
           sha256: createHash('sha256').update(file.content).digest('hex'),
         },
-      })
+      }))
       // Problems found reading the form and the domain's own checks are reported together, as DRF does.
       const errors = formErrors(request)
       const valid = <K extends keyof typeof body>(field: K) => (errors[field] ? undefined : body[field])

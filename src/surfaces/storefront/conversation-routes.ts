@@ -125,7 +125,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
     async (request, reply) => {
       const principal = requirePrincipal(request)
       const body = (request.body ?? {}) as Partial<CreateConversationRequest>
-      const idempotency = idempotencyOf(request, body)
+      const idempotency = idempotencyOf(request, () => body)
       const validation = request.validationError?.validation
       const schemaErrors = validation ? fieldErrorsFromSchema(validation, drfSchemaWording) : {}
       const valid = <K extends keyof CreateConversationRequest>(field: K) =>
