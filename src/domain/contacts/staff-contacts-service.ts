@@ -11,11 +11,11 @@ import { requireStaff } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
 import { queueContactWebhook, queueReplyWebhook } from '../webhooks/change-events.ts'
 import { type ContactText, cleanContactText } from './contact-fields.ts'
+import { type ContactQuery, contactListRepository } from './contact-list-repository.ts'
 import { contactRepliesRepository } from './contact-replies-repository.ts'
 import { composeReplyEmail } from './contact-reply-email.ts'
 import {
   CONTACT_STATUSES,
-  type ContactQuery,
   type ContactRow,
   type ContactStatus,
   contactsRepository,
@@ -29,6 +29,12 @@ export type ContactChanges = ContactText & {
   /** A staff user's id, or null for nobody. */
   assignee?: number | null
 }
+
+/**
+ * How far a list counts its matches. Counting every match of a common word among many contacts cost more
+ * than the page itself; past this many, a list says only that there are more.
+ */
+export const CONTACT_COUNT_BOUND = 10_000
 
 /** The longest answer staff may send. */
 export const REPLY_MAX_LENGTH = 10_000
@@ -112,11 +118,11 @@ export function createStaffContactsService(deps: {
 
     async list(principal: Principal, query: ContactQuery) {
       requireStaff(principal)
-      const [{ rows, total }, totalUnviewed] = await Promise.all([
-        contactsRepository.pageWithTotal(db, principal.companyId, query),
+      const [{ rows, total, capped }, totalUnviewed] = await Promise.all([
+        contactListRepository.page(db, principal.companyId, query, CONTACT_COUNT_BOUND),
         contactsRepository.countUnviewed(db, principal.companyId),
       ])
-      return { total, totalUnviewed, contacts: rows }
+      return { total, totalCapped: capped, totalUnviewed, contacts: rows }
     },
 
     /** A contact as staff open it: the first opening marks it viewed. */

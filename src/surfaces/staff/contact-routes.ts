@@ -1,11 +1,9 @@
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
-import {
-  CONTACT_STATUSES,
-  type ContactOrdering,
-  contactSortKeys,
-} from '../../domain/contacts/contacts-repository.ts'
+import { type ContactOrdering, contactSortKeys } from '../../domain/contacts/contact-list-repository.ts'
+import { CONTACT_STATUSES } from '../../domain/contacts/contacts-repository.ts'
+import { CONTACT_COUNT_BOUND } from '../../domain/contacts/staff-contacts-service.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
@@ -25,7 +23,7 @@ import {
   ReplyBody,
   UpdateContactBody,
 } from './contact-schemas.ts'
-import { pageOf, requestedPage } from './pagination.ts'
+import { cappedPageOf, requestedPage } from './pagination.ts'
 import {
   assigneeFilter,
   booleanFilter,
@@ -103,7 +101,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: 'List Contacts',
-        description: 'Contact-us submissions and staff-made contacts, newest first, a DRF page at a time.',
+        description: `Contact-us submissions and staff-made contacts, newest first, a DRF page at a time. Counting stops past ${CONTACT_COUNT_BOUND.toLocaleString('en')} matches: \`count_capped\` says when more match.`,
         operationId: 'listContacts',
         tags: ['Contacts'],
         querystring: ContactListQuery,
@@ -115,6 +113,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       const at = requestedPage(request.query)
       const {
         total,
+        totalCapped,
         totalUnviewed,
         contacts: found,
       } = await contacts.list(signedInUser(request), {
@@ -130,7 +129,11 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
         offset: at.offset,
         limit: at.limit,
       })
-      return { ...pageOf(request, at, total, found.map(present(request))), total_unviewed: totalUnviewed }
+      const count = { total, capped: totalCapped }
+      return {
+        ...cappedPageOf(request, at, count, found.map(present(request))),
+        total_unviewed: totalUnviewed,
+      }
     },
   )
 

@@ -1,9 +1,9 @@
 import { type Static, Type } from 'typebox'
 import { contactLimits } from '../../domain/contacts/contact-fields.ts'
-import { REPLY_MAX_LENGTH } from '../../domain/contacts/staff-contacts-service.ts'
+import { CONTACT_COUNT_BOUND, REPLY_MAX_LENGTH } from '../../domain/contacts/staff-contacts-service.ts'
 import { IdInteger } from '../http/input-guard.ts'
 import { nullable } from '../http/nullable.ts'
-import { Page, PageQuery } from './pagination.ts'
+import { CappedPage, PageQuery } from './pagination.ts'
 import { StaffUserRef } from './user-schemas.ts'
 
 const text = (max: number | undefined, description: string) =>
@@ -151,7 +151,7 @@ export const ContactListQuery = Type.Object({
   search: Type.Optional(
     Type.String({
       description:
-        'Terms separated by spaces or commas; each must occur in a name, the email, the subject or the message.',
+        'Terms separated by spaces or commas; each must occur, in any case, in a name, the email, the subject or the message.',
     }),
   ),
   ordering: Type.Optional(
@@ -165,7 +165,7 @@ export type ContactListQuery = Static<typeof ContactListQuery>
 
 /** Ids are read by the route, so that `/contacts/abc` is a 404 like any other unknown contact. */
 export const ContactPage = Type.Object({
-  ...Page(ContactResponse).properties,
+  ...CappedPage(ContactResponse, CONTACT_COUNT_BOUND).properties,
   total_unviewed: Type.Integer({
     description: 'How many of the company’s contacts no staff member has opened.',
   }),

@@ -49,9 +49,17 @@ const idsOf = (body: { results: { id: number }[] }) => body.results.map((contact
 test('the list is a DRF page, newest first', async () => {
   const response = await staff.get('/api/contacts/')
   assert.equal(response.status, 200)
-  // DRF's page, and beside it the inbox's count of contacts nobody has opened.
-  assert.deepEqual(Object.keys(response.body), ['count', 'next', 'previous', 'results', 'total_unviewed'])
+  // DRF's page, whether its count stopped at the bound, and the inbox's count of contacts nobody has opened.
+  assert.deepEqual(Object.keys(response.body), [
+    'count',
+    'count_capped',
+    'next',
+    'previous',
+    'results',
+    'total_unviewed',
+  ])
   assert.equal(response.body.count, 5)
+  assert.equal(response.body.count_capped, false)
   assert.equal(response.body.total_unviewed, 3)
   assert.equal(response.body.next, null)
   assert.equal(response.body.previous, null)

@@ -1,0 +1,258 @@
+import { createHash } from 'node:crypto'
+import { and, asc, count, desc, eq, gte, isNull, lte, type SQL, sql } from 'drizzle-orm'
+import type { AnyPgColumn } from 'drizzle-orm/pg-core'
+import type { Db } from '../../db/client.ts'
+import { onePerDatabase } from '../../db/per-database.ts'
+import { contacts, orders, users } from '../../db/schema/index.ts'
+import { type ContactRow, type ContactStatus, contactDetails } from './contacts-repository.ts'
+
+export const contactSortKeys = {
+  id: contacts.id,
+  createdAt: contacts.createdAt,
+  updatedAt: contacts.updatedAt,
+  viewed: contacts.viewed,
+  viewedAt: contacts.viewedAt,
+  subject: contacts.subject,
+  email: contacts.email,
+  firstName: contacts.firstName,
+  lastName: contacts.lastName,
+}
+export type ContactSortKey = keyof typeof contactSortKeys
+export type ContactOrdering = { key: ContactSortKey; descending: boolean }[]
+
+export type ContactQuery = {
+  viewed?: boolean
+  status?: ContactStatus
+  /** The contact subject chosen on the form. */
+  subjectId?: number
+  /** The form's operation, exactly. */
+  operation?: string
+  /** A staff user's id, or `none` for contacts nobody is assigned. */
+  assignee?: number | 'none'
+  createdFrom?: Date
+  createdTo?: Date
+  /** Every term must occur, case-insensitively, in a name, the email, the subject or the message. */
+  searchTerms: string[]
+  ordering: ContactOrdering
+  offset: number
+  limit: number
+}
+
+// LIKE treats these as wildcards; a searched-for "%" or "_" means itself.
+const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
+
+/**
+ * The filter of a query of this shape, its values as placeholders: `companyId`, `viewed`, `createdFrom`,
+ * `createdTo` and `term0`… (see placeholderValues).
+ */
+function conditions(query: ContactQuery): SQL | undefined {
+  const where: (SQL | undefined)[] = [eq(contacts.companyId, sql.placeholder('companyId'))]
+  if (query.viewed !== undefined) where.push(eq(contacts.viewed, sql.placeholder('viewed')))
+  if (query.status !== undefined) where.push(eq(contacts.status, sql.placeholder('status')))
+  if (query.subjectId !== undefined) where.push(eq(contacts.subjectId, sql.placeholder('subjectId')))
+  if (query.operation !== undefined) where.push(eq(contacts.operation, sql.placeholder('operation')))
+  if (query.assignee === 'none') where.push(isNull(contacts.assigneeId))
+  else if (query.assignee !== undefined) where.push(eq(contacts.assigneeId, sql.placeholder('assignee')))
+  if (query.createdFrom) where.push(gte(contacts.createdAt, sql.placeholder('createdFrom')))
+  if (query.createdTo) where.push(lte(contacts.createdAt, sql.placeholder('createdTo')))
+  // What ILIKE does in a UTF-8 database, lowering both sides, but the stored text was lowered when written.
+  query.searchTerms.forEach((_, index) => {
+    where.push(sql`${contacts.searchText} like lower(${sql.placeholder(`term${index}`)})`)
+  })
+  return and(...where)
+}
+
+/**
+ * How many matches to count up to: one past the bound, or past the page asked for if that lies further, so
+ * that a page beyond the bound still knows whether another follows it.
+ */
+const countUpToOf = (query: ContactQuery, bound: number) => Math.max(bound, query.offset + query.limit) + 1
+
+const placeholderValues = (companyId: number, query: ContactQuery, countUpTo: number) => ({
+  companyId,
+  viewed: query.viewed,
+  status: query.status,
+  subjectId: query.subjectId,
+  operation: query.operation,
+  assignee: query.assignee === 'none' ? undefined : query.assignee,
+  createdFrom: query.createdFrom,
+  createdTo: query.createdTo,
+  offset: query.offset,
+  limit: query.limit,
+  countUpTo,
+  ...Object.fromEntries(query.searchTerms.map((term, index) => [`term${index}`, likePattern(term)])),
+})
+
+/** The query's ordering over `columns` (the table's, or a subquery's of the same keys); `id` breaks ties. */
+function orderOver(query: ContactQuery, columns: Record<ContactSortKey, AnyPgColumn | SQL.Aliased>) {
+  const lastDescending = query.ordering.at(-1)?.descending ?? true
+  return [
+    ...query.ordering.map(({ key, descending }) => (descending ? desc(columns[key]) : asc(columns[key]))),
+    lastDescending ? desc(columns.id) : asc(columns.id),
+  ]
+}
+
+/** The ids of the matching contacts, at most `countUpTo` of them, in no order: what a count needs. */
+const matchesUpTo = (db: Db, query: ContactQuery) =>
+  db.select({ id: contacts.id }).from(contacts).where(conditions(query)).limit(sql.placeholder('countUpTo'))
+
+/**
+ * The page gathered from the matches: every match, up to `countUpTo` of them in no order (a rare term's few
+ * through the trigram index), is counted, and the page is sorted from them. Right while the count is below
+ * `countUpTo`, when they are all there.
+ */
+function gatheredPageStatement(db: Db, query: ContactQuery, name: string) {
+  const sortColumns = Object.fromEntries(query.ordering.map(({ key }) => [key, contactSortKeys[key]]))
+  const matched = db.$with('matched').as(
+    db
+      .select({ ...sortColumns, id: contacts.id })
+      .from(contacts)
+      .where(conditions(query))
+      .limit(sql.placeholder('countUpTo')),
+  )
+  // It holds the ordering's keys under their own names, which its type cannot tell.
+  const matchedColumns = matched as unknown as Record<ContactSortKey, AnyPgColumn>
+  const page = db
+    .select({ id: matched.id })
+    .from(matched)
+    .orderBy(...orderOver(query, matchedColumns))
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .as('page')
+  // The subquery's "contacts" is its own scan; the outer one is joined by id for the page's rows only.
+  return db
+    .with(matched)
+    .select({
+      ...contactDetails.columns,
+      matched: sql<number>`(select count(*) from ${matched})`.mapWith(Number),
+    })
+    .from(page)
+    .innerJoin(contacts, eq(contacts.id, page.id))
+    .leftJoin(orders, eq(orders.id, contacts.orderId))
+    .leftJoin(users, eq(users.id, contacts.userId))
+    .orderBy(...orderOver(query, contactSortKeys))
+    .prepare(name)
+}
+
+/**
+ * The page walked in order (newest first by default, an index in that order), stopping after `limit`
+ * matches: what a common term needs, whose matches reached the bound.
+ */
+function walkedPageStatement(db: Db, query: ContactQuery, name: string) {
+  const order = orderOver(query, contactSortKeys)
+  const page = db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(conditions(query))
+    .orderBy(...order)
+    .limit(sql.placeholder('limit'))
+    .offset(sql.placeholder('offset'))
+    .as('page')
+  return db
+    .select(contactDetails.columns)
+    .from(page)
+    .innerJoin(contacts, eq(contacts.id, page.id))
+    .leftJoin(orders, eq(orders.id, contacts.orderId))
+    .leftJoin(users, eq(users.id, contacts.userId))
+    .orderBy(...order)
+    .prepare(name)
+}
+
+/** What a query's statements depend on, beside its values. */
+const shapeOf = (query: ContactQuery) =>
+  [
+    query.viewed === undefined ? '' : 'viewed',
+    query.status === undefined ? '' : 'status',
+    query.subjectId === undefined ? '' : 'subject',
+    query.operation === undefined ? '' : 'operation',
+    query.assignee === undefined ? '' : query.assignee === 'none' ? 'unassigned' : 'assignee',
+    query.createdFrom ? 'from' : '',
+    query.createdTo ? 'to' : '',
+    `terms${query.searchTerms.length}`,
+    ...query.ordering.map(({ key, descending }) => `${descending ? '-' : ''}${key}`),
+  ].join(' ')
+
+/** How many contacts match, counted up to `countUpTo`. */
+const countedStatement = (db: Db, query: ContactQuery, name: string) =>
+  db.select({ total: count() }).from(matchesUpTo(db, query).as('matched')).prepare(name)
+
+const once = <T>(build: () => T) => {
+  let built: T | undefined
+  return () => {
+    built ??= build()
+    return built
+  }
+}
+
+/**
+ * A shape's statements, each built when first needed. Building, parsing and planning one cost as much as
+ * running it, so each is built once and prepared under a name of its own, except a search's walk: a search
+ * reaching the bound is planned for its terms each time (unnamed), since one plan for every term walks in
+ * order through every contact for a rare one, or gathers all of a common one's.
+ */
+function pageStatements(db: Db, query: ContactQuery, name: string) {
+  const named = (kind: string) => (name === '' ? '' : `${name}_${kind}`)
+  return {
+    counted: once(() => countedStatement(db, query, named('counted'))),
+    gathered: once(() => gatheredPageStatement(db, query, named('gathered'))),
+    walked: once(() => walkedPageStatement(db, query, query.searchTerms.length > 0 ? '' : named('walked'))),
+  }
+}
+
+// Enough for every filter and single ordering staff use; a client sending endless new shapes (many search
+// words, long orderings) gets its statements built afresh, and unnamed, rather than growing this (and each
+// PostgreSQL connection's prepared statements) without end.
+const CACHED_SHAPES = 100
+const pageStatementsOf = onePerDatabase(() => new Map<string, ReturnType<typeof pageStatements>>())
+
+function cachedPageStatements(db: Db, query: ContactQuery) {
+  const shape = shapeOf(query)
+  const statements = pageStatementsOf(db)
+  const cached = statements.get(shape)
+  if (cached) return cached
+  if (statements.size >= CACHED_SHAPES) return pageStatements(db, query, '')
+  // Named by the shape itself: a transaction's handle building the same shape prepares the same text.
+  const name = `contacts_page_${createHash('sha256').update(shape).digest('hex').slice(0, 32)}`
+  const built = pageStatements(db, query, name)
+  statements.set(shape, built)
+  return built
+}
+
+export const contactListRepository = {
+  /**
+   * One page, newest first unless asked otherwise, with the number of matching contacts counted up to
+   * `countBound`: past it, `total` is the bound and `capped` says that more match (and that another page
+   * follows).
+   *
+   * Without search terms the page is walked in order and the count stops at the bound. A search first
+   * gathers its matches up to the bound, which counts them, and sorts the page from them; only when they
+   * reach the bound, and so may not be the first ones, is the page walked in order instead, which a term
+   * that common soon fills. A gathered page past the end has no row to carry the count, so only then is it
+   * counted apart.
+   */
+  async page(
+    db: Db,
+    companyId: number,
+    query: ContactQuery,
+    countBound: number,
+  ): Promise<{ rows: ContactRow[]; total: number; capped: boolean }> {
+    const countUpTo = countUpToOf(query, countBound)
+    const values = placeholderValues(companyId, query, countUpTo)
+    const statements = cachedPageStatements(db, query)
+    const counted = async () => (await statements.counted().execute(values))[0]?.total ?? 0
+    const capped = (matched: number) => matched >= countUpTo
+    const answer = (rows: Parameters<typeof contactDetails.fromRow>[0][], matched: number) => ({
+      rows: rows.map(contactDetails.fromRow),
+      total: capped(matched) ? countBound : matched,
+      capped: capped(matched),
+    })
+    if (query.searchTerms.length === 0) {
+      const [walked, matched] = await Promise.all([statements.walked().execute(values), counted()])
+      return answer(walked, matched)
+    }
+    const gathered = await statements.gathered().execute(values)
+    const matched = gathered.length > 0 || query.offset === 0 ? (gathered[0]?.matched ?? 0) : await counted()
+    if (!capped(matched)) return answer(gathered, matched)
+    return answer(await statements.walked().execute(values), matched)
+  },
+}

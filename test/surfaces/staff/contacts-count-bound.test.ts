@@ -1,0 +1,83 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { sql } from 'drizzle-orm'
+import { type HttpClient, withToken } from '../../helpers/http-client.ts'
+import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
+
+let parley: TestApp
+let staff: HttpClient
+const BULK = 10_050
+
+/** 10,050 contacts a minute apart, subject "Bulk <n>"; one in a thousand says "needle". */
+before(async () => {
+  parley = await startTestApp({ runWorkers: false })
+  staff = withToken(parley.baseUrl, parley.demo.users.staff.token)
+  await parley.db.execute(sql`
+    insert into contacts (company_id, source, subject, message, created_at)
+    select u.company_id, 'staff', 'Bulk ' || n, case when n % 1000 = 7 then 'a Needle' else 'hay' end,
+      timestamptz '2020-01-01T00:00:00Z' + n * interval '1 minute'
+    from generate_series(1, ${BULK}) n, users u where u.id = ${parley.demo.users.staff.id}`)
+})
+after(() => parley.close())
+
+const page = (query: string) => staff.get(`/api/contacts/?${query}`)
+const link = (query: string) => `${parley.baseUrl}/api/contacts/?${query}`
+const subjects = (body: { results: { subject: string }[] }) => body.results.map((contact) => contact.subject)
+
+test('past 10,000 matches the count stops there and says so, and the next page is linked', async () => {
+  const first = await page('search=bulk&page_size=100')
+  assert.equal(first.status, 200)
+  assert.equal(first.body.count, 10_000)
+  assert.equal(first.body.count_capped, true)
+  assert.equal(first.body.next, link('search=bulk&page_size=100&page=2'))
+  assert.equal(first.body.previous, null)
+  assert.deepEqual(subjects(first.body).slice(0, 2), [`Bulk ${BULK}`, `Bulk ${BULK - 1}`])
+
+  const unfiltered = await page('page_size=1')
+  assert.equal(unfiltered.body.count, 10_000)
+  assert.equal(unfiltered.body.count_capped, true)
+})
+
+test('a page at or past the bound still links on while more follow, and counts exactly at the end', async () => {
+  const hundredth = await page('search=bulk&page_size=100&page=100')
+  assert.equal(hundredth.body.count_capped, true)
+  assert.equal(hundredth.body.count, 10_000)
+  assert.equal(hundredth.body.next, link('search=bulk&page_size=100&page=101'))
+  assert.equal(hundredth.body.previous, link('search=bulk&page_size=100&page=99'))
+  assert.deepEqual(subjects(hundredth.body).slice(-1), ['Bulk 51'])
+
+  // Offset 10,000: the count reaches past this page, and so finds where the matches end.
+  const last = await page('search=bulk&page_size=100&page=101')
+  assert.equal(last.status, 200)
+  assert.equal(last.body.count_capped, false)
+  assert.equal(last.body.count, BULK)
+  assert.equal(last.body.next, null)
+  assert.equal(last.body.previous, link('search=bulk&page_size=100&page=100'))
+  assert.deepEqual(
+    subjects(last.body),
+    Array.from({ length: 50 }, (_, index) => `Bulk ${50 - index}`),
+  )
+
+  const beyond = await page('search=bulk&page_size=100&page=102')
+  assert.equal(beyond.status, 404)
+  assert.deepEqual(beyond.body, { detail: 'Invalid page.' })
+})
+
+test('fewer matches than the bound are counted exactly, whichever way they are found', async () => {
+  const rare = await page('search=NEEDLE')
+  assert.equal(rare.body.count, 11)
+  assert.equal(rare.body.count_capped, false)
+  assert.equal(rare.body.next, null)
+  assert.deepEqual(subjects(rare.body).slice(0, 2), ['Bulk 10007', 'Bulk 9007'])
+
+  const some = await page('search=100&page_size=5&page=2')
+  const expected = Array.from({ length: BULK }, (_, index) => BULK - index).filter((n) =>
+    `${n}`.includes('100'),
+  )
+  assert.equal(some.body.count, expected.length)
+  assert.equal(some.body.count_capped, false)
+  assert.deepEqual(
+    subjects(some.body),
+    expected.slice(5, 10).map((n) => `Bulk ${n}`),
+  )
+})
