@@ -48,17 +48,27 @@ export function Pager({
   count,
   pageSize,
   onPage,
+  capped = false,
 }: {
   page: number
   count: number
   pageSize: number
   onPage(page: number): void
+  /** More than `count` match: the API stopped counting there, so the last page is not known. */
+  capped?: boolean
 }) {
-  const { t } = useI18n()
+  const { t, locale } = useI18n()
   const pages = Math.max(1, Math.ceil(count / pageSize))
+  const shown = count.toLocaleString(locale)
+  const results = capped
+    ? t('common.resultsAtLeast', { count: shown })
+    : count === 1
+      ? t('common.resultOne')
+      : t('common.results', { count: shown })
+  const where = capped ? t('common.page', { page }) : t('common.pageOf', { page, pages })
   return (
-    <nav className="pager" aria-label={t('common.pageOf', { page, pages })}>
-      <span className="muted">{count === 1 ? t('common.resultOne') : t('common.results', { count })}</span>
+    <nav className="pager" aria-label={where}>
+      <span className="muted">{results}</span>
       <div className="pager-buttons">
         <button
           type="button"
@@ -68,11 +78,11 @@ export function Pager({
         >
           {t('common.previous')}
         </button>
-        <span aria-current="page">{t('common.pageOf', { page, pages })}</span>
+        <span aria-current="page">{where}</span>
         <button
           type="button"
           className="button button-quiet"
-          disabled={page >= pages}
+          disabled={!capped && page >= pages}
           onClick={() => onPage(page + 1)}
         >
           {t('common.next')}

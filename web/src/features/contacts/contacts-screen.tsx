@@ -101,7 +101,13 @@ export function ContactsScreen({ id }: { id?: number }) {
           </ul>
         )}
         {list.data && list.data.count > 0 && (
-          <Pager page={page} count={list.data.count} pageSize={CONTACTS_PAGE_SIZE} onPage={setPage} />
+          <Pager
+            page={page}
+            count={list.data.count}
+            capped={list.data.count_capped}
+            pageSize={CONTACTS_PAGE_SIZE}
+            onPage={setPage}
+          />
         )}
       </section>
       <section className="detail-pane" aria-label={t('contacts.title')}>
