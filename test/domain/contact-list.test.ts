@@ -6,7 +6,7 @@ import type { Database } from '../../src/db/client.ts'
 import { rowsOf } from '../../src/db/rows.ts'
 import { companies, contacts } from '../../src/db/schema/index.ts'
 import {
-  type ContactQuery,
+  type ContactOrdering,
   contactListRepository,
 } from '../../src/domain/contacts/contact-list-repository.ts'
 import { openTestDatabase } from '../helpers/test-app.ts'
@@ -33,9 +33,36 @@ const contact = fc.record({
   email: text,
   subject: text,
   message: text,
-  // Few distinct days, so that ties on created_at are common and the id must break them.
+  // Few distinct days, so that ties are common and the id must break them.
   day: fc.integer({ min: 1, max: 3 }),
+  viewedOn: fc.option(fc.integer({ min: 1, max: 2 })),
 })
+
+const made = (fields: Made & { day: number; viewedOn: number | null }) => {
+  const { day, viewedOn, ...text } = fields
+  const viewedAt = viewedOn === null ? null : new Date(Date.UTC(2024, 1, viewedOn))
+  return {
+    ...text,
+    companyId,
+    source: 'staff',
+    createdAt: new Date(Date.UTC(2024, 0, day)),
+    viewed: viewedAt !== null,
+    viewedAt,
+  }
+}
+
+// Orderings staff ask for, with a nullable key among them; the column names, for the reference query.
+const orderings: { ordering: ContactOrdering; sql: string }[] = [
+  { ordering: [{ key: 'createdAt', descending: true }], sql: 'created_at desc, id desc' },
+  { ordering: [{ key: 'firstName', descending: false }], sql: 'first_name, id' },
+  {
+    ordering: [
+      { key: 'viewedAt', descending: true },
+      { key: 'subject', descending: false },
+    ],
+    sql: 'viewed_at desc, subject, id',
+  },
+]
 type Made = { firstName: string; lastName: string; email: string; subject: string; message: string }
 
 /**
@@ -69,8 +96,8 @@ const termOf = (made: Made[]) =>
     pieceOf(made),
   )
 
-/** The company's contacts that ILIKE finds for every term (what search meant before), newest first. */
-async function foundByIlike(terms: string[]) {
+/** The company's contacts that ILIKE finds for every term (what search meant before), in `order`. */
+async function foundByIlike(terms: string[], order: string) {
   const like = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
   const searched = sql`(${contacts.firstName} || ' ' || ${contacts.lastName} || ' ' || ${contacts.email} || ' ' || ${contacts.subject} || ' ' || ${contacts.message})`
   const result = await database.db.execute(
@@ -79,19 +106,19 @@ async function foundByIlike(terms: string[]) {
         terms.map((term) => sql` and ${searched} ilike ${like(term)}`),
         sql``,
       )}
-      order by created_at desc, id desc`,
+      order by ${sql.raw(order)}`,
   )
   return rowsOf<{ id: number }>(result).map((row) => Number(row.id))
 }
 
-const query = (terms: string[], page: number, size: number): ContactQuery => ({
+const query = (terms: string[], page: number, size: number, ordering = orderings[0]?.ordering ?? []) => ({
   searchTerms: terms,
-  ordering: [{ key: 'createdAt', descending: true }],
+  ordering,
   offset: (page - 1) * size,
   limit: size,
 })
 
-test('a search finds what ILIKE finds, pages it newest first, and counts it up to the bound', async () => {
+test('a search finds what ILIKE finds, pages it in order, and counts it up to the bound', async () => {
   await fc.assert(
     fc.asyncProperty(
       fc.array(contact, { minLength: 1, maxLength: 12 }).chain((made) =>
@@ -101,20 +128,14 @@ test('a search finds what ILIKE finds, pages it newest first, and counts it up t
           bound: fc.integer({ min: 1, max: 6 }),
           size: fc.integer({ min: 1, max: 4 }),
           page: fc.integer({ min: 1, max: 5 }),
+          order: fc.constantFrom(...orderings),
         }),
       ),
-      async ({ made, terms, bound, size, page }) => {
+      async ({ made: contactsMade, terms, bound, size, page, order }) => {
         await database.db.delete(contacts).where(eq(contacts.companyId, companyId))
-        await database.db.insert(contacts).values(
-          made.map(({ day, ...fields }) => ({
-            ...fields,
-            companyId,
-            source: 'staff',
-            createdAt: new Date(Date.UTC(2024, 0, day)),
-          })),
-        )
-        const expected = await foundByIlike(terms)
-        const asked = query(terms, page, size)
+        await database.db.insert(contacts).values(contactsMade.map(made))
+        const expected = await foundByIlike(terms, order.sql)
+        const asked = query(terms, page, size, order.ordering)
         const { rows, total, capped } = await contactListRepository.page(database.db, companyId, asked, bound)
 
         assert.deepEqual(
@@ -137,12 +158,9 @@ test('a term taken from anywhere in a contact finds it, in any case', async () =
       contact
         .filter(({ message }) => message !== '')
         .chain((made) => fc.record({ made: fc.constant(made), term: pieceOf([made]) })),
-      async ({ made: { day, ...fields }, term }) => {
+      async ({ made: fields, term }) => {
         await database.db.delete(contacts).where(eq(contacts.companyId, companyId))
-        const [row] = await database.db
-          .insert(contacts)
-          .values({ ...fields, companyId, source: 'staff', createdAt: new Date(Date.UTC(2024, 0, day)) })
-          .returning({ id: contacts.id })
+        const [row] = await database.db.insert(contacts).values(made(fields)).returning({ id: contacts.id })
         const { rows } = await contactListRepository.page(database.db, companyId, query([term], 1, 5), 10)
         assert.deepEqual(
           rows.map((found) => found.id),

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { and, asc, count, desc, eq, gte, isNull, lte, type SQL, sql } from 'drizzle-orm'
+import { and, asc, count, desc, eq, gte, isNull, lte, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
 import { onePerDatabase } from '../../db/per-database.ts'
@@ -42,10 +42,20 @@ export type ContactQuery = {
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
 
 /**
+ * A search term's LIKE pattern, lowered as ILIKE lowers it: `once` per execution, where a plan made for any
+ * term would otherwise lower it again for every candidate row; or `inPlan`, where the statement is planned
+ * for its values, which turns it into a constant the planner can look up in the column's statistics.
+ */
+const loweredPattern = {
+  once: (term: Placeholder) => sql`(select lower(${term}))`,
+  inPlan: (term: Placeholder) => sql`lower(${term})`,
+}
+
+/**
  * The filter of a query of this shape, its values as placeholders: `companyId`, `viewed`, `createdFrom`,
  * `createdTo` and `term0`… (see placeholderValues).
  */
-function conditions(query: ContactQuery): SQL | undefined {
+function conditions(query: ContactQuery, pattern: (term: Placeholder) => SQL): SQL | undefined {
   const where: (SQL | undefined)[] = [eq(contacts.companyId, sql.placeholder('companyId'))]
   if (query.viewed !== undefined) where.push(eq(contacts.viewed, sql.placeholder('viewed')))
   if (query.status !== undefined) where.push(eq(contacts.status, sql.placeholder('status')))
@@ -55,9 +65,9 @@ function conditions(query: ContactQuery): SQL | undefined {
   else if (query.assignee !== undefined) where.push(eq(contacts.assigneeId, sql.placeholder('assignee')))
   if (query.createdFrom) where.push(gte(contacts.createdAt, sql.placeholder('createdFrom')))
   if (query.createdTo) where.push(lte(contacts.createdAt, sql.placeholder('createdTo')))
-  // What ILIKE does in a UTF-8 database, lowering both sides, but the stored text was lowered when written.
+  // What ILIKE does in a UTF-8 database, lowering both sides; the stored text was lowered when written.
   query.searchTerms.forEach((_, index) => {
-    where.push(sql`${contacts.searchText} like lower(${sql.placeholder(`term${index}`)})`)
+    where.push(sql`${contacts.searchText} like ${pattern(sql.placeholder(`term${index}`))}`)
   })
   return and(...where)
 }
@@ -84,7 +94,7 @@ const placeholderValues = (companyId: number, query: ContactQuery, countUpTo: nu
 })
 
 /** The query's ordering over `columns` (the table's, or a subquery's of the same keys); `id` breaks ties. */
-function orderOver(query: ContactQuery, columns: Record<ContactSortKey, AnyPgColumn | SQL.Aliased>) {
+function orderOver(query: ContactQuery, columns: Record<ContactSortKey, AnyPgColumn>) {
   const lastDescending = query.ordering.at(-1)?.descending ?? true
   return [
     ...query.ordering.map(({ key, descending }) => (descending ? desc(columns[key]) : asc(columns[key]))),
@@ -94,7 +104,11 @@ function orderOver(query: ContactQuery, columns: Record<ContactSortKey, AnyPgCol
 
 /** The ids of the matching contacts, at most `countUpTo` of them, in no order: what a count needs. */
 const matchesUpTo = (db: Db, query: ContactQuery) =>
-  db.select({ id: contacts.id }).from(contacts).where(conditions(query)).limit(sql.placeholder('countUpTo'))
+  db
+    .select({ id: contacts.id })
+    .from(contacts)
+    .where(conditions(query, loweredPattern.once))
+    .limit(sql.placeholder('countUpTo'))
 
 /**
  * The page gathered from the matches: every match, up to `countUpTo` of them in no order (a rare term's few
@@ -107,7 +121,7 @@ function gatheredPageStatement(db: Db, query: ContactQuery, name: string) {
     db
       .select({ ...sortColumns, id: contacts.id })
       .from(contacts)
-      .where(conditions(query))
+      .where(conditions(query, loweredPattern.once))
       .limit(sql.placeholder('countUpTo')),
   )
   // It holds the ordering's keys under their own names, which its type cannot tell.
@@ -143,7 +157,7 @@ function walkedPageStatement(db: Db, query: ContactQuery, name: string) {
   const page = db
     .select({ id: contacts.id })
     .from(contacts)
-    .where(conditions(query))
+    .where(conditions(query, loweredPattern.inPlan))
     .orderBy(...order)
     .limit(sql.placeholder('limit'))
     .offset(sql.placeholder('offset'))
