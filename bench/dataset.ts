@@ -37,8 +37,12 @@ const SUBJECTS = [
   { en: 'Returns and refunds', tr: 'İade ve geri ödeme', order: false },
   { en: 'Shipping', tr: 'Kargo', order: false },
 ]
-/** What staff search for: a name, a word of a subject, an email fragment. */
-const SEARCH_TERMS = ['maria', 'refund', 'kaya', 'shipping', 'elif', 'sophie.b']
+/**
+ * What staff search for, each in both sets and among the unviewed (n % 3 = 0): contact 12's email, contact
+ * 9's order number (the form's "Problem with my order", n % 4 = 1), a word one contact in 500 writes, and a
+ * word of a subject and of a message that ~40% of contacts hold.
+ */
+const SEARCH_TERMS = ['elif.kaya12@example.test', 'PZ-700009', 'scratched', 'refund']
 
 const textArray = (values: string[]) => `array[${values.map((value) => `'${value}'`).join(',')}]`
 
@@ -164,7 +168,8 @@ function loadStatements(
       select n, ${companyId}, case when n % 5 = 0 then 'staff' else 'contact_us' end, n % 4 + 1,
         (${textArray(SUBJECTS.map((subject) => subject.en))})[n % 4 + 1],
         'Hello, I need help with a ' || (array['refund','delivery','size','invoice','warranty'])[n % 5 + 1]
-          || ' for item ' || n,
+          || ' for item ' || n || case when n % 4 = 1 then ' of order PZ-' || (700000 + n) else '' end
+          || case when n % 500 = 111 then ', it arrived scratched' else '' end,
         (${textArray(FIRST_NAMES)})[n % 10 + 1], (${textArray(LAST_NAMES)})[n / 10 % 10 + 1],
         lower((${textArray(FIRST_NAMES)})[n % 10 + 1] || '.' || (${textArray(LAST_NAMES)})[n / 10 % 10 + 1])
           || n || '@example.test',
