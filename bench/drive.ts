@@ -29,6 +29,8 @@ export type DriveResult = {
   errors: number
   non2xx: number
   statusCodes: Record<string, number>
+  /** The warm-up's 2xx answers: what it wrote counts with the measured run's in a write's accounting. */
+  warmupAnswered: number
   /** The first non-2xx answer, so a failing scenario says why. */
   sample?: { status: number; body: string }
   /**
@@ -75,7 +77,7 @@ const run = (duration: number) => {
 }
 
 // The warm-up is a run of its own, so the CPU clocks are read where the measured run begins and ends.
-if (job.warmupSeconds > 0) await run(job.warmupSeconds)
+const warmup = job.warmupSeconds > 0 ? await run(job.warmupSeconds) : undefined
 const before = cpuClock(job.pid)
 const result = await run(job.durationSeconds)
 const after = cpuClock(job.pid)
@@ -89,6 +91,7 @@ const output: DriveResult = {
   errors: result.errors + result.timeouts,
   non2xx: result.non2xx,
   statusCodes,
+  warmupAnswered: warmup?.['2xx'] ?? 0,
   sample,
   cpuUs:
     before && after && result.requests.total > 0

@@ -255,7 +255,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
           const first = receiver.arrivals.length
           // A stalled receiver's deliveries wait out their timeouts: only a prompt one's rate is a figure.
           const observe: Observe = (result, ended) => {
-            const posted = result.requests - result.non2xx - result.errors
+            const posted = result.requests - result.non2xx - result.errors + result.warmupAnswered
             return awaitWebhooks(receiver, { first, posted, ended }, flags.quick ? 10_000 : 30_000)
           }
           await run(scenario, connections, scenario.webhookReceiver === 'prompt' ? observe : undefined)

@@ -11,11 +11,14 @@ export type ReceiverMode = 'prompt' | 'stalled'
 /** Answers every delivery at once with 204, or keeps it waiting until closed; notes when each arrived. */
 export async function startWebhookReceiver(mode: ReceiverMode) {
   const arrivals: number[] = []
+  /** The Standard Webhooks id of each arrival, in order: a redelivery repeats one. */
+  const ids: string[] = []
   const waiting = new Set<ServerResponse>()
   const server = createServer((request, response) => {
     request.resume()
     request.on('end', () => {
       arrivals.push(performance.now())
+      ids.push(String(request.headers['webhook-id']))
       if (mode === 'prompt') response.writeHead(204).end()
       else waiting.add(response)
     })
@@ -25,6 +28,7 @@ export async function startWebhookReceiver(mode: ReceiverMode) {
   return {
     url: `http://127.0.0.1:${port}/hooks`,
     arrivals,
+    ids,
     async close() {
       for (const response of waiting) response.destroy()
       server.closeAllConnections()
@@ -57,8 +61,9 @@ export async function registerEndpoint(parleyUrl: string, adminKey: string, rece
 }
 
 /**
- * Waits until the receiver has had, since its `first` arrival, a delivery for each of `posted` messages, or
- * until none has arrived for 3 s (bounded by `timeoutMs` after the run), and says how fast they came.
+ * Waits until the receiver has had, since its `first` arrival, a delivery for each of `posted` messages (the
+ * warm-up's included), or until none has arrived for 3 s (bounded by `timeoutMs` after the run), and says
+ * how fast they came and how many were redeliveries of one already had.
  */
 export async function awaitWebhooks(
   receiver: WebhookReceiver,
@@ -78,8 +83,9 @@ export async function awaitWebhooks(
   }
   const times = receiver.arrivals.slice(first)
   const delivered = times.length
+  const distinct = new Set(receiver.ids.slice(first)).size
   const spanSeconds = delivered > 1 ? ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000 : 0
   const rate = spanSeconds > 0 ? Math.round(delivered / spanSeconds) : delivered
   const lag = delivered > 0 ? Math.max(0, ((times.at(-1) ?? 0) - runEnded) / 1000) : 0
-  return `the receiver had ${delivered} webhook deliveries for ${posted} messages posted, ${rate}/s, the last ${lag.toFixed(1)} s after the run`
+  return `the receiver had ${distinct} distinct webhook deliveries (${delivered - distinct} redelivered) for ${posted} messages answered to the load generator (warm-up included; the posts it cut off at its end went in too), ${rate}/s, the last ${lag.toFixed(1)} s after the run`
 }

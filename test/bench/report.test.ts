@@ -19,6 +19,7 @@ const row = (result: Partial<DriveResult>): Row => ({
     errors: 0,
     non2xx: 0,
     statusCodes: { 200: 500 },
+    warmupAnswered: 0,
     ...result,
   },
   loadAverage: 0.5,
