@@ -19,6 +19,7 @@ function NavItem({
   to,
   label,
   count,
+  capped = false,
   countLabel,
   active,
   icon,
@@ -26,6 +27,8 @@ function NavItem({
   to: string
   label: string
   count?: number
+  /** The count stopped at a bound: there are more. */
+  capped?: boolean
   countLabel?: string
   active: boolean
   icon: React.ReactNode
@@ -42,7 +45,7 @@ function NavItem({
         {count !== undefined && count > 0 && (
           <>
             <span className="count" aria-hidden="true">
-              {count}
+              {capped ? `${count}+` : count}
             </span>
             <span className="visually-hidden">{countLabel}</span>
           </>
@@ -86,9 +89,9 @@ export function Shell({ user }: { user: StaffUser }) {
     queryKey: ['conversations', 'unread-count'],
     queryFn: unreadConversationsCount,
   }).data
-  const waiting = (unviewed ?? 0) + (unread ?? 0)
+  const waiting = `${(unviewed ?? 0) + (unread?.total ?? 0)}${unread?.capped ? '+' : ''}`
   useEffect(() => {
-    document.title = `${waiting > 0 ? `(${waiting}) ` : ''}${t('app.inbox')} · Parley`
+    document.title = `${waiting !== '0' ? `(${waiting}) ` : ''}${t('app.inbox')} · Parley`
   }, [waiting, t])
 
   const logout = useMutation({
@@ -120,8 +123,11 @@ export function Shell({ user }: { user: StaffUser }) {
             <NavItem
               to="/conversations"
               label={t('nav.conversations')}
-              count={unread}
-              countLabel={t('nav.unread', { count: unread ?? 0 })}
+              count={unread?.total}
+              capped={unread?.capped}
+              countLabel={t(unread?.capped ? 'conversations.unreadTotalAtLeast' : 'nav.unread', {
+                count: unread?.total ?? 0,
+              })}
               active={route.screen === 'conversations'}
               icon={icons.conversations}
             />

@@ -119,6 +119,7 @@ export const en = {
   'conversations.assignee': 'Assignee',
   'conversations.unreadOnly': 'Unread only',
   'conversations.unreadTotal': '{count} unread',
+  'conversations.unreadTotalAtLeast': '{count}+ unread',
   'conversations.searchPlaceholder': 'Subject or message text',
   'conversations.noSubject': '(no subject)',
   'conversations.counterparty.seller': 'With the seller',

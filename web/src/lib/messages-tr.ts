@@ -120,6 +120,7 @@ export const tr: Record<MessageKey, string> = {
   'conversations.assignee': 'Atanan',
   'conversations.unreadOnly': 'Yalnızca okunmamışlar',
   'conversations.unreadTotal': '{count} okunmamış',
+  'conversations.unreadTotalAtLeast': '{count}+ okunmamış',
   'conversations.searchPlaceholder': 'Konu veya mesaj metni',
   'conversations.noSubject': '(konu yok)',
   'conversations.counterparty.seller': 'Satıcıyla',

@@ -42,9 +42,11 @@ export async function listConversations(filters: ConversationFilters, page: numb
   return unwrap(await api.GET('/api/conversations/', { params: { query } }))
 }
 
+/** How many conversations the staff have not read; `capped` when the API stopped counting at `total`. */
 export async function unreadConversationsCount() {
   const query = { page_size: '1' }
-  return unwrap(await api.GET('/api/conversations/', { params: { query } })).total_unread
+  const page = unwrap(await api.GET('/api/conversations/', { params: { query } }))
+  return { total: page.total_unread, capped: page.total_unread_capped }
 }
 
 const at = (id: number) => ({ params: { path: { id: String(id) } } })

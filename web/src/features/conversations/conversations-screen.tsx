@@ -41,7 +41,14 @@ export function ConversationsScreen({ id }: { id?: number }) {
           <h1 id="conversations-title">{t('conversations.title')}</h1>
           {list.data && list.data.total_unread > 0 && (
             <span className="count count-large">
-              {t('conversations.unreadTotal', { count: list.data.total_unread })}
+              {t(
+                list.data.total_unread_capped
+                  ? 'conversations.unreadTotalAtLeast'
+                  : 'conversations.unreadTotal',
+                {
+                  count: list.data.total_unread.toLocaleString(locale),
+                },
+              )}
             </span>
           )}
         </header>
@@ -114,7 +121,13 @@ export function ConversationsScreen({ id }: { id?: number }) {
           </ul>
         )}
         {list.data && list.data.count > 0 && (
-          <Pager page={page} count={list.data.count} pageSize={CONVERSATIONS_PAGE_SIZE} onPage={setPage} />
+          <Pager
+            page={page}
+            count={list.data.count}
+            capped={list.data.count_capped}
+            pageSize={CONVERSATIONS_PAGE_SIZE}
+            onPage={setPage}
+          />
         )}
       </section>
       <section className="detail-pane" aria-label={t('conversations.title')}>
