@@ -56,20 +56,24 @@ const failures = (result: DriveResult) => result.non2xx + result.errors
 const answered = (result: DriveResult) => result.requests > failures(result)
 
 /**
- * The rows whose Parley run got a non-2xx answer or a request error, or no answer at all: every scenario, the
- * SMTP-refusing and the webhook ones included, expects 2xx only, and a run that answered nothing would
- * otherwise pass with nothing wrong in it. Any of these makes the run fail (CI relies on it).
+ * The runs, Parley's or the floor's, that got a non-2xx answer or a request error, or no answer at all: every
+ * scenario, the SMTP-refusing and the webhook ones included, expects 2xx only, a run that answered nothing
+ * would otherwise pass with nothing wrong in it, and a floor failing fast would pass for a fast one. Any of
+ * these makes the run fail (CI relies on it).
  */
 export function failedRows(rows: Row[]): string[] {
-  return rows
-    .filter((row) => row.parley.requests === 0 || failures(row.parley) > 0)
-    .map(
-      (row) =>
-        `${row.scenario} @${row.connections} ${row.size}: ` +
-        (row.parley.requests === 0
-          ? 'no request answered within the run'
-          : `${row.parley.non2xx} non-2xx, ${row.parley.errors} request errors of ${row.parley.requests}`),
-    )
+  const failed = (result: DriveResult) => result.requests === 0 || failures(result) > 0
+  const why = (result: DriveResult) =>
+    result.requests === 0
+      ? 'no request answered within the run'
+      : `${result.non2xx} non-2xx, ${result.errors} request errors of ${result.requests}`
+  return rows.flatMap((row) => {
+    const where = `${row.scenario} @${row.connections} ${row.size}`
+    return [
+      ...(failed(row.parley) ? [`${where}: ${why(row.parley)}`] : []),
+      ...(row.floor && failed(row.floor) ? [`${where}, the floor: ${why(row.floor)}`] : []),
+    ]
+  })
 }
 
 /** Fills in the large ÷ small column once both sizes have run. */

@@ -29,6 +29,17 @@ test('a run whose every request got a 2xx answer passes', () => {
   assert.deepEqual(failedRows([row({})]), [])
 })
 
+test('a floor that answered errors fails the run, as a failing floor would pass for a fast one', () => {
+  const floorFailing: Row = {
+    ...row({}),
+    floor: { ...row({}).parley, non2xx: 5, statusCodes: { 200: 495, 500: 5 } },
+  }
+  assert.deepEqual(failedRows([floorFailing]), [
+    'contact-us @10 small, the floor: 5 non-2xx, 0 request errors of 500',
+  ])
+  assert.deepEqual(failedRows([{ ...row({}), floor: row({}).parley }]), [])
+})
+
 test('a run with a non-2xx answer or a request error fails, and says how many of how many', () => {
   assert.deepEqual(failedRows([row({ non2xx: 3, statusCodes: { 200: 497, 429: 3 } }), row({ errors: 1 })]), [
     'contact-us @10 small: 3 non-2xx, 0 request errors of 500',
