@@ -112,17 +112,37 @@ const EMAILS_DONE = `update floor_outbox set status = $2 where id = any($1::bigi
 const EMAILS_PENDING = `select count(*)::int as pending from floor_outbox where status <> 'sent'`
 
 // The search runs over the lowered text Parley's trigram index covers (contacts.search_text), and counts up to
-// the API's bound of 10,000, as a hand-written endpoint on that schema would.
+// the API's bound of 10,000, as a hand-written endpoint on that schema would; a page carries what the staff
+// API's contract has each contact carry (its order and items, user, assignee, emails and replies) and the
+// company's unviewed total.
 const CONTACTS = `
   with f as (
-    select id, subject, message, first_name, last_name, email, mobile_number, viewed, viewed_at, created_at,
-      updated_at
-    from contacts
+    select id, created_at from contacts
     where company_id = $1 and viewed = $2 and search_text like lower($3)
     limit 10001
+  ), page as (
+    select id, created_at from f order by created_at desc, id desc limit $4
   )
   select (select count(*) from f) as count,
-    coalesce((select json_agg(r) from (select * from f order by created_at desc, id desc limit $4) r), '[]') as results`
+    (select count(*) from contacts where company_id = $1 and not viewed) as total_unviewed,
+    coalesce((select json_agg(r order by r.created_at desc, r.id desc) from (
+      select c.id, c.subject, c.message, c.first_name, c.last_name, c.email, c.mobile_number, c.viewed,
+        c.viewed_at, c.created_at, c.updated_at, c.source, c.subject_id, c.operation, c.attachment, c.status,
+        o.number as order_number, u.email as user_email,
+        (select coalesce(json_agg(json_build_object('id', oi.id, 'product_name', p.name, 'quantity', oi.quantity)
+          order by oi.id), '[]') from order_items oi join products p on p.id = oi.product_id
+          where oi.order_id = c.order_id) as order_items,
+        (select json_build_object('id', a.id, 'email', a.email, 'first_name', a.first_name,
+          'last_name', a.last_name) from users a where a.id = c.assignee_id) as assignee,
+        (select coalesce(json_agg(json_build_object('id', e.id, 'to', e.payload -> 'to', 'status', e.status,
+          'attempts', e.attempts, 'last_error', e.last_error, 'created_at', e.created_at, 'sent_at', e.sent_at)
+          order by e.id), '[]') from outbox e where e.contact_id = c.id) as emails,
+        (select coalesce(json_agg(json_build_object('id', cr.id, 'body', cr.body, 'author_id', cr.author_id,
+          'created_at', cr.created_at) order by cr.id), '[]') from contact_replies cr where cr.contact_id = c.id)
+          as replies
+      from page join contacts c on c.id = page.id
+      left join orders o on o.id = c.order_id
+      left join users u on u.id = c.user_id) r), '[]') as results`
 
 // Staff's list as Parley's contract has it: a page of 25 in the asked order, its count stopped past 1,000
 // (past 100 for a search), and the company's unread total stopped past 1,000, walking the staff indexes.
