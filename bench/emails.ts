@@ -45,27 +45,54 @@ export function describeEmails(account: EmailAccount) {
   return `${account.emails} emails (distinct Message-IDs) for ${account.forms} accepted forms${duplicates}`
 }
 
-/** How many contacts the company has, as its staff's API counts them. */
-export async function storedContacts(parleyUrl: string, staffKey: string) {
-  const response = await fetch(`${parleyUrl}/api/contacts/?page_size=1`, {
-    headers: { authorization: `Token ${staffKey}` },
-  })
-  if (response.status !== 200) throw new Error(`counting the contacts answered ${response.status}`)
-  return ((await response.json()) as { count: number }).count
+/**
+ * How many contacts the company has had created since `since`, as its staff's API counts them. The API stops
+ * counting at a bound (and says so) unless asked for a page at or past the last one, whose count is exact: a
+ * capped count is made exact by finding the last page of one contact each, doubling then halving.
+ */
+async function storedContacts(parleyUrl: string, staffKey: string, since: Date) {
+  const pageAt = async (page: number) => {
+    const response = await fetch(
+      `${parleyUrl}/api/contacts/?page_size=1&page=${page}&created_at__gte=${since.toISOString()}`,
+      { headers: { authorization: `Token ${staffKey}` } },
+    )
+    if (response.status === 404) return undefined
+    if (response.status !== 200) throw new Error(`counting the contacts answered ${response.status}`)
+    return (await response.json()) as { count: number; count_capped: boolean }
+  }
+  const first = await pageAt(1)
+  if (!first?.count_capped) return first?.count ?? 0
+  // Pages up to `low` exist; `high`, once found, is past the last.
+  let low = first.count
+  let high: number | undefined
+  while (high === undefined) {
+    const page = await pageAt(low * 2)
+    if (page && !page.count_capped) return page.count
+    if (page) low *= 2
+    else high = low * 2
+  }
+  while (high - low > 1) {
+    const middle = Math.floor((low + high) / 2)
+    const page = await pageAt(middle)
+    if (page && !page.count_capped) return page.count
+    if (page) low = middle
+    else high = middle
+  }
+  return low
 }
 
 /**
- * The company's contacts once Parley has stored every form it had taken in: a run's clients leave with
+ * The company's contacts created since `since`, once Parley has stored every form it had taken in: a run's clients leave with
  * requests still in Parley's hands (reading an upload, writing its file) that the database has not seen yet,
  * so the count must hold still for a second, within `timeoutMs`.
  */
-export async function settledContacts(parleyUrl: string, staffKey: string, timeoutMs: number) {
+export async function settledContacts(parleyUrl: string, staffKey: string, since: Date, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
-  let count = await storedContacts(parleyUrl, staffKey)
+  let count = await storedContacts(parleyUrl, staffKey, since)
   let stillSince = Date.now()
   while (Date.now() - stillSince < 1000 && Date.now() < deadline) {
     await new Promise((resolve) => setTimeout(resolve, 250))
-    const now = await storedContacts(parleyUrl, staffKey)
+    const now = await storedContacts(parleyUrl, staffKey, since)
     if (now !== count) {
       count = now
       stillSince = Date.now()

@@ -12,7 +12,7 @@ import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_ADMIN_URL } from './database.ts'
 import type { DriveJob, DriveResult } from './drive.ts'
-import { accountEmails, awaitEmails, describeEmails, settledContacts, storedContacts } from './emails.ts'
+import { accountEmails, awaitEmails, describeEmails, settledContacts } from './emails.ts'
 import { benchFanOut, FAN_OUT, fanOutPlan } from './fanout.ts'
 import { fanOutFailures, judgeFanOut } from './fanout-report.ts'
 import { type ServerProcess, startServer, watchMemory } from './processes.ts'
@@ -169,7 +169,8 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
     const run = async (scenario: Scenario, connections: number, observe?: Observe) => {
       const staffKey = database.fixture.staffKeys[0] ?? ''
       const firstEmail = sink.received.length
-      const contactsBefore = scenario.mailsEachForm ? await storedContacts(parley.url, staffKey) : 0
+      // The floor writes into the same tables, before this and after: what Parley stored is what it stored since.
+      const runStarted = new Date()
       // Resident memory only: the kernel's high-water mark would carry the earlier rows' peaks into this one.
       const rowMemory = watchMemory(parley.pid, { everyMs: 100, highWaterMark: false })
       const notes: string[] = []
@@ -196,7 +197,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       }
       if (scenario.mailsEachForm) {
         const timeoutMs = flags.quick ? 10_000 : 30_000
-        const forms = (await settledContacts(parley.url, staffKey, timeoutMs)) - contactsBefore
+        const forms = await settledContacts(parley.url, staffKey, runStarted, timeoutMs)
         await awaitEmails(sink, firstEmail, forms, timeoutMs)
         row.emails = accountEmails(forms, sink.received, firstEmail)
         notes.push(describeEmails(row.emails))
