@@ -1,11 +1,13 @@
 import { mkdirSync } from 'node:fs'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import type { PGlite } from '@electric-sql/pglite'
 import { drizzle as drizzlePg } from 'drizzle-orm/node-postgres'
 import { migrate as migratePg } from 'drizzle-orm/node-postgres/migrator'
 import type { PgDatabase, PgQueryResultHKT } from 'drizzle-orm/pg-core'
 import pg from 'pg'
 import { lockFolder } from './folder-lock.ts'
+import type { PgliteWorker } from './pglite-worker.ts'
 import * as schema from './schema/index.ts'
 
 export type Schema = typeof schema
@@ -65,6 +67,9 @@ const MIGRATION_LOCK = 0x7061726c // "parl"
 
 // Raw pg would hand bigint and numeric back as strings; ids are mapped by drizzle, counts come back as int8.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
+
+/** PostgreSQL settings for the embedded database (see docs/operations.md, "Memory"). */
+const PGLITE_SETTINGS: string[] = []
 
 export async function openDatabase(options: {
   databaseUrl: string | undefined
@@ -138,33 +143,36 @@ function openPostgres(connectionString: string, max: number): Database {
 
 async function openPglite(folder: string | undefined): Promise<Database> {
   // Loaded only when embedded: a server on PostgreSQL has no use for PGlite's modules, nor for their memory.
-  const [{ PGlite }, { pg_trgm }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all(
-    [
-      import('@electric-sql/pglite'),
-      import('@electric-sql/pglite/contrib/pg_trgm'),
-      import('drizzle-orm/pglite'),
-      import('drizzle-orm/pglite/migrator'),
-    ],
-  )
+  const [{ startPgliteWorker }, { drizzle: drizzlePglite }, { migrate: migratePglite }] = await Promise.all([
+    import('./pglite-worker.ts'),
+    import('drizzle-orm/pglite'),
+    import('drizzle-orm/pglite/migrator'),
+  ])
   if (folder !== undefined) mkdirSync(folder, { recursive: true })
   const unlock = folder === undefined ? () => {} : lockFolder(folder)
-  // pg_trgm backs the staff contact search index; a PostgreSQL server ships it in contrib.
-  const client = new PGlite({ dataDir: folder, extensions: { pg_trgm } })
+  let client: PgliteWorker
   try {
-    await client.waitReady
+    client = await startPgliteWorker({ folder, postgresqlconf: PGLITE_SETTINGS })
   } catch (error) {
     unlock()
     throw error
   }
-  const db = drizzlePglite(client, { schema }) as unknown as Db
-  // In-process: notifications are never lost.
+  // drizzle-orm/pglite calls only `query` and `transaction` on its client, which the worker's answers.
+  const db = drizzlePglite(client as unknown as PGlite, { schema }) as unknown as Db
+  const lostHandlers = new Set<() => void>()
+  client.onLost(() => {
+    for (const lost of lostHandlers) lost()
+  })
   async function connectListener(handlers: ListenHandlers): Promise<ListenConnection> {
     const unlistens: (() => Promise<void>)[] = []
+    // Notifications cross from PGlite's thread in order; they are lost only if that thread itself ends.
+    lostHandlers.add(handlers.lost)
     return {
       async listen(channel) {
         unlistens.push(await client.listen(channel, (payload) => handlers.notification(channel, payload)))
       },
       async close() {
+        lostHandlers.delete(handlers.lost)
         await Promise.all(unlistens.map((unlisten) => unlisten()))
       },
     }
@@ -174,7 +182,7 @@ async function openPglite(folder: string | undefined): Promise<Database> {
     engine: 'pglite',
     poolStats: () => undefined,
     async migrate() {
-      await migratePglite(drizzlePglite(client, { schema }), { migrationsFolder })
+      await migratePglite(db as never, { migrationsFolder })
     },
     listen: (channel, handler, onLost) => listenOne(connectListener, channel, handler, onLost),
     connectListener,
