@@ -68,8 +68,12 @@ const MIGRATION_LOCK = 0x7061726c // "parl"
 // Raw pg would hand bigint and numeric back as strings; ids are mapped by drizzle, counts come back as int8.
 pg.types.setTypeParser(pg.types.builtins.INT8, (value) => Number(value))
 
-/** PostgreSQL settings for the embedded database (see docs/operations.md, "Memory"). */
-const PGLITE_SETTINGS: string[] = []
+/**
+ * PostgreSQL settings for the embedded database. PGlite keeps its shared memory inside the process, touched
+ * whole at start: PostgreSQL's default of 128 MB of shared buffers is resident from the first statement. Pages
+ * beyond these are read again from the operating system's file cache (see docs/operations.md, "Memory").
+ */
+const PGLITE_SETTINGS = ['shared_buffers=32MB']
 
 export async function openDatabase(options: {
   databaseUrl: string | undefined
