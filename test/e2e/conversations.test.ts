@@ -123,10 +123,21 @@ describe('the inbox in a browser: conversations', { skip: noBrowser }, () => {
     await page.getByRole('article').getByText('Great, ordering two sets.').waitFor({ timeout: 10_000 })
     const image = page.getByRole('article').getByRole('img', { name: 'Image sent by Alice Archer' })
     await image.waitFor()
-    // Drawn: the staff session may read the customer's image.
-    assert.ok(
-      await image.evaluate((element) => (element as unknown as { naturalWidth: number }).naturalWidth > 0),
+    // Drawn: the staff session may read the customer's image. Visible comes before loaded: wait for the load.
+    const drawnWidth = await image.evaluate(
+      (element) =>
+        new Promise<number>((resolve) => {
+          const img = element as unknown as {
+            complete: boolean
+            naturalWidth: number
+            addEventListener(type: string, listener: () => void): void
+          }
+          if (img.complete) resolve(img.naturalWidth)
+          img.addEventListener('load', () => resolve(img.naturalWidth))
+          img.addEventListener('error', () => resolve(0))
+        }),
     )
+    assert.ok(drawnWidth > 0, 'the image loads')
     assert.deepEqual(await seriousViolations(page), [], 'the thread')
     await screenshot(page, 'conversation-thread')
   })
