@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { and, asc, count, desc, eq, gte, isNull, lte, type Placeholder, type SQL, sql } from 'drizzle-orm'
 import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
+import { likePattern } from '../../db/like-pattern.ts'
 import { onePerDatabase } from '../../db/per-database.ts'
 import { contacts, orders, users } from '../../db/schema/index.ts'
 import { type ContactRow, type ContactStatus, contactDetails } from './contacts-repository.ts'
@@ -37,9 +38,6 @@ export type ContactQuery = {
   offset: number
   limit: number
 }
-
-// LIKE treats these as wildcards; a searched-for "%" or "_" means itself.
-const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
 
 /**
  * A search term's LIKE pattern, lowered as ILIKE lowers it: `once` per execution, where a plan made for any

@@ -26,9 +26,6 @@ export type InboxQuery = {
  * Drizzle leaves its own columns unqualified, which inside a subquery would name the subquery's columns.
  */
 
-// ILIKE treats these as wildcards; a searched-for "%" or "_" means itself.
-export const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
-
 /**
  * Whether the shop's staff have unread customer messages (see conversations.staffReadSeq), spelled as the
  * staff unread index spells it, so the unread-first order and filter walk that index.

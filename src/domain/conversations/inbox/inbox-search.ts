@@ -1,8 +1,9 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
+import { likePattern } from '../../../db/like-pattern.ts'
 import { onePerDatabase } from '../../../db/per-database.ts'
 import { rowsOf } from '../../../db/rows.ts'
-import { filtersOf, holdsTerm, type InboxQuery, likePattern, orderOf } from './inbox-filters.ts'
+import { filtersOf, holdsTerm, type InboxQuery, orderOf } from './inbox-filters.ts'
 
 /**
  * Up to this share of the sampled texts, a term is gathered through its trigram index; past it, walking the
