@@ -3,7 +3,7 @@
  * hand-written endpoint needs to meet the same contract. No auth, no validation, no presenters: what this
  * does per request is the least any implementation must do, so Parley ÷ floor is Parley's overhead.
  */
-import { randomUUID } from 'node:crypto'
+import { createHmac, randomBytes, randomUUID } from 'node:crypto'
 import { mkdir, rename, writeFile } from 'node:fs/promises'
 import { join } from 'node:path'
 import multipart from '@fastify/multipart'
@@ -49,7 +49,7 @@ const MESSAGES = `
 
 // One statement: the conversation row is locked first and hands out the message id and its side's rank, the
 // message goes in, and both parties' inbox rows move (the sender has read its own message).
-const POST_MESSAGE = `
+const WRITE_MESSAGE = `
   with c as (
     update conversations set
       message_count = message_count + 1,
@@ -71,6 +71,14 @@ const POST_MESSAGE = `
       last_read_message_id = case when (party_type = 'customer') = ($2 = 'customer') then m.id else last_read_message_id end,
       unread_count = case when (party_type = 'customer') = ($2 = 'customer') then 0 else unread_count + 1 end
     from m where conversation_parties.conversation_id = m.conversation_id
+  )`
+
+const POST_MESSAGE = `${WRITE_MESSAGE} select * from m`
+
+// With a webhook endpoint registered, the message and its delivery go in together, as an outbox must have it.
+const POST_MESSAGE_WITH_WEBHOOK = `${WRITE_MESSAGE}, w as (
+    insert into floor_webhooks (payload)
+    select json_build_object('type', 'message.created', 'timestamp', m.created_at, 'data', row_to_json(m)) from m
   )
   select * from m`
 
@@ -109,7 +117,20 @@ const CLAIM_EMAILS = `
 
 const EMAILS_DONE = `update floor_outbox set status = $2 where id = any($1::bigint[])`
 
-const EMAILS_PENDING = `select count(*)::int as pending from floor_outbox where status <> 'sent'`
+const FLOOR_WEBHOOKS = `
+  create table if not exists floor_webhooks (id bigserial primary key, payload jsonb not null,
+    status text not null default 'pending')`
+
+const CLAIM_WEBHOOKS = `
+  update floor_webhooks set status = 'sending'
+  where id in (select id from floor_webhooks where status = 'pending' order by id limit 50 for update skip locked)
+  returning id, payload`
+
+const WEBHOOKS_DONE = `update floor_webhooks set status = $2 where id = any($1::bigint[])`
+
+/** What the floor has queued and not yet delivered, emails and webhooks. */
+const PENDING = `select (select count(*) from floor_outbox where status <> 'sent')::int
+  + (select count(*) from floor_webhooks where status <> 'sent')::int as pending`
 
 // The search runs over the lowered text Parley's trigram index covers (contacts.search_text), and counts up to
 // the API's bound of 10,000, as a hand-written endpoint on that schema would; a page carries what the staff
@@ -240,11 +261,14 @@ async function readForm(request: FastifyRequest) {
 }
 
 /**
- * Delivers the outbox over SMTP, a batch at a time, woken by each accepted form: the least a contact-us
- * endpoint that promises its email must run beside its requests.
+ * Runs `send` over the rows `claim` hands out, a batch at a time, and records each outcome with `done`; woken
+ * by each accepted request: the least an endpoint that promises a delivery must run beside its requests.
  */
-function emailDelivery(smtpUrl: string) {
-  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxMessages: 1000 })
+function deliveryWorker<Row extends { id: string }>(
+  claim: string,
+  done: string,
+  send: (row: Row) => Promise<unknown>,
+) {
   let running = false
   let woken = false
   async function deliver() {
@@ -252,36 +276,18 @@ function emailDelivery(smtpUrl: string) {
     try {
       do {
         woken = false
-        const { rows } = (await query(CLAIM_EMAILS, [])) as {
-          rows: { id: string; subject: string; body: string; attachment: Attachment | null }[]
-        }
+        const { rows } = (await query(claim, [])) as { rows: Row[] }
         const outcomes = await Promise.all(
           rows.map((row) =>
-            transport
-              .sendMail({
-                from: 'shop@floor.test',
-                to: 'support@floor.test',
-                subject: row.subject,
-                text: row.body,
-                attachments: row.attachment
-                  ? [
-                      {
-                        filename: row.attachment.filename,
-                        contentType: row.attachment.contentType,
-                        path: blobPath(row.attachment.key),
-                      },
-                    ]
-                  : [],
-              })
-              .then(
-                () => ({ id: row.id, sent: true }),
-                () => ({ id: row.id, sent: false }),
-              ),
+            send(row).then(
+              () => ({ id: row.id, sent: true }),
+              () => ({ id: row.id, sent: false }),
+            ),
           ),
         )
         for (const sent of [true, false]) {
           const ids = outcomes.filter((outcome) => outcome.sent === sent).map((outcome) => outcome.id)
-          if (ids.length > 0) await query(EMAILS_DONE, [ids, sent ? 'sent' : 'failed'])
+          if (ids.length > 0) await query(done, [ids, sent ? 'sent' : 'failed'])
         }
         if (rows.length > 0) woken = true
       } while (woken)
@@ -295,9 +301,67 @@ function emailDelivery(smtpUrl: string) {
   }
 }
 
+/** The outbox's emails over SMTP, through one pooled transport. */
+function emailDelivery(smtpUrl: string) {
+  const transport = nodemailer.createTransport({ url: smtpUrl, pool: true, maxMessages: 1000 })
+  type Email = { id: string; subject: string; body: string; attachment: Attachment | null }
+  return deliveryWorker<Email>(CLAIM_EMAILS, EMAILS_DONE, (row) =>
+    transport.sendMail({
+      from: 'shop@floor.test',
+      to: 'support@floor.test',
+      subject: row.subject,
+      text: row.body,
+      attachments: row.attachment
+        ? [
+            {
+              filename: row.attachment.filename,
+              contentType: row.attachment.contentType,
+              path: blobPath(row.attachment.key),
+            },
+          ]
+        : [],
+    }),
+  )
+}
+
+/** The one endpoint registered with the floor, as Parley keeps its endpoints: a URL and a signing secret. */
+let webhookEndpoint: { url: string; key: Buffer } | null = null
+
+/**
+ * Each queued webhook POSTed to the endpoint, signed as Standard Webhooks has it (HMAC-SHA256 of
+ * `id.timestamp.body`), waiting at most 15 s for an answer, which must be a 2xx.
+ */
+const webhookDelivery = deliveryWorker<{ id: string; payload: object }>(
+  CLAIM_WEBHOOKS,
+  WEBHOOKS_DONE,
+  async (row) => {
+    if (!webhookEndpoint) throw new Error('no endpoint')
+    const body = JSON.stringify(row.payload)
+    const webhookId = `msg_floor_${row.id}`
+    const timestamp = Math.floor(Date.now() / 1000)
+    const mac = createHmac('sha256', webhookEndpoint.key)
+      .update(`${webhookId}.${timestamp}.${body}`)
+      .digest('base64')
+    const answer = await fetch(webhookEndpoint.url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        'webhook-id': webhookId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': `v1,${mac}`,
+      },
+      body,
+      signal: AbortSignal.timeout(15_000),
+    })
+    await answer.arrayBuffer()
+    if (!answer.ok) throw new Error(`the endpoint answered ${answer.status}`)
+  },
+)
+
 const query = await connect()
 await query(FLOOR_OUTBOX, [])
-const wakeDelivery = emailDelivery(process.env.FLOOR_SMTP_URL ?? 'smtp://127.0.0.1:25')
+await query(FLOOR_WEBHOOKS, [])
+const wakeEmailDelivery = emailDelivery(process.env.FLOOR_SMTP_URL ?? 'smtp://127.0.0.1:25')
 const app = Fastify({ logger: false })
 await app.register(multipart, { limits: { fileSize: 12 * 1024 * 1024 } })
 
@@ -311,14 +375,16 @@ app.get<{ Params: Id }>('/conversations/:id/messages', async (request) => {
 })
 app.post<{ Params: Id; Body: MessageBody }>('/conversations/:id/messages', async (request, reply) => {
   const { side, sender_user_id, sender_seller_id, text } = request.body
-  const { rows } = await query(POST_MESSAGE, [
-    request.params.id,
-    side,
-    sender_user_id,
-    sender_seller_id,
-    text,
-  ])
+  const statement = webhookEndpoint ? POST_MESSAGE_WITH_WEBHOOK : POST_MESSAGE
+  const { rows } = await query(statement, [request.params.id, side, sender_user_id, sender_seller_id, text])
+  if (webhookEndpoint) webhookDelivery()
   return reply.status(201).send(rows[0])
+})
+// Registers the endpoint every message is delivered to from then on, or (no url) removes it.
+app.put<{ Body: { url?: string } }>('/webhook-endpoint', async (request, reply) => {
+  const { url } = request.body
+  webhookEndpoint = url ? { url, key: randomBytes(24) } : null
+  return reply.status(204).send()
 })
 // The storefront's reply answers with the conversation as retrieve renders it: the message is written, then
 // the same page of messages is read and sent.
@@ -346,10 +412,10 @@ app.post<{ Body: ContactBody }>('/contacts', async (request, reply) => {
     body.phone,
     attachment,
   ])
-  wakeDelivery()
+  wakeEmailDelivery()
   return reply.status(201).send(rows[0])
 })
-app.get('/outbox/pending', async () => (await query(EMAILS_PENDING, [])).rows[0])
+app.get('/outbox/pending', async () => (await query(PENDING, [])).rows[0])
 app.get<{ Querystring: { company_id: string; viewed: string; search: string } }>(
   '/contacts',
   async (request) => {

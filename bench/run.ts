@@ -20,7 +20,7 @@ import { compareSizes, failedRows, judge, type Report, type Row, renderReport } 
 import { CONTACT_US_SMTP_REFUSING, SCENARIOS, type Scenario, WEBHOOK_SCENARIOS } from './scenarios.ts'
 import { type Fixture, messageCount, SHAPES, type SizeName } from './shape.ts'
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts'
-import { awaitWebhooks, registerEndpoint, startWebhookReceiver } from './webhooks.ts'
+import { awaitWebhooks, registerEndpoint, registerFloorEndpoint, startWebhookReceiver } from './webhooks.ts'
 
 const here = (file: string) => fileURLToPath(new URL(file, import.meta.url))
 const root = here('..')
@@ -104,7 +104,7 @@ async function drive(
   }
 }
 
-/** Waits, bounded, until the floor has delivered every email its contact-us run queued. */
+/** Waits, bounded, until the floor has delivered every email and webhook its run queued. */
 async function awaitFloorDelivery(floor: ServerProcess, timeoutMs: number) {
   const deadline = Date.now() + timeoutMs
   while (Date.now() < deadline) {
@@ -207,7 +207,8 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       row.parleyPeakRssMb = rowMemory.peakMb()
       if (scenario.floor) {
         row.floor = await drive(floor, scenario, 'floor', connections, database.fixture)
-        if (scenario.mailsEachForm) await awaitFloorDelivery(floor, flags.quick ? 10_000 : 30_000)
+        if (scenario.mailsEachForm || scenario.webhookReceiver === 'prompt')
+          await awaitFloorDelivery(floor, flags.quick ? 10_000 : 30_000)
         await settle('the floor')
       } else if (scenario.floorOf) {
         row.floor = report.rows.find(
@@ -251,6 +252,9 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
     for (const scenario of WEBHOOK_SCENARIOS.filter(selected)) {
       const receiver = await startWebhookReceiver(scenario.webhookReceiver ?? 'prompt')
       const endpoint = await registerEndpoint(parley.url, database.fixture.staffKeys[0] ?? '', receiver.url)
+      // The floor's deliveries go to a receiver of their own, so they never mix with Parley's in the counts.
+      const floorReceiver = await startWebhookReceiver(scenario.webhookReceiver ?? 'prompt')
+      const floorEndpoint = await registerFloorEndpoint(floor.url, floorReceiver.url)
       try {
         for (const connections of plan.connections) {
           const first = receiver.arrivals.length
@@ -263,7 +267,9 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
         }
       } finally {
         await endpoint.remove()
+        await floorEndpoint.remove()
         await receiver.close()
+        await floorReceiver.close()
       }
     }
     memory.stop()

@@ -298,12 +298,15 @@ export const CONTACT_US_SMTP_REFUSING: Scenario = {
   smtpRefusing: true,
 }
 
-/** A vendor message with a webhook endpoint registered for it: run last, compared with vendor message. */
+/**
+ * A vendor message with a webhook endpoint registered for it, run last; the floor has one registered too,
+ * so it queues and delivers a webhook with each message as Parley does.
+ */
 const vendorMessageWith = (receiver: ReceiverMode, name: string): Scenario => ({
   name,
   kind: 'write',
-  parley: (fixture, n) => named('vendor message').parley(fixture, n),
-  floorOf: 'vendor message',
+  parley: vendorMessage,
+  floor: floorVendorMessage,
   webhookReceiver: receiver,
 })
 

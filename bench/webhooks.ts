@@ -60,6 +60,25 @@ export async function registerEndpoint(parleyUrl: string, adminKey: string, rece
   }
 }
 
+/** Has the floor deliver each message it writes to `receiverUrl` from now on; returns how to stop it. */
+export async function registerFloorEndpoint(floorUrl: string, receiverUrl: string) {
+  const put = (url?: string) =>
+    fetch(`${floorUrl}/webhook-endpoint`, {
+      method: 'PUT',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ url }),
+    })
+  const registered = await put(receiverUrl)
+  if (registered.status !== 204)
+    throw new Error(`registering the floor's endpoint answered ${registered.status}`)
+  return {
+    async remove() {
+      const removed = await put()
+      if (removed.status !== 204) throw new Error(`removing the floor's endpoint answered ${removed.status}`)
+    },
+  }
+}
+
 /**
  * Waits until the receiver has had, since its `first` arrival, a delivery for each of `posted` messages (the
  * warm-up's included), or until none has arrived for 3 s (bounded by `timeoutMs` after the run), and says
