@@ -10,6 +10,12 @@ import multipart from '@fastify/multipart'
 import Fastify, { type FastifyRequest } from 'fastify'
 import nodemailer from 'nodemailer'
 import pg from 'pg'
+import {
+  STAFF_CONVERSATION_COLUMNS,
+  STOREFRONT_CONVERSATION,
+  STOREFRONT_INBOX,
+  VENDOR_INBOX,
+} from './floor-views.ts'
 
 type Query = (text: string, params: unknown[]) => Promise<{ rows: unknown[] }>
 
@@ -27,25 +33,6 @@ async function connect(): Promise<Query> {
   })
   return (text, params) => pool.query(text, params)
 }
-
-// The order is the inbox index's own (DESC NULLS LAST): a plain DESC would sort every row of the party.
-const INBOX = `
-  select c.id, c.subject, c.type, c.is_answered, c.last_message_at, p.unread_count,
-    m.id as last_message_id, m.side as last_message_side, m.text as last_message_text,
-    m.created_at as last_message_created_at
-  from conversation_parties p
-  join conversations c on c.id = p.conversation_id
-  left join messages m on m.id = c.last_message_id
-  where p.party_type = $1 and p.party_id = $2 and not c.deleted
-  order by p.last_message_at desc nulls last, p.conversation_id desc nulls last
-  limit $3`
-
-// The latest page, oldest first, as the storefront's retrieve answers it.
-const MESSAGES = `
-  select * from (
-    select id, conversation_id, sender_user_id, sender_seller_id, side, side_seq, text, created_at
-    from messages where conversation_id = $1 order by id desc limit $2
-  ) page order by id`
 
 // One statement: the conversation row is locked first and hands out the message id and its side's rank, the
 // message goes in, and both parties' inbox rows move (the sender has read its own message).
@@ -183,10 +170,7 @@ const staffPage = (matched: string) => `
     (select count(*) from (select 1 from conversations c where c.company_id = $1 and not c.deleted
       and c.customer_message_count > c.staff_read_seq limit 1001) u) as total_unread,
     coalesce((select json_agg(r order by r.position) from (
-      select p.position, c.id, c.subject, c.type, c.is_answered, c.archived, c.last_message_at, c.customer_id,
-        c.seller_id, c.assignee_id, greatest(0, c.customer_message_count - c.staff_read_seq) as unread_count,
-        m.id as last_message_id, m.side as last_message_side, m.text as last_message_text,
-        m.created_at as last_message_created_at
+      select p.position, ${STAFF_CONVERSATION_COLUMNS}
       from page p join conversations c on c.id = p.id left join messages m on m.id = c.last_message_id) r), '[]')
       as results`
 
@@ -218,7 +202,6 @@ function staffSearch(terms: number, rare: boolean) {
 const likePattern = (term: string) => `%${term.replace(/[\\%_]/g, (char) => `\\${char}`)}%`
 
 type Id = { id: string }
-type Inbox = { partyType: string; partyId: string }
 type MessageBody = { side: string; sender_user_id: number; sender_seller_id: number | null; text: string }
 type ContactBody = {
   company_id: number | string
@@ -365,13 +348,18 @@ const wakeEmailDelivery = emailDelivery(process.env.FLOOR_SMTP_URL ?? 'smtp://12
 const app = Fastify({ logger: false })
 await app.register(multipart, { limits: { fileSize: 12 * 1024 * 1024 } })
 
-app.get<{ Params: Inbox }>('/inbox/:partyType/:partyId', async (request) => {
-  const { rows } = await query(INBOX, [request.params.partyType, request.params.partyId, 20])
-  return rows
+app.get<{ Params: Id }>('/inbox/customer/:id', async (request, reply) => {
+  const { rows } = await query(STOREFRONT_INBOX, [request.params.id, 20])
+  const [{ total, results }] = rows as [{ total: number; results: unknown }]
+  return reply.header('x-total-count', total).send(results)
+})
+app.get<{ Params: Id }>('/inbox/seller/:id', async (request) => {
+  const { rows } = await query(VENDOR_INBOX, [request.params.id, 20])
+  return rows[0]
 })
 app.get<{ Params: Id }>('/conversations/:id/messages', async (request) => {
-  const { rows } = await query(MESSAGES, [request.params.id, 100])
-  return rows
+  const { rows } = await query(STOREFRONT_CONVERSATION, [request.params.id, 100])
+  return (rows[0] as { conversation: unknown }).conversation
 })
 app.post<{ Params: Id; Body: MessageBody }>('/conversations/:id/messages', async (request, reply) => {
   const { side, sender_user_id, sender_seller_id, text } = request.body
@@ -391,8 +379,8 @@ app.put<{ Body: { url?: string } }>('/webhook-endpoint', async (request, reply) 
 app.post<{ Params: Id; Body: MessageBody }>('/conversations/:id/replies', async (request, reply) => {
   const { side, sender_user_id, sender_seller_id, text } = request.body
   await query(POST_MESSAGE, [request.params.id, side, sender_user_id, sender_seller_id, text])
-  const { rows } = await query(MESSAGES, [request.params.id, 100])
-  return reply.status(201).send(rows)
+  const { rows } = await query(STOREFRONT_CONVERSATION, [request.params.id, 100])
+  return reply.status(201).send((rows[0] as { conversation: unknown }).conversation)
 })
 app.post<{ Params: Id; Body: { party_type: string } }>('/conversations/:id/read', async (request) => {
   const { rows } = await query(READ, [request.params.id, request.body.party_type])
