@@ -34,9 +34,22 @@ const { values: flags } = parseArgs({
   },
 })
 
+/** `awaitMs` bounds each wait for what a run leaves behind: emails, webhooks, stored forms. */
 const plan = flags.quick
-  ? { sizes: ['small'] as SizeName[], connections: [10, 50], durationSeconds: 1, warmupSeconds: 0 }
-  : { sizes: ['small', 'large'] as SizeName[], connections: [10, 50], durationSeconds: 8, warmupSeconds: 1 }
+  ? {
+      sizes: ['small'] as SizeName[],
+      connections: [10, 50],
+      durationSeconds: 1,
+      warmupSeconds: 0,
+      awaitMs: 10_000,
+    }
+  : {
+      sizes: ['small', 'large'] as SizeName[],
+      connections: [10, 50],
+      durationSeconds: 8,
+      warmupSeconds: 1,
+      awaitMs: 30_000,
+    }
 
 /**
  * Parley runs as `npm start` runs it, its environment settings and Node options included, so its memory is
@@ -196,9 +209,8 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
         loadAverage,
       }
       if (scenario.mailsEachForm) {
-        const timeoutMs = flags.quick ? 10_000 : 30_000
-        const forms = await settledContacts(parley.url, staffKey, runStarted, timeoutMs)
-        await awaitEmails(sink, firstEmail, forms, timeoutMs)
+        const forms = await settledContacts(parley.url, staffKey, runStarted, plan.awaitMs)
+        await awaitEmails(sink, firstEmail, forms, plan.awaitMs)
         row.emails = accountEmails(forms, sink.received, firstEmail)
         notes.push(describeEmails(row.emails))
       }
@@ -208,7 +220,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       if (scenario.floor) {
         row.floor = await drive(floor, scenario, 'floor', connections, database.fixture)
         if (scenario.mailsEachForm || scenario.webhookReceiver === 'prompt')
-          await awaitFloorDelivery(floor, flags.quick ? 10_000 : 30_000)
+          await awaitFloorDelivery(floor, plan.awaitMs)
         await settle('the floor')
       } else if (scenario.floorOf) {
         row.floor = report.rows.find(
@@ -261,7 +273,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
           // A stalled receiver's deliveries wait out their timeouts: only a prompt one's rate is a figure.
           const observe: Observe = (result, ended) => {
             const posted = result.requests - result.non2xx - result.errors + result.warmupAnswered
-            return awaitWebhooks(receiver, { first, posted, ended }, flags.quick ? 10_000 : 30_000)
+            return awaitWebhooks(receiver, { first, posted, ended }, plan.awaitMs)
           }
           await run(scenario, connections, scenario.webhookReceiver === 'prompt' ? observe : undefined)
         }
