@@ -193,7 +193,7 @@ export async function buildApp(options: AppOptions) {
   await app.register(allowedMethods)
   await app.register(cookie)
   await app.register(rateLimit, { global: false, store: sharedRateLimitStore(domain.throttle) })
-  await app.register(bodyParsing, { bodyLimit: config.bodyLimit })
+  await app.register(bodyParsing, { bodyLimit: config.bodyLimit, blobs })
   await app.register(swagger, {
     openapi: {
       openapi: '3.1.0',

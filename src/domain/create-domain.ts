@@ -35,7 +35,7 @@ export function createDomain(deps: {
   return {
     accounts,
     settings,
-    contacts: createContactsService({ db, wakeOutbox, wakeWebhooks, settings, blobs, mailDomain, notifier }),
+    contacts: createContactsService({ db, wakeOutbox, wakeWebhooks, settings, mailDomain, notifier }),
     conversations,
     dialogs: createDialogsService({ db, notifier, blobs, engine: conversations }),
     events: createEventsService(db),

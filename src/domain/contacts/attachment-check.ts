@@ -1,44 +1,36 @@
 import { extname } from 'node:path'
 import type { Problem } from '../errors.ts'
 import type { Settings } from '../settings/definitions.ts'
-
-export type Upload = { filename: string; content: Buffer }
+import type { Upload } from '../upload.ts'
 
 const startsWith = (content: Buffer, ...bytes: number[]) =>
   bytes.every((byte, index) => content[index] === byte)
 const ascii = (content: Buffer, offset: number, text: string) =>
   content.subarray(offset, offset + text.length).toString('latin1') === text
 
-const looksLikeText = (content: Buffer) => {
-  // Text is valid UTF-8 without NUL or other binary control bytes.
-  if (content.includes(0)) return false
-  try {
-    new TextDecoder('utf-8', { fatal: true }).decode(content)
-  } catch {
-    return false
-  }
-  // Tab, line feed, carriage return, form feed and escape are the only control bytes text is allowed.
-  const allowedControls = new Set([0x09, 0x0a, 0x0c, 0x0d, 0x1b])
-  return !content.some((byte) => byte < 0x20 && !allowedControls.has(byte))
-}
-
 /** What each known extension's content must start with, and the type it is mailed as. */
-const formats: Record<string, { contentType: string; matches: (content: Buffer) => boolean }> = {
-  jpg: { contentType: 'image/jpeg', matches: (c) => startsWith(c, 0xff, 0xd8, 0xff) },
-  jpeg: { contentType: 'image/jpeg', matches: (c) => startsWith(c, 0xff, 0xd8, 0xff) },
+const formats: Record<string, { contentType: string; matches: (upload: Upload) => boolean }> = {
+  jpg: { contentType: 'image/jpeg', matches: ({ head }) => startsWith(head, 0xff, 0xd8, 0xff) },
+  jpeg: { contentType: 'image/jpeg', matches: ({ head }) => startsWith(head, 0xff, 0xd8, 0xff) },
   png: {
     contentType: 'image/png',
-    matches: (c) => startsWith(c, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
+    matches: ({ head }) => startsWith(head, 0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a),
   },
-  gif: { contentType: 'image/gif', matches: (c) => ascii(c, 0, 'GIF87a') || ascii(c, 0, 'GIF89a') },
-  webp: { contentType: 'image/webp', matches: (c) => ascii(c, 0, 'RIFF') && ascii(c, 8, 'WEBP') },
-  pdf: { contentType: 'application/pdf', matches: (c) => ascii(c, 0, '%PDF-') },
-  txt: { contentType: 'text/plain', matches: looksLikeText },
-  csv: { contentType: 'text/csv', matches: looksLikeText },
-  zip: { contentType: 'application/zip', matches: (c) => startsWith(c, 0x50, 0x4b, 0x03, 0x04) },
+  gif: {
+    contentType: 'image/gif',
+    matches: ({ head }) => ascii(head, 0, 'GIF87a') || ascii(head, 0, 'GIF89a'),
+  },
+  webp: {
+    contentType: 'image/webp',
+    matches: ({ head }) => ascii(head, 0, 'RIFF') && ascii(head, 8, 'WEBP'),
+  },
+  pdf: { contentType: 'application/pdf', matches: ({ head }) => ascii(head, 0, '%PDF-') },
+  txt: { contentType: 'text/plain', matches: (upload) => upload.isText },
+  csv: { contentType: 'text/csv', matches: (upload) => upload.isText },
+  zip: { contentType: 'application/zip', matches: ({ head }) => startsWith(head, 0x50, 0x4b, 0x03, 0x04) },
   docx: {
     contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',
-    matches: (c) => startsWith(c, 0x50, 0x4b, 0x03, 0x04),
+    matches: ({ head }) => startsWith(head, 0x50, 0x4b, 0x03, 0x04),
   },
 }
 
@@ -55,12 +47,12 @@ export function checkAttachment(
   if (!allowed.includes(extension)) {
     return { problem: { code: 'extension_not_allowed', extension, allowed } }
   }
-  if (upload.content.length === 0) return { problem: { code: 'empty_file' } }
-  if (upload.content.length > limits.CONTACT_US_MAX_FILE_SIZE) {
+  if (upload.size === 0) return { problem: { code: 'empty_file' } }
+  if (upload.size > limits.CONTACT_US_MAX_FILE_SIZE) {
     return { problem: { code: 'file_too_large', maxBytes: limits.CONTACT_US_MAX_FILE_SIZE } }
   }
   const format = formats[extension]
-  if (format && !format.matches(upload.content)) {
+  if (format && !format.matches(upload)) {
     return { problem: { code: 'content_not_extension', extension } }
   }
   return { contentType: format?.contentType ?? 'application/octet-stream' }

@@ -1,12 +1,12 @@
 import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
-import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import { FieldErrors, type FieldProblems, idempotencyMismatch } from '../errors.ts'
 import { announceEvents } from '../events/events-repository.ts'
 import { inboxOf, partyKey } from '../events/party.ts'
 import type { Actor } from '../principal.ts'
 import type { SettingsService } from '../settings/settings-service.ts'
-import { checkAttachment, type Upload } from './attachment-check.ts'
+import type { Upload } from '../upload.ts'
+import { checkAttachment } from './attachment-check.ts'
 import { composeContactEmails } from './contact-emails.ts'
 import { nextContactId } from './contact-ids.ts'
 import { localize } from './language.ts'
@@ -40,7 +40,6 @@ export function createContactsService(deps: {
   /** Called once a submission's webhooks are queued and committed. */
   wakeWebhooks: () => void
   settings: SettingsService
-  blobs: BlobStore
   mailDomain: string
   /** Tells the staff's streams of a new contact once it has committed. */
   notifier: Notifier
@@ -113,10 +112,10 @@ export function createContactsService(deps: {
       const stored =
         input.file && attachment && 'contentType' in attachment
           ? {
-              key: await deps.blobs.put(input.file.content),
+              key: await input.file.keep(),
               filename: input.file.filename,
               contentType: attachment.contentType,
-              size: input.file.content.length,
+              size: input.file.size,
             }
           : null
       const fullName = input.fullName.trim()

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
-import { join } from 'node:path'
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { dirname, join } from 'node:path'
 
 /**
  * Uploaded files, one per key, in a folder of the data dir. Instances of a multi-instance deployment share
@@ -13,14 +13,35 @@ export function createBlobStore(folder: string) {
     return join(folder, key.slice(0, 2), key)
   }
   return {
-    async put(content: Buffer): Promise<string> {
+    /**
+     * A blob written as it arrives, so that a received file never sits whole in memory. It stays under a
+     * temporary name, which no reader sees, until it is kept; dropping it removes it, and a kept blob stays.
+     */
+    async draft() {
       const key = randomUUID()
       const path = pathOf(key)
-      await mkdir(join(folder, key.slice(0, 2)), { recursive: true })
-      // Written under a temporary name and renamed, so a reader never sees half a file.
-      await writeFile(`${path}.part`, content)
-      await rename(`${path}.part`, path)
-      return key
+      await mkdir(dirname(path), { recursive: true })
+      const partial = `${path}.part`
+      // Created now, not when the first chunk is written, so a drop that comes first still removes it.
+      const sink = (await open(partial, 'wx')).createWriteStream()
+      let state: 'open' | 'kept' | 'dropped' = 'open'
+      return {
+        sink,
+        async keep(): Promise<string> {
+          if (state === 'dropped') throw new Error(`blob ${key} was dropped before it was kept`)
+          if (state === 'open') {
+            state = 'kept'
+            await rename(partial, path)
+          }
+          return key
+        },
+        async drop() {
+          if (state !== 'open') return
+          state = 'dropped'
+          sink.destroy()
+          await rm(partial, { force: true })
+        },
+      }
     },
     read: (key: string): Promise<Buffer> => readFile(pathOf(key)),
     /** Streams a blob, so a large download never sits whole in memory. */
@@ -30,3 +51,4 @@ export function createBlobStore(folder: string) {
 }
 
 export type BlobStore = ReturnType<typeof createBlobStore>
+export type BlobDraft = Awaited<ReturnType<BlobStore['draft']>>

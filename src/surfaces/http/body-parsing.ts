@@ -1,8 +1,11 @@
+import type { IncomingMessage } from 'node:http'
+import { pipeline } from 'node:stream/promises'
 import formbody from '@fastify/formbody'
-import multipart from '@fastify/multipart'
+import multipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import type { Upload } from '../../domain/contacts/attachment-check.ts'
+import { contentInspector, type Upload } from '../../domain/upload.ts'
+import type { BlobDraft, BlobStore } from '../../infra/blobs/blob-store.ts'
 
 const refusedFileName = (field: string) =>
   Object.assign(new Error(`body/${field} must not contain null characters`), {
@@ -10,42 +13,82 @@ const refusedFileName = (field: string) =>
     validation: [{ keyword: 'nullCharacters', instancePath: `/${field}`, schemaPath: '#', params: {} }],
   })
 
+/** Each request's received files, dropped when it ends: a handler keeps the ones it accepts before that. */
+const draftsOf = new WeakMap<IncomingMessage, BlobDraft[]>()
+
+const dropDrafts = async (raw: IncomingMessage) => {
+  const drafts = draftsOf.get(raw)
+  if (drafts) await Promise.all(drafts.map((draft) => draft.drop()))
+}
+
 /**
  * JSON (built in), urlencoded and multipart bodies alike become a plain object of fields before validation;
- * a multipart body's files go to `request.uploads`. Over-long bodies and files are refused with 413.
+ * a multipart body's files are written to the blob store as they arrive and go to `request.uploads`.
+ * Over-long bodies and files are refused with 413.
  */
-export const bodyParsing = fp(async (app: FastifyInstance, options: { bodyLimit: number }) => {
-  await app.register(formbody, { bodyLimit: options.bodyLimit })
-  await app.register(multipart, {
-    limits: { fileSize: options.bodyLimit, fieldSize: 1024 * 1024, files: 5, fields: 100, parts: 110 },
-  })
-  app.decorateRequest('uploads', null)
-  app.addHook('preValidation', async (request) => {
-    if (!request.isMultipart()) return
-    const fields: Record<string, string> = {}
-    const uploads = new Map<string, Upload>()
-    try {
-      for await (const part of request.parts()) {
-        if (part.type === 'file') {
-          const content = await part.toBuffer()
-          if (part.filename !== '' || content.length > 0) {
-            uploads.set(part.fieldname, { filename: part.filename, content })
+export const bodyParsing = fp(
+  async (app: FastifyInstance, options: { bodyLimit: number; blobs: BlobStore }) => {
+    await app.register(formbody, { bodyLimit: options.bodyLimit })
+    await app.register(multipart, {
+      limits: { fileSize: options.bodyLimit, fieldSize: 1024 * 1024, files: 5, fields: 100, parts: 110 },
+    })
+
+    /** Streams a file part into a new blob, learning what the checks need of its content on the way. */
+    async function receive(part: MultipartFile, drafts: BlobDraft[]): Promise<Upload> {
+      const draft = await options.blobs.draft()
+      drafts.push(draft)
+      const inspector = contentInspector()
+      await pipeline(
+        part.file,
+        async function* (chunks: AsyncIterable<Buffer>) {
+          for await (const chunk of chunks) {
+            inspector.update(chunk)
+            yield chunk
           }
-        } else if (typeof part.value === 'string') {
-          fields[part.fieldname] = part.value
-        }
-      }
-    } catch (error) {
-      // The parser's own refusals carry a status (413 for the limits); a body it cannot read is the client's fault.
-      if ((error as { statusCode?: number }).statusCode !== undefined) throw error
-      throw Object.assign(new Error(`Multipart form parse error - ${(error as Error).message}`), {
-        statusCode: 400,
-      })
+        },
+        draft.sink,
+      )
+      // The parser stops a file at the size limit and ends it as if it were whole.
+      if (part.file.truncated) throw new app.multipartErrors.RequestFileTooLargeError()
+      return { filename: part.filename, ...inspector.finish(), keep: draft.keep }
     }
-    const named = [...uploads].find(([, upload]) => upload.filename.includes('\u0000'))
-    // A file's name is stored and mailed as text, which cannot hold a NUL: the field is refused as a text one is.
-    if (named) throw refusedFileName(named[0])
-    request.body = fields
-    request.uploads = uploads
-  })
-})
+
+    app.decorateRequest('uploads', null)
+    // After the handler (so after any keep), and when the client goes before the answer is written.
+    app.addHook('onSend', async (request) => {
+      await dropDrafts(request.raw)
+    })
+    app.addHook('preValidation', async (request, reply) => {
+      if (!request.isMultipart()) return
+      const drafts: BlobDraft[] = []
+      draftsOf.set(request.raw, drafts)
+      reply.raw.once('close', () => void dropDrafts(request.raw))
+      const fields: Record<string, string> = {}
+      const uploads = new Map<string, Upload>()
+      try {
+        for await (const part of request.parts()) {
+          if (part.type === 'file') {
+            const upload = await receive(part, drafts)
+            if (part.filename !== '' || upload.size > 0) uploads.set(part.fieldname, upload)
+          } else if (typeof part.value === 'string') {
+            fields[part.fieldname] = part.value
+          }
+        }
+      } catch (error) {
+        await dropDrafts(request.raw)
+        // The parser's own refusals carry a status (413 for the limits); a body it cannot read is the client's
+        // fault, a file that cannot be written is the server's.
+        const { statusCode, syscall } = error as { statusCode?: number; syscall?: string }
+        if (statusCode !== undefined || syscall !== undefined) throw error
+        throw Object.assign(new Error(`Multipart form parse error - ${(error as Error).message}`), {
+          statusCode: 400,
+        })
+      }
+      const named = [...uploads].find(([, upload]) => upload.filename.includes('\u0000'))
+      // A file's name is stored and mailed as text, which cannot hold a NUL: the field is refused as a text one is.
+      if (named) throw refusedFileName(named[0])
+      request.body = fields
+      request.uploads = uploads
+    })
+  },
+)

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
-import type { Upload } from '../../domain/contacts/attachment-check.ts'
 import type { Caller, Principal } from '../../domain/principal.ts'
+import type { Upload } from '../../domain/upload.ts'
 
 declare module 'fastify' {
   interface FastifyRequest {

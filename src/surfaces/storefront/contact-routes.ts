@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
@@ -97,10 +96,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; config: 
       const file = request.uploads?.get('file')
       const idempotency = idempotencyOf(request, () => ({
         ...body,
-        file: file && {
-          filename: file.filename,
-          sha256: createHash('sha256').update(file.content).digest('hex'),
-        },
+        file: file && { filename: file.filename, sha256: file.sha256 },
       }))
       // Problems found reading the form and the domain's own checks are reported together, as DRF does.
       const errors = formErrors(request)

@@ -2,11 +2,11 @@ import type { Db } from '../../../db/client.ts'
 import type { Notifier } from '../../../db/notifier.ts'
 import type { StoredAttachment } from '../../../db/schema/contacts.ts'
 import type { BlobStore } from '../../../infra/blobs/blob-store.ts'
-import type { Upload } from '../../contacts/attachment-check.ts'
 import { DomainError, FieldErrors, type FieldProblems, notFound, type Problem } from '../../errors.ts'
 import { announceEvents } from '../../events/events-repository.ts'
 import type { Party } from '../../events/party.ts'
 import type { Principal } from '../../principal.ts'
+import type { Upload } from '../../upload.ts'
 import { appendMessage } from '../engine/append-message.ts'
 import type { ConversationsService } from '../engine/conversations-service.ts'
 import { messagesRepository } from '../engine/messages-repository.ts'
@@ -62,8 +62,8 @@ export function createDialogsService(deps: {
   }
 
   async function storeImage(upload: Upload, contentType: string): Promise<StoredAttachment> {
-    const key = await blobs.put(upload.content)
-    return { key, filename: upload.filename, contentType, size: upload.content.length }
+    const key = await upload.keep()
+    return { key, filename: upload.filename, contentType, size: upload.size }
   }
 
   return {

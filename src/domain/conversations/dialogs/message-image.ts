@@ -1,5 +1,5 @@
-import type { Upload } from '../../contacts/attachment-check.ts'
 import type { Problem } from '../../errors.ts'
+import type { Upload } from '../../upload.ts'
 
 /** The largest image a message may carry; chat photos are resized by clients well below this. */
 export const MESSAGE_IMAGE_MAX_BYTES = 5 * 1024 * 1024
@@ -23,11 +23,11 @@ const signatures = [
 
 /** A message image's type, or the problem with it: only JPEG, PNG and WebP, and at most the size limit. */
 export function checkMessageImage(upload: Upload): { problem: Problem } | { contentType: string } {
-  if (upload.content.length === 0) return { problem: { code: 'empty_file' } }
-  if (upload.content.length > MESSAGE_IMAGE_MAX_BYTES) {
+  if (upload.size === 0) return { problem: { code: 'empty_file' } }
+  if (upload.size > MESSAGE_IMAGE_MAX_BYTES) {
     return { problem: { code: 'image_too_large', maxBytes: MESSAGE_IMAGE_MAX_BYTES } }
   }
-  const signature = signatures.find((candidate) => candidate.matches(upload.content))
+  const signature = signatures.find((candidate) => candidate.matches(upload.head))
   if (!signature) return { problem: { code: 'not_an_image' } }
   return { contentType: signature.contentType }
 }

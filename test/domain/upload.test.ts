@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict'
+import { isUtf8 } from 'node:buffer'
+import { createHash } from 'node:crypto'
+import { test } from 'node:test'
+import fc from 'fast-check'
+import { contentInspector } from '../../src/domain/upload.ts'
+
+/** Text as the attachment check defines it, judged on the whole content at once. */
+const isText = (content: Buffer) =>
+  isUtf8(content) && !content.some((byte) => byte < 0x20 && ![0x09, 0x0a, 0x0c, 0x0d, 0x1b].includes(byte))
+
+/** Contents that are text, nearly text (one byte off), or anything at all. */
+const content = fc.oneof(
+  fc.string({ unit: 'grapheme', maxLength: 200 }).map((text) => Buffer.from(text)),
+  fc
+    .tuple(
+      fc.string({ unit: 'grapheme', minLength: 1, maxLength: 200 }),
+      fc.nat(),
+      fc.integer({ min: 0, max: 255 }),
+    )
+    .map(([text, at, byte]) => {
+      const bytes = Buffer.from(text)
+      bytes[at % bytes.length] = byte
+      return bytes
+    }),
+  fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
+)
+
+test('whatever the chunks a file arrives in, its facts are those of the whole content', () => {
+  fc.assert(
+    fc.property(content, fc.array(fc.nat(), { maxLength: 10 }), (whole, cuts) => {
+      const points = [...new Set(cuts.map((cut) => cut % (whole.length + 1)))].sort((a, b) => a - b)
+      const inspector = contentInspector()
+      let start = 0
+      for (const point of [...points, whole.length]) {
+        inspector.update(whole.subarray(start, point))
+        start = point
+      }
+      const facts = inspector.finish()
+      assert.equal(facts.size, whole.length)
+      assert.deepEqual(facts.head, whole.subarray(0, 16))
+      assert.equal(facts.isText, isText(whole))
+      assert.equal(facts.sha256, createHash('sha256').update(whole).digest('hex'))
+    }),
+    { numRuns: 2000 },
+  )
+})
+
+test('a character cut short at the end is not text, nor is a stray control byte', () => {
+  const inspect = (...chunks: Buffer[]) => {
+    const inspector = contentInspector()
+    for (const chunk of chunks) inspector.update(chunk)
+    return inspector.finish().isText
+  }
+  const euro = Buffer.from('€')
+  assert.equal(inspect(euro.subarray(0, 1), euro.subarray(1)), true)
+  assert.equal(inspect(Buffer.from('price: '), euro.subarray(0, 2)), false)
+  assert.equal(inspect(Buffer.from('tab\tand escape\x1b are text\r\n')), true)
+  assert.equal(inspect(Buffer.from('a bell\x07 is not')), false)
+})
