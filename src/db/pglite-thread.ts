@@ -5,6 +5,7 @@
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads'
 import { PGlite, type Transaction, types } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
+import { compilePglite } from './pglite-module.ts'
 import { type Call, type Reply, sendError } from './pglite-protocol.ts'
 
 export type ThreadOptions = { folder: string | undefined; postgresqlconf: string[] }
@@ -23,7 +24,12 @@ const parsers = Object.fromEntries(
 )
 
 // pg_trgm backs the staff contact search index; a PostgreSQL server ships it in contrib.
-const client = new PGlite({ dataDir: folder, extensions: { pg_trgm }, postgresqlconf })
+const client = new PGlite({
+  dataDir: folder,
+  extensions: { pg_trgm },
+  postgresqlconf,
+  pgliteWasmModule: await compilePglite(),
+})
 
 type End = Extract<Call, { op: 'end' }>
 
