@@ -54,7 +54,7 @@ export const bodyParsing = fp(
     }
 
     app.decorateRequest('uploads', null)
-    // After the handler (so after any keep), and when the client goes before the answer is written.
+    // After the handler, so after any keep: a handler answers even a client that has gone.
     app.addHook('onSend', async (request) => {
       await dropDrafts(request.raw)
     })
@@ -62,7 +62,10 @@ export const bodyParsing = fp(
       if (!request.isMultipart()) return
       const drafts: BlobDraft[] = []
       draftsOf.set(request.raw, drafts)
-      reply.raw.once('close', () => void dropDrafts(request.raw))
+      // A client that goes before its body is whole takes its files with it. One that goes later sent a whole
+      // request, which is handled as any other: its files are the handler's to keep until it answers.
+      const dropCutOff = () => void dropDrafts(request.raw)
+      reply.raw.once('close', dropCutOff)
       const fields: Record<string, string> = {}
       const uploads = new Map<string, Upload>()
       try {
@@ -83,6 +86,8 @@ export const bodyParsing = fp(
         throw Object.assign(new Error(`Multipart form parse error - ${(error as Error).message}`), {
           statusCode: 400,
         })
+      } finally {
+        reply.raw.off('close', dropCutOff)
       }
       const named = [...uploads].find(([, upload]) => upload.filename.includes('\u0000'))
       // A file's name is stored and mailed as text, which cannot hold a NUL: the field is refused as a text one is.

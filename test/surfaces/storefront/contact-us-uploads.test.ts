@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict'
 import { isUtf8 } from 'node:buffer'
+import { once } from 'node:events'
 import { readdir, readFile } from 'node:fs/promises'
 import { request } from 'node:http'
 import { join } from 'node:path'
+import { Writable } from 'node:stream'
 import { after, before, test } from 'node:test'
 import fc from 'fast-check'
+import type { RouteOptions } from 'fastify'
 import { contactsFrom, guestBrowser, validForm } from '../../helpers/contact-us.ts'
 import type { HttpClient } from '../../helpers/http-client.ts'
 import { type SmtpSink, startSmtpSink } from '../../helpers/smtp-sink.ts'
@@ -16,10 +19,42 @@ const MAX_FILE_SIZE = 8 * 1024
 let smtp: SmtpSink
 let parley: TestApp
 let browser: HttpClient
+/** The app's log, one JSON line each. */
+const logLines: string[] = []
+
+/**
+ * Set by a test to hold the next contact-us form between its body's arrival and its handler, until its
+ * client has gone: told once the body is whole.
+ */
+let holdUntilClientLeaves: (() => void) | undefined
+const holdingContactUs = (route: RouteOptions) => {
+  if (route.method !== 'POST' || route.url !== '/users/contact-us/') return
+  route.preHandler = [
+    ...[route.preHandler ?? []].flat(),
+    async (_request, reply) => {
+      const received = holdUntilClientLeaves
+      if (!received) return
+      holdUntilClientLeaves = undefined
+      const gone = once(reply.raw, 'close')
+      received()
+      await gone
+    },
+  ]
+}
 
 before(async () => {
   smtp = await startSmtpSink()
   parley = await startTestApp({
+    logger: {
+      level: 'info',
+      stream: new Writable({
+        write(chunk, _encoding, done) {
+          logLines.push(String(chunk))
+          done()
+        },
+      }),
+    },
+    onRoute: holdingContactUs,
     env: {
       SMTP_URL: smtp.url,
       CONTACT_US_RATE_PER_MINUTE: '10000',
@@ -146,31 +181,75 @@ test('whatever file is sent, it is stored and mailed byte for byte or refused as
   }
 })
 
-test('a client that goes away in the middle of a file leaves no file behind', async () => {
-  const boundary = 'parley-abort-test'
-  const form = validForm(parley)
-  const head = Buffer.from(
+const boundary = 'parley-abort-test'
+
+/** A multipart contact-us body up to its file's content, which the caller sends (or not) itself. */
+const formHead = (form: Record<string, unknown>, filename: string) =>
+  Buffer.from(
     `${Object.entries(form)
       .map(
         ([name, value]) =>
           `--${boundary}\r\ncontent-disposition: form-data; name="${name}"\r\n\r\n${value}\r\n`,
       )
-      .join('')}--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="half.txt"\r\n` +
+      .join('')}--${boundary}\r\ncontent-disposition: form-data; name="file"; filename="${filename}"\r\n` +
       'content-type: text/plain\r\n\r\n',
   )
+
+/** A contact-us request of the given length, as the browser sends it, on a connection the test can cut. */
+function contactUsRequest(length: number) {
   const sending = request(new URL('/users/contact-us/', parley.baseUrl), {
     method: 'POST',
     headers: {
       'content-type': `multipart/form-data; boundary=${boundary}`,
-      'content-length': String(head.length + 6000),
+      'content-length': String(length),
       ...browser.cookieHeader(),
       [browser.csrfHeader]: browser.cookies.get(browser.csrfCookie) ?? '',
     },
   })
   sending.on('error', () => {})
+  return sending
+}
+
+test('a client that goes away in the middle of a file leaves no file behind', async () => {
+  const form = validForm(parley)
+  const head = formHead(form, 'half.txt')
+  const sending = contactUsRequest(head.length + 6000)
   sending.write(Buffer.concat([head, Buffer.alloc(3000, 'a')]))
   await eventually(async () => (await blobFiles()).partial.length > 0, 'the file is being received')
   sending.destroy()
   await eventually(async () => (await blobFiles()).partial.length === 0, 'the half file is removed')
   assert.deepEqual(await contactsFrom(parley, form.email), [])
+})
+
+test('a client that goes away after sending its whole form still has it stored and mailed, file and all', async () => {
+  const form = validForm(parley)
+  const content = Buffer.from(`Serial number ${crypto.randomUUID()}\n`.repeat(100))
+  const body = Buffer.concat([formHead(form, 'serial.txt'), content, Buffer.from(`\r\n--${boundary}--\r\n`)])
+  const logged = logLines.length
+  const received = new Promise<void>((resolve) => {
+    holdUntilClientLeaves = resolve
+  })
+  const sending = contactUsRequest(body.length)
+  sending.end(body)
+  await received
+  sending.destroy()
+
+  await eventually(async () => (await contactsFrom(parley, form.email)).length > 0, 'the form is stored')
+  const [contact, ...others] = await contactsFrom(parley, form.email)
+  assert.deepEqual(others, [], 'stored once')
+  assert.equal(contact?.attachment?.filename, 'serial.txt')
+  const key = contact.attachment.key
+  assert.ok((await readFile(join(parley.dataDir, 'blobs', key.slice(0, 2), key))).equals(content), 'whole')
+  await eventually(
+    async () => smtp.received.some((mail) => mail.raw.includes(form.email)),
+    'the form is mailed',
+  )
+  const mail = smtp.received.find((received) => received.raw.includes(form.email))
+  assert.ok(mail?.raw.replace(/\r?\n/g, '').includes(content.toString('base64')), 'with its file')
+  assert.deepEqual((await blobFiles()).partial, [], 'no file left half received')
+  const failures = logLines
+    .slice(logged)
+    .map((line) => JSON.parse(line))
+    .filter((line) => line.level >= 50 || line.status >= 500)
+  assert.deepEqual(failures, [], 'nothing failed')
 })
