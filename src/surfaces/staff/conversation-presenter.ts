@@ -1,5 +1,9 @@
 import type { Note } from '../../domain/conversations/inbox/inbox-repository.ts'
-import type { InboxConversation, InboxThread } from '../../domain/conversations/inbox/staff-inbox-service.ts'
+import type {
+  InboxConversation,
+  InboxListed,
+  InboxThread,
+} from '../../domain/conversations/inbox/staff-inbox-service.ts'
 import type { MessageView, ProductSummary, UserSummary } from '../../domain/conversations/types.ts'
 import { presentUserRef } from './user-presenter.ts'
 
@@ -12,14 +16,14 @@ const roleOf = (message: MessageView) =>
 const imageOf = (product: ProductSummary) =>
   product.imageUrl ?? product.images.find((image) => image.isPrimary)?.mediumJpeg ?? null
 
-function status(conversation: InboxConversation) {
+function status(conversation: InboxListed) {
   if (conversation.deleted) return 'deleted'
   if (conversation.archived) return 'archived'
   return conversation.isAnswered ? 'answered' : 'open'
 }
 
 /** A conversation in the staff inbox's list. */
-export function presentInboxConversation(conversation: InboxConversation) {
+export function presentInboxConversation(conversation: InboxListed) {
   const { item, lastMessage } = conversation
   const product = item?.product
   return {

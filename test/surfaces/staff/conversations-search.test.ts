@@ -130,6 +130,13 @@ test('"%" and "_" in a term mean themselves', async () => {
   )
   assert.deepEqual((await search([word('5_%')])).results, [])
   assert.deepEqual((await search([`${RUN}%`])).results, [])
+  // Terms without a trigram are tested, not looked up, and reach PostgreSQL in an array: escaped alike.
+  assert.deepEqual(
+    (await search([word('50%_x'), '%_'])).results.map((one) => one.id),
+    [first],
+  )
+  assert.deepEqual((await search([word('50%_x'), '_%'])).results, [])
+  assert.deepEqual((await search([COMMON, '"\\', "'{,}"])).results, [])
 })
 
 test('below its bound the list counts every conversation, and says it did', async () => {

@@ -87,9 +87,6 @@ export const conversationsRepository = {
     return row
   },
 
-  /** The conversations of `ids`, as a condition of a views query (see selectViews). */
-  withIds: (ids: number[]) => inArray(conversations.id, ids),
-
   /** The customer's live conversation about an item with a seller, to add to rather than open another. */
   async findAboutItem(
     db: Db,

@@ -1,10 +1,19 @@
-import { and, eq, inArray, type SQL, sql } from 'drizzle-orm'
+import { and, eq, inArray, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
-import { rowsOf } from '../../../db/rows.ts'
+import { prepared } from '../../../db/prepared.ts'
 import { conversationNotes, conversations } from '../../../db/schema/index.ts'
 import type { StaffUser } from '../../accounts/staff-members-repository.ts'
-import { filtersOf, type InboxQuery, orderOf, staffUnread } from './inbox-filters.ts'
-import { searchConversations } from './inbox-search.ts'
+import { toViews, viewsArray } from '../queries/views-repository.ts'
+import {
+  filtersOf,
+  filterValues,
+  type InboxQuery,
+  live,
+  orderOf,
+  shapeOf,
+  staffUnread,
+} from './inbox-filters.ts'
+import type { InboxSearch } from './inbox-search.ts'
 
 /** The company's conversation `id`, unless it is deleted. */
 const liveConversation = (companyId: number, id: number) =>
@@ -15,51 +24,79 @@ export type InboxExtras = { assignee: StaffUser | null; unreadCount: number }
 
 export type Note = { id: number; body: string; author: StaffUser | null; createdAt: Date }
 
-const staffUserJson = (userId: SQL) => sql<StaffUser | null>`(select json_build_object('id', u.id,
-  'email', u.email, 'firstName', u.first_name, 'lastName', u.last_name) from users u where u.id = ${userId})`
+/** The staff user of id `column` as JSON (see StaffUser); null when there is none. */
+const staffUserOf = (column: string) => `(select json_build_object('id', u.id, 'email', u.email,
+  'firstName', u.first_name, 'lastName', u.last_name) from users u where u.id = ${column})`
 
 /** Customer messages the shop's staff have not read (see conversations.staffReadSeq). */
-const unreadCount = sql<number>`greatest(0, ${conversations.customerMessageCount} - ${conversations.staffReadSeq})::int`
+const UNREAD_COUNT = 'greatest(0, conversations.customer_message_count - conversations.staff_read_seq)::int'
+
+/** The staff's extras of a `conversations` row, as a select list (see InboxExtras). */
+const EXTRAS = `${staffUserOf('conversations.assignee_id')} as assignee, ${UNREAD_COUNT} as "unreadCount"`
+
+/** The company's live conversations with messages the staff have not read. */
+const unreadLive = and(eq(conversations.companyId, sql.placeholder('companyId')), live, staffUnread)
+
+/**
+ * A page of the company's conversations that pass the query's filters (and hold its search's terms) in the
+ * asked order, each view with its staff's extras; how many match, counted up to the placeholder `upTo` (see
+ * countUpToOf); and how many live conversations have messages the staff have not read, up to `unreadUpTo`.
+ * One statement: the matches are numbered walking an index in the page's order, so neither the page nor the
+ * count reads past `upTo` of them, however many conversations the company has; the page's views are found by
+ * primary key from their ids.
+ */
+function listQuery(db: Db, query: InboxQuery, search: InboxSearch | undefined) {
+  const order = orderOf(query)
+  const matched = db.$with('matched').as(
+    db
+      .select({
+        id: conversations.id,
+        position: sql<number>`row_number() over (order by ${sql.join(order, sql`, `)})`.as('position'),
+      })
+      .from(conversations)
+      .where(and(filtersOf(query), ...(search?.conditions ?? [])))
+      .orderBy(...order)
+      .limit(sql.placeholder('upTo')),
+  )
+  const page = sql`${conversations.id} = any(array(select id from ${matched}
+    where position > ${sql.placeholder('offset')} order by position limit ${sql.placeholder('limit')}))`
+  return db
+    .with(matched)
+    .select({
+      matched: sql<number>`(select count(*)::int from ${matched})`,
+      unread: sql<number>`(select count(*)::int from (select 1 from ${conversations} where ${unreadLive}
+        limit ${sql.placeholder('unreadUpTo')}) unread)`,
+      views: viewsArray<InboxExtras>(db, page, { order: sql.join(order, sql`, `), columns: EXTRAS }),
+    })
+    .from(sql`(select 1) as one`)
+}
 
 export const inboxRepository = {
   /**
-   * One page of the company's conversations' ids in the asked order, and how many match, counted up to
-   * `upTo` (see countUpToOf). The matches are numbered walking an index in the page's order, so neither the
-   * page nor the count reads past `upTo` of them, however many conversations the company has.
+   * A page of the company's conversations as listQuery finds it, prepared once for each shape of query (see
+   * shapeOf) and of search.
    */
-  async page(db: Db, companyId: number, query: InboxQuery, upTo: number) {
-    if (query.searchTerms.length > 0) {
-      const ids = await searchConversations(db, companyId, query, upTo)
-      return { ids: ids.slice(query.offset, query.offset + query.limit), matched: ids.length }
+  async list(
+    db: Db,
+    companyId: number,
+    query: InboxQuery,
+    search: InboxSearch | undefined,
+    bounds: { upTo: number; unreadUpTo: number },
+  ) {
+    const name = `staff_inbox_${shapeOf(query)}${search === undefined ? '' : `_${search.shape}`}`
+    const statement = prepared(db, name, (db) => listQuery(db, query, search).prepare(name))
+    const [row] = await statement.execute({
+      ...filterValues(companyId, query),
+      ...search?.values,
+      offset: query.offset,
+      limit: query.limit,
+      ...bounds,
+    })
+    return {
+      views: await toViews(db, { views: row?.views ?? null }),
+      matched: row?.matched ?? 0,
+      unread: row?.unread ?? 0,
     }
-    const [row] = rowsOf<{ ids: (number | string)[] | null; matched: number | string }>(
-      await db.execute(sql`with matched as (
-          select conversations.id, row_number() over (order by ${sql.join(orderOf(query), sql`, `)}) as position
-          from conversations where ${filtersOf(companyId, query)}
-          order by ${sql.join(orderOf(query), sql`, `)} limit ${upTo}
-        )
-        select array(select id from matched where position > ${query.offset} order by position
-            limit ${query.limit}) as ids,
-          (select count(*) from matched) as matched`),
-    )
-    return { ids: (row?.ids ?? []).map(Number), matched: Number(row?.matched ?? 0) }
-  },
-
-  /**
-   * The staff's extras of a page's conversations, with how many of the company's live conversations have
-   * messages the staff have not read, counted up to `upTo`: one statement beside the page's views.
-   */
-  async pageExtras(db: Db, companyId: number, ids: number[], upTo: number) {
-    const unread = and(eq(conversations.companyId, companyId), eq(conversations.deleted, false), staffUnread)
-    const [row] = rowsOf<{ unread: number | string; extras: ({ id: number } & InboxExtras)[] }>(
-      await db.execute(sql`select
-          (select count(*) from (select 1 from conversations where ${unread} limit ${upTo}) unread) as unread,
-          (select coalesce(json_agg(json_build_object('id', conversations.id,
-              'assignee', ${staffUserJson(sql.raw('conversations.assignee_id'))}, 'unreadCount', ${unreadCount})), '[]')
-            from conversations where ${inArray(conversations.id, ids)}) as extras`),
-    )
-    const extras = new Map((row?.extras ?? []).map(({ id, ...extra }) => [Number(id), extra]))
-    return { extras, unread: Number(row?.unread ?? 0) }
   },
 
   /** The staff's extras of each conversation by id. */
@@ -68,8 +105,8 @@ export const inboxRepository = {
     const rows = await db
       .select({
         id: conversations.id,
-        assignee: staffUserJson(sql.raw('conversations.assignee_id')),
-        unreadCount: sql<number>`${unreadCount}`,
+        assignee: sql<StaffUser | null>`${sql.raw(staffUserOf('conversations.assignee_id'))}`,
+        unreadCount: sql<number>`${sql.raw(UNREAD_COUNT)}`,
       })
       .from(conversations)
       .where(inArray(conversations.id, ids))
@@ -123,7 +160,7 @@ export const inboxRepository = {
       .select({
         id: conversationNotes.id,
         body: conversationNotes.body,
-        author: staffUserJson(sql.raw('conversation_notes.author_id')),
+        author: sql<StaffUser | null>`${sql.raw(staffUserOf('conversation_notes.author_id'))}`,
         createdAt: conversationNotes.createdAt,
       })
       .from(conversationNotes)

@@ -3,7 +3,6 @@ import type { Db } from '../../../db/client.ts'
 import { likePattern } from '../../../db/like-pattern.ts'
 import { onePerDatabase } from '../../../db/per-database.ts'
 import { rowsOf } from '../../../db/rows.ts'
-import { filtersOf, holdsTerm, type InboxQuery, orderOf } from './inbox-filters.ts'
 
 /**
  * Up to this share of the sampled texts, a term is gathered through its trigram index; past it, walking the
@@ -56,41 +55,47 @@ function shareOf(texts: string[], term: string) {
   return texts.length === 0 ? 0 : texts.filter((text) => text.includes(lowered)).length / texts.length
 }
 
-const idsOf = (result: unknown) => rowsOf<{ id: number | string }>(result).map((row) => Number(row.id))
-
-const ordered = (query: InboxQuery) => sql.join(orderOf(query), sql`, `)
-
-/** The first `upTo` matches, testing the conversations that pass the filters newest first (an index walk). */
-async function walk(db: Db, companyId: number, query: InboxQuery, patterns: string[], upTo: number) {
-  const where = [sql`${filtersOf(companyId, query)}`, ...patterns.map(holdsTerm)]
-  return idsOf(
-    await db.execute(sql`select conversations.id from conversations where ${sql.join(where, sql` and `)}
-      order by ${ordered(query)} limit ${upTo}`),
-  )
-}
+/**
+ * Whether the conversation holds every pattern (likePatterns) of the placeholder `tested` in its subject or
+ * in one of its messages, tested on its own messages: the test is meant for a few thousand conversations at
+ * most. `offset 0` fences the conversation's messages off from the pattern, which PostgreSQL would otherwise
+ * look up in the trigram index for each conversation (a pattern it cannot see, as one of an array, it takes
+ * for a rare one), handing over every message holding a common term each time. The patterns come as one
+ * array, so a search of any number of terms is one statement.
+ */
+const holdsEvery = sql`not exists (select 1 from unnest(${sql.placeholder('tested')}::text[]) t(pattern)
+  where not (conversations.subject ilike t.pattern or exists (select 1 from (select m.text from messages m
+    where m.conversation_id = conversations.id offset 0) m where m.text ilike t.pattern)))`
 
 /**
- * The first `upTo` matches, found from the conversations that hold the `rare` pattern in a message or the
- * subject (both through their trigram index), the other patterns tested on those alone.
+ * Whether the conversation holds the placeholder `rare` in a message or the subject, found through their
+ * trigram indexes.
  */
-async function gather(
-  db: Db,
-  companyId: number,
-  query: InboxQuery,
-  rare: string,
-  others: string[],
-  upTo: number,
-) {
-  const where: SQL[] = [
-    sql`${filtersOf(companyId, query)}`,
-    sql`conversations.id in (select m.conversation_id from messages m where m.text ilike ${rare}
-      union select s.id from conversations s where s.subject ilike ${rare})`,
-    ...others.map(holdsTerm),
-  ]
-  return idsOf(
-    await db.execute(sql`select conversations.id from conversations where ${sql.join(where, sql` and `)}
-      order by ${ordered(query)} limit ${upTo}`),
-  )
+const holdsRare = sql`conversations.id in (select m.conversation_id from messages m
+    where m.text ilike ${sql.placeholder('rare')}
+  union select s.id from conversations s where s.subject ilike ${sql.placeholder('rare')})`
+
+/**
+ * How a search finds its matches among the conversations the filters pass, newest first: `walk` tests them
+ * in turn (an index walk); `gather` takes those holding the rare term, the other terms tested on those alone.
+ * `shape` names the conditions, the same for every search that goes the same way.
+ */
+export type InboxSearch = {
+  shape: string
+  conditions: SQL[]
+  values: { rare?: string; tested: string[] }
+}
+
+const walk = (patterns: string[]): InboxSearch => ({
+  shape: 'w',
+  conditions: [holdsEvery],
+  values: { tested: patterns },
+})
+
+function gather(rare: string, others: string[]): InboxSearch {
+  return others.length === 0
+    ? { shape: 'g', conditions: [holdsRare], values: { rare, tested: [] } }
+    : { shape: 'gt', conditions: [holdsRare, holdsEvery], values: { rare, tested: others } }
 }
 
 /**
@@ -99,23 +104,20 @@ async function gather(
  */
 const indexable = (term: string) => /[\p{L}\p{N}]{3}/u.test(term)
 
-/** The ids of the first `upTo` conversations that pass the query's filters and hold all its search terms. */
-export async function searchConversations(
-  db: Db,
-  companyId: number,
-  query: InboxQuery,
-  upTo: number,
-): Promise<number[]> {
-  const terms = [...new Set(query.searchTerms)]
+/** How to find the conversations holding all the search terms (at least one). */
+export async function searchOf(db: Db, searchTerms: string[]): Promise<InboxSearch> {
+  const terms = [...new Set(searchTerms)]
   const patterns = terms.map(likePattern)
   const leaders = terms.filter(indexable)
-  if (leaders.length === 0) return walk(db, companyId, query, patterns, upTo)
+  if (leaders.length === 0) return walk(patterns)
   const texts = await sampledTexts(db)
   // The rarest term leads; among equally rare ones, the longest, whose trigrams are likelier to be rare.
   const [rarest] = leaders
     .map((term) => ({ pattern: likePattern(term), share: shareOf(texts, term) }))
     .sort((a, b) => a.share - b.share || b.pattern.length - a.pattern.length)
-  if (!rarest || rarest.share > GATHER_SHARE) return walk(db, companyId, query, patterns, upTo)
-  const others = patterns.filter((pattern) => pattern !== rarest.pattern)
-  return gather(db, companyId, query, rarest.pattern, others, upTo)
+  if (!rarest || rarest.share > GATHER_SHARE) return walk(patterns)
+  return gather(
+    rarest.pattern,
+    patterns.filter((pattern) => pattern !== rarest.pattern),
+  )
 }

@@ -10,13 +10,16 @@ import type { Principal } from '../../principal.ts'
 import { conversationsRepository } from '../engine/conversations-repository.ts'
 import type { ConversationsService } from '../engine/conversations-service.ts'
 import { messagesRepository } from '../engine/messages-repository.ts'
-import { selectViews } from '../queries/views-repository.ts'
 import type { ConversationView, MessageView, PartyStates } from '../types.ts'
 import { countUpToOf, type InboxQuery } from './inbox-filters.ts'
 import { type InboxExtras, inboxRepository, type Note } from './inbox-repository.ts'
+import { searchOf } from './inbox-search.ts'
 
-/** A conversation as the staff inbox shows it: its view, both parties' read states, and the staff's extras. */
-export type InboxConversation = ConversationView & PartyStates & InboxExtras
+/** A conversation as the staff inbox lists it: its view and the staff's extras. */
+export type InboxListed = ConversationView & InboxExtras
+
+/** A conversation as the staff inbox shows it: as listed, with both parties' read states. */
+export type InboxConversation = InboxListed & PartyStates
 
 /** A conversation opened in the inbox: its newest messages, oldest first, and its notes. */
 export type InboxThread = { conversation: InboxConversation; messages: MessageView[]; notes: Note[] }
@@ -94,15 +97,13 @@ export function createStaffInboxService(deps: {
       requireStaff(principal)
       const bound = query.searchTerms.length > 0 ? INBOX_SEARCH_COUNT_BOUND : INBOX_COUNT_BOUND
       const upTo = countUpToOf(query, bound)
-      const { ids, matched } = await inboxRepository.page(db, principal.companyId, query, upTo)
-      const [views, { extras, unread }] = await Promise.all([
-        ids.length === 0 ? [] : selectViews(db, conversationsRepository.withIds(ids), { readStates: true }),
-        inboxRepository.pageExtras(db, principal.companyId, ids, INBOX_COUNT_BOUND + 1),
-      ])
-      const byId = new Map(views.map((view) => [view.id, { ...view, ...(extras.get(view.id) ?? NOBODY) }]))
-      const items = ids.map((id) => byId.get(id)).filter((item) => item !== undefined)
+      const search = query.searchTerms.length > 0 ? await searchOf(db, query.searchTerms) : undefined
+      const { views, matched, unread } = await inboxRepository.list(db, principal.companyId, query, search, {
+        upTo,
+        unreadUpTo: INBOX_COUNT_BOUND + 1,
+      })
       return {
-        items,
+        items: views,
         count: { total: Math.min(matched, upTo - 1), capped: matched >= upTo },
         unread: { total: Math.min(unread, INBOX_COUNT_BOUND), capped: unread > INBOX_COUNT_BOUND },
       }

@@ -80,9 +80,20 @@ const VIEW_COLUMNS = `
 const STATE_COLUMNS = `${stateOf(`'customer'`)} as "customerState",
   ${stateOf(`'seller', 'staff'`)} as "counterpartyState"`
 
-/** A conversation's view as one JSON value, with its parties' read states when `readStates`. */
-const viewJson = (readStates: boolean) =>
-  sql.raw(objectOf(`${VIEW_COLUMNS}${readStates ? `,\n  ${STATE_COLUMNS}` : ''}`))
+/**
+ * A conversation's view as one JSON value, with its parties' read states when `readStates`, and the fields of
+ * `columns` (a select list over `conversations`) when given.
+ */
+const viewJson = (readStates: boolean, columns?: string) =>
+  sql.raw(
+    objectOf(
+      [
+        VIEW_COLUMNS,
+        ...(readStates ? [STATE_COLUMNS] : []),
+        ...(columns === undefined ? [] : [columns]),
+      ].join(',\n  '),
+    ),
+  )
 
 /** Which page of a conversation's messages: the newest before `beforeId`, or the oldest after `afterId`. */
 export type MessagesDirection = 'older' | 'newer'
@@ -115,8 +126,41 @@ export const pageBounds = (page: { limit: number; beforeId?: number; afterId?: n
 export const personalAccess = (userId: number | Placeholder): SQL | undefined =>
   or(eq(conversations.customerId, userId), isSellerMemberSql(sql`conversations.seller_id`, userId))
 
-/** Newest activity first, the order every list of views is shown in. */
-const BY_ACTIVITY = 'conversations.last_message_at desc, conversations.id desc'
+/** Newest activity first, the order lists of views are shown in unless they name their own. */
+const BY_ACTIVITY = sql.raw('conversations.last_message_at desc, conversations.id desc')
+
+/** What a page of views reads: read states or not, in which order, and what more beside each view. */
+type ViewPageOptions<ReadStates extends boolean, Extra> = {
+  readStates: ReadStates
+  /** The views' order; newest activity first when left out. */
+  order?: SQL
+  /** Fields added to each view: a select list over `conversations`. */
+  columns?: string
+  /** Values of the page, each from its first row (the same on every row). */
+  extra?: Extra
+}
+
+/** Each view of the conversations `where` selects, with its rank in the page's order and the `extra` values. */
+const viewRows = <ReadStates extends boolean, Extra extends Record<string, SQL>>(
+  db: Db,
+  where: SQL | undefined,
+  options: ViewPageOptions<ReadStates, Extra>,
+) =>
+  db
+    .select({
+      view: sql`${viewJson(options.readStates, options.columns)}`.as('view'),
+      rank: sql<number>`row_number() over (order by ${options.order ?? BY_ACTIVITY})`.as('rank'),
+      ...Object.fromEntries(
+        Object.entries(options.extra ?? {}).map(([name, value]) => [name, value.as(name)]),
+      ),
+    })
+    .from(conversations)
+    .leftJoin(lastMessage, eq(lastMessage.id, conversations.lastMessageId))
+    .where(where)
+    .as('v')
+
+/** The views of viewRows as one JSON array in their order; null when there are none. */
+const VIEWS = sql`json_agg(v.view order by v.rank)`
 
 /**
  * The views of the conversations `where` selects, newest activity first, as one page, with the first row's
@@ -130,32 +174,28 @@ export const viewPageQuery = <
   where: SQL | undefined,
   options: { readStates: ReadStates; extra?: Extra },
 ) => {
-  const extra = options.extra ?? ({} as Extra)
-  const rows = db
-    .select({
-      view: sql`${viewJson(options.readStates)}`.as('view'),
-      rank: sql<number>`row_number() over (order by ${sql.raw(BY_ACTIVITY)})`.as('rank'),
-      ...Object.fromEntries(Object.entries(extra).map(([name, value]) => [name, value.as(name)])),
-    })
-    .from(conversations)
-    .leftJoin(lastMessage, eq(lastMessage.id, conversations.lastMessageId))
-    .where(where)
-    .as('v')
   const firstOf = Object.fromEntries(
-    Object.keys(extra).map((name) => [
+    Object.keys(options.extra ?? {}).map((name) => [
       name,
       sql`(array_agg(${sql.identifier('v')}.${sql.identifier(name)}))[1]`,
     ]),
   ) as { [K in keyof Extra]: SQL<(Extra[K] extends SQL<infer T> ? T : never) | null> }
   return db
     .select({
-      page: sql<
-        ViewPageJson<StatesOf<ReadStates>>
-      >`json_build_object('views', json_agg(v.view order by v.rank))`,
+      page: sql<ViewPageJson<StatesOf<ReadStates>>>`json_build_object('views', ${VIEWS})`,
       ...firstOf,
     })
-    .from(rows)
+    .from(viewRows(db, where, options))
 }
+
+/**
+ * The views of the conversations `where` selects, without read states, as a JSON array in `order`, each with
+ * the fields of `columns` (typed `Added`): a value for a statement that reads more beside the page.
+ */
+export const viewsArray = <Added>(db: Db, where: SQL, options: { order: SQL; columns: string }) =>
+  sql<
+    ViewPageJson<Json<Added>>['views']
+  >`(select ${VIEWS} from ${viewRows(db, where, { readStates: false, ...options })})`
 
 /**
  * The one conversation `where` selects and a page of its messages (see messagesPage); no read states. A
