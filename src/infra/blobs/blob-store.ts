@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import { createReadStream } from 'node:fs'
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises'
+import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
 /**
@@ -43,7 +43,6 @@ export function createBlobStore(folder: string) {
         },
       }
     },
-    read: (key: string): Promise<Buffer> => readFile(pathOf(key)),
     /** Streams a blob, so a large download never sits whole in memory. */
     stream: (key: string) => createReadStream(pathOf(key)),
     pathOf,

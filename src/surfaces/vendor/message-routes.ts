@@ -1,3 +1,4 @@
+import type { Readable } from 'node:stream'
 import type { FastifyPluginAsyncTypebox } from '@fastify/type-provider-typebox'
 import { Type } from 'typebox'
 import type { Domain } from '../../domain/create-domain.ts'
@@ -119,7 +120,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
         produces: ['image/jpeg', 'image/png', 'image/webp'],
         params: MessageParams,
         response: {
-          200: Type.Unsafe<Buffer>({ type: 'string', format: 'binary', description: 'The image itself.' }),
+          200: Type.Unsafe<Readable>({ type: 'string', format: 'binary', description: 'The image itself.' }),
           401: commonErrors[401],
           404: commonErrors[404],
         },
@@ -128,13 +129,13 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     async (request, reply) => {
       const principal = requireVendorPrincipal(request)
       const { id, messageId } = request.params
-      const { image, content } = await dialogs.messageImage(principal, pathId(id), pathId(messageId))
+      const { image, open } = await dialogs.messageImage(principal, pathId(id), pathId(messageId))
       return reply
         .header('content-type', image.contentType)
-        .header('content-length', String(content.length))
+        .header('content-length', String(image.size))
         .header('cache-control', 'private, max-age=3600')
         .header('x-content-type-options', 'nosniff')
-        .send(content)
+        .send(open())
     },
   )
 }

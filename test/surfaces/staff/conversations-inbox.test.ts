@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import { type HttpClient, withToken } from '../../helpers/http-client.ts'
 import { openEventStream } from '../../helpers/sse-client.ts'
@@ -297,4 +298,23 @@ test('a message’s image is served to staff from its image_url, and to nobody o
     (await inbox.get(`/api/conversations/${id}/messages/${thread.messages[0].id}/image/`)).status,
     404,
   )
+})
+
+test('a message’s image of several megabytes is served to staff byte for byte, with its length', async () => {
+  const { id, alice } = await sellerDialog()
+  const png = Buffer.concat([
+    Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
+    randomBytes(4 * 1024 * 1024),
+  ])
+  const sent = await alice.post(`/vendor/conversations/${id}/messages`, {
+    multipart: { image: { filename: 'large.png', content: png, type: 'image/png' } },
+  })
+  assert.equal(sent.status, 201)
+  const url = `/api/conversations/${id}/messages/${sent.body.data.id}/image/`
+  const image = await fetch(`${parley.baseUrl}${url}`, { headers: inbox.cookieHeader() })
+  assert.equal(image.status, 200)
+  assert.equal(image.headers.get('content-type'), 'image/png')
+  assert.equal(image.headers.get('content-length'), String(png.length))
+  assert.equal(image.headers.get('cache-control'), 'private, no-store')
+  assert.ok(Buffer.from(await image.arrayBuffer()).equals(png), 'byte for byte')
 })

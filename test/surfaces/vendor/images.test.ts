@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict'
+import { randomBytes } from 'node:crypto'
 import { after, before, test } from 'node:test'
 import type { HttpClient } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
@@ -81,16 +82,18 @@ test('anything but JPEG, PNG or WebP content is refused with 422 on image, even 
 
 /** "at most 5 MB", as the route's OpenAPI description says: written here, not imported, so it cannot drift. */
 const DOCUMENTED_IMAGE_MAX_BYTES = 5 * 1024 * 1024
-const pngOfSize = (bytes: number) => Buffer.concat([PNG, Buffer.alloc(bytes - PNG.length)])
+const pngOfSize = (bytes: number) => Buffer.concat([PNG, randomBytes(bytes - PNG.length)])
 
-test('an image of exactly the documented limit is posted', async () => {
-  const response = await sendImage(alice, pngOfSize(DOCUMENTED_IMAGE_MAX_BYTES), 'largest.png')
+test('an image of exactly the documented limit is posted, and served byte for byte', async () => {
+  const largest = pngOfSize(DOCUMENTED_IMAGE_MAX_BYTES)
+  const response = await sendImage(alice, largest, 'largest.png')
   assert.equal(response.status, 201)
   const stored = await fetch(new URL(response.body.data.image_url, parley.baseUrl), {
     headers: alice.cookieHeader(),
   })
   assert.equal(stored.status, 200)
-  assert.equal((await stored.arrayBuffer()).byteLength, DOCUMENTED_IMAGE_MAX_BYTES, 'stored whole')
+  assert.equal(stored.headers.get('content-length'), String(DOCUMENTED_IMAGE_MAX_BYTES))
+  assert.ok(Buffer.from(await stored.arrayBuffer()).equals(largest), 'stored and served whole')
 })
 
 test('an image one byte over the size limit is refused with 422, and nothing is posted', async () => {

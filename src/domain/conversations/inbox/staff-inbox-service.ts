@@ -222,13 +222,14 @@ export function createStaffInboxService(deps: {
       return note
     },
 
-    /** The image of a message of one of the company's conversations. */
+    /** The image of a message of one of the company's conversations, and how to read its content. */
     async messageImage(principal: Principal, id: number, messageId: number) {
       requireStaff(principal)
       await conversation(principal, id)
       const [message] = await messagesRepository.list(db, id, { limit: 1, afterId: messageId - 1 })
-      if (message?.id !== messageId || !message.image) throw notFound()
-      return { image: message.image, content: await deps.blobs.read(message.image.key) }
+      const image = message?.id === messageId ? message.image : null
+      if (!image) throw notFound()
+      return { image, open: () => deps.blobs.stream(image.key) }
     },
 
     /**
