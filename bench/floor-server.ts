@@ -23,7 +23,9 @@ async function connect(): Promise<Query> {
   const pgliteDir = process.env.FLOOR_PGLITE_DIR
   if (pgliteDir) {
     const { PGlite } = await import('@electric-sql/pglite')
-    const client = new PGlite(pgliteDir)
+    const { pg_trgm } = await import('@electric-sql/pglite/contrib/pg_trgm')
+    // Parley's trigram indexes on messages and contacts need it to write a row or search.
+    const client = new PGlite(pgliteDir, { extensions: { pg_trgm } })
     await client.waitReady
     return (text, params) => client.query(text, params)
   }
