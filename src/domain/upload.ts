@@ -1,3 +1,4 @@
+import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 
 /** How many of a file's first bytes are kept: enough for every format signature Parley checks. */
@@ -25,27 +26,50 @@ export type Upload = ContentFacts & {
 }
 
 // Tab, line feed, form feed, carriage return and escape are the only control characters text is allowed.
-// biome-ignore lint/suspicious/noControlCharactersInRegex: finding control characters is what it is for.
-const binaryControl = /[\0-\x08\x0b\x0e-\x1a\x1c-\x1f]/
+const BINARY_CONTROLS = [...Array(0x20).keys()].filter(
+  (byte) => ![0x09, 0x0a, 0x0c, 0x0d, 0x1b].includes(byte),
+)
+
+/** How many bytes the UTF-8 sequence that `lead` starts holds (0 when it starts none). */
+const sequenceLength = (lead: number) => (lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 0)
+
+/** Where the sequence that `bytes` ends in begins, when it is cut short; else `bytes.length`. */
+function unfinishedTail(bytes: Buffer) {
+  for (let back = 1; back <= Math.min(3, bytes.length); back++) {
+    const byte = bytes[bytes.length - back] ?? 0
+    if ((byte & 0xc0) === 0x80) continue
+    return sequenceLength(byte) > back ? bytes.length - back : bytes.length
+  }
+  return bytes.length
+}
+
+/**
+ * Whether chunks, given in order, make text: valid UTF-8 (a character split between chunks is held over to
+ * the next) without binary control bytes. Both are checked in native code over the bytes, never decoded.
+ */
+function textCheck() {
+  let held: Buffer = Buffer.alloc(0)
+  return {
+    continues(chunk: Buffer) {
+      // Control bytes are never part of a longer UTF-8 sequence, so the raw bytes tell.
+      if (BINARY_CONTROLS.some((byte) => chunk.includes(byte))) return false
+      const bytes = held.length > 0 ? Buffer.concat([held, chunk]) : chunk
+      const whole = unfinishedTail(bytes)
+      held = Buffer.from(bytes.subarray(whole))
+      return isUtf8(bytes.subarray(0, whole))
+    },
+    ends: () => held.length === 0,
+  }
+}
 
 /** Learns a file's `ContentFacts` from its chunks in order, keeping none of them. */
 export function contentInspector() {
   const hash = createHash('sha256')
-  const decoder = new TextDecoder('utf-8', { fatal: true })
+  const text = textCheck()
   const head: Buffer[] = []
   let headSize = 0
   let size = 0
   let isText = true
-  /** Whether the chunk continues valid text; with none, whether the text ends whole. */
-  const continuesText = (chunk?: Buffer) => {
-    try {
-      // A character split between chunks is held over to the next; a flush refuses one left unfinished.
-      // Control bytes are never part of a longer UTF-8 sequence, so they are found in the decoded text.
-      return !binaryControl.test(decoder.decode(chunk, { stream: chunk !== undefined }))
-    } catch {
-      return false
-    }
-  }
   return {
     update(chunk: Buffer) {
       size += chunk.length
@@ -54,10 +78,10 @@ export function contentInspector() {
         head.push(chunk.subarray(0, HEAD_BYTES - headSize))
         headSize += Math.min(chunk.length, HEAD_BYTES - headSize)
       }
-      if (isText) isText = continuesText(chunk)
+      if (isText) isText = text.continues(chunk)
     },
     finish(): ContentFacts {
-      if (isText) isText = continuesText()
+      if (isText) isText = text.ends()
       // A copy: the head does not keep the chunks it came from alive.
       return { size, head: Buffer.concat(head), isText, sha256: hash.digest('hex') }
     },
