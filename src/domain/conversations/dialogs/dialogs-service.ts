@@ -9,8 +9,8 @@ import type { Principal } from '../../principal.ts'
 import type { Upload } from '../../upload.ts'
 import { appendMessage } from '../engine/append-message.ts'
 import type { ConversationsService } from '../engine/conversations-service.ts'
-import { messagesRepository } from '../engine/messages-repository.ts'
-import { requireContent, reviewRefusal } from '../engine/posting-rules.ts'
+import { type AppendedMessage, messagesRepository } from '../engine/messages-repository.ts'
+import { hasContent, requireContent, reviewRefusal } from '../engine/posting-rules.ts'
 import { markDelivered } from '../read-state/read-state.ts'
 import type { ReadState } from '../types.ts'
 import { dialogReadRepository } from './dialog-read-repository.ts'
@@ -64,6 +64,28 @@ export function createDialogsService(deps: {
   async function storeImage(upload: Upload, contentType: string): Promise<StoredAttachment> {
     const key = await upload.keep()
     return { key, filename: upload.filename, contentType, size: upload.size }
+  }
+
+  /** Announces an appended message and answers with it as the dialog shows it. */
+  function posted(
+    appended: AppendedMessage,
+    principal: Principal,
+    text: string,
+    image: StoredAttachment | null,
+  ): DialogMessage {
+    announceEvents(notifier, appended)
+    return {
+      id: appended.id,
+      conversationId: appended.conversationId,
+      side: appended.side,
+      senderId: appended.senderSellerId ?? principal.userId,
+      text,
+      image,
+      createdAt: appended.createdAt,
+      // A message just written cannot have reached its recipient yet.
+      isDelivered: false,
+      isRead: false,
+    }
   }
 
   return {
@@ -135,13 +157,25 @@ export function createDialogsService(deps: {
       }
     },
 
-    /** Adds a message (text, an image, or both) to a dialog the user is a party of. */
+    /**
+     * Adds a message (text, an image, or both) to a dialog the user is a party of. A text with nothing
+     * reported yet is one statement: the append finds and checks the user's party itself (see
+     * appendByDialogParty), and only a refusal reads what went wrong.
+     */
     async postMessage(
       principal: Principal,
       id: number,
       input: { text?: string; image?: Upload },
       priorErrors: FieldProblems = {},
     ): Promise<DialogMessage> {
+      const post = { companyId: principal.companyId, conversationId: id, senderUserId: principal.userId }
+      if (!input.image && Object.keys(priorErrors).length === 0 && hasContent(input)) {
+        const text = input.text ?? ''
+        const appended = await messagesRepository.appendByDialogParty(db, { ...post, text, image: null })
+        if (appended) return posted(appended, principal, text, null)
+      }
+      // Refused by the append, or not to be tried: the dialog is read to say what is wrong. Should nothing
+      // be (the dialog changed in between), the message goes in as checked.
       const { party, type } = await partyOf(principal, id)
       const errors = new FieldErrors(priorErrors)
       if (party.partyType === 'seller' && type === 'review') reviewRefusal(errors)
@@ -155,32 +189,17 @@ export function createDialogsService(deps: {
           ? await storeImage(input.image, checked.contentType)
           : null
       const side = party.partyType === 'customer' ? 'customer' : 'counterparty'
-      const sellerId = party.partyType === 'seller' ? party.partyId : null
       // One statement, atomic on its own: no transaction around it.
       const appended = await appendMessage(db, {
-        companyId: principal.companyId,
-        conversationId: id,
+        ...post,
         side,
         senderParty: party.partyType,
-        senderUserId: principal.userId,
-        senderSellerId: sellerId,
+        senderSellerId: party.partyType === 'seller' ? party.partyId : null,
         userType: 'registered',
         text,
         image,
       })
-      announceEvents(notifier, appended)
-      return {
-        id: appended.id,
-        conversationId: id,
-        side,
-        senderId: sellerId ?? principal.userId,
-        text,
-        image,
-        createdAt: appended.createdAt,
-        // A message just written cannot have reached its recipient yet.
-        isDelivered: false,
-        isRead: false,
-      }
+      return posted(appended, principal, text, image)
     },
 
     /** Marks the dialog read by the user's party up to a message of it (default: the newest). */

@@ -20,19 +20,19 @@ export const audienceOf = (conversation: ConversationPeople): Audience[] =>
 /**
  * The payloads of a new message's events — `message.created` for each party, and `conversation.updated`
  * with each party's own unread count — as far as they are known before it is written. The append statement
- * completes them (the message's id and time, each party's count) and records them with the message, so a
- * reply costs one statement rather than a transaction of two (see messagesRepository.append).
+ * completes them (the message's id, time and side, the party and seller it was written as, each party's
+ * count) and records them with the message, so a reply costs one statement rather than a transaction of two
+ * (see messagesRepository.append).
  */
-export function messageEventTemplates(message: NewMessage) {
+export function messageEventTemplates(
+  message: Pick<NewMessage, 'conversationId' | 'senderUserId' | 'text' | 'image'>,
+) {
   return {
     created: {
       conversationId: message.conversationId,
       message: {
         conversationId: message.conversationId,
-        side: message.side,
-        senderParty: message.senderParty,
         senderUserId: message.senderUserId,
-        senderSellerId: message.senderSellerId,
         text: message.text,
         hasImage: message.image !== null,
       },

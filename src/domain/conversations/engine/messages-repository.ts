@@ -13,6 +13,8 @@ export type AppendedMessage = {
   id: number
   conversationId: number
   side: Side
+  /** The seller it was written for; null from the customer and from the shop's staff. */
+  senderSellerId: number | null
   sideSeq: number
   createdAt: Date
   /** The parties after the append, for the events that tell them (each with its own unread count). */
@@ -25,8 +27,15 @@ export type AppendedMessage = {
 
 export type PartyCount = { partyType: PartyType; partyId: number; unreadCount: number }
 
+/** A message from a user to a dialog, by whichever party of it the user is (see appendByDialogParty). */
+export type DialogPost = Pick<NewMessage, 'companyId' | 'conversationId' | 'text' | 'image'> & {
+  senderUserId: number
+}
+
 type AppendRow = {
   id: number | string
+  side: Side
+  senderSellerId: number | string | null
   sideSeq: number
   createdAt: Date | string
   parties: PartyCount[]
@@ -35,15 +44,43 @@ type AppendRow = {
 
 const param = (name: keyof NewMessage | 'fromCustomer' | 'created' | 'updated') => sql.placeholder(name)
 
+const senderUser = sql`${param('senderUserId')}::bigint`
+
 /**
  * What a reply's sender must be to the conversation (see NewMessage's `asReply`), checked on its locked row:
- * the customer, or a member of its seller, who cannot answer a review. Staff need no condition.
+ * the customer, or a member of its seller, who cannot answer a review. Staff need no condition. A dialog's
+ * party (see appendByDialogParty) is whichever of the two the user is.
  */
 const replierConditions = {
   none: sql``,
-  customer: sql`and customer_id = ${param('senderUserId')}::bigint`,
+  customer: sql`and customer_id = ${senderUser}`,
   seller: sql`and seller_id = ${param('senderSellerId')}::bigint and type <> 'review'
-    and ${isSellerMemberSql(sql`${param('senderSellerId')}::bigint`, sql`${param('senderUserId')}::bigint`)}`,
+    and ${isSellerMemberSql(sql`${param('senderSellerId')}::bigint`, senderUser)}`,
+  dialog: sql`and seller_id is not null and (customer_id = ${senderUser}
+    or (type <> 'review' and ${isSellerMemberSql(sql`conversations.seller_id`, senderUser)}))`,
+}
+
+type Replier = keyof typeof replierConditions
+
+/**
+ * The sender as the conversation's update works it out on its row: as the caller gives it, or, for a
+ * dialog's party, the customer when the user is the dialog's customer and its seller otherwise (the rule of
+ * personalPartyTypeSql, with the membership checked by the dialog condition).
+ */
+const senderColumns = (replier: Replier) => {
+  if (replier !== 'dialog') {
+    return {
+      fromCustomer: sql`${param('fromCustomer')}::boolean`,
+      senderParty: sql`${param('senderParty')}::text`,
+      senderSellerId: sql`${param('senderSellerId')}::bigint`,
+    }
+  }
+  const isCustomer = sql`customer_id = ${senderUser}`
+  return {
+    fromCustomer: sql`(${isCustomer})`,
+    senderParty: sql`case when ${isCustomer} then 'customer' else 'seller' end`,
+    senderSellerId: sql`case when ${isCustomer} then null else seller_id end`,
+  }
 }
 
 /** A timestamp as JavaScript's toISOString writes it (UTC, milliseconds truncated as a Date keeps them). */
@@ -54,42 +91,42 @@ const isoOf = (column: string) =>
  * The append (see messagesRepository.append), built and prepared once per kind of sender check: planning
  * this statement anew costs PostgreSQL about as much as running it.
  */
-function appendStatement(db: Db, replier: keyof typeof replierConditions) {
-  const fromCustomer = sql`${param('fromCustomer')}::boolean`
+function appendStatement(db: Db, replier: Replier) {
+  const sender = senderColumns(replier)
   const c = db.$with('c', {}).as(sql`
     update conversations set
       message_count = message_count + 1,
-      customer_message_count = customer_message_count + ${fromCustomer}::int,
-      counterparty_message_count = counterparty_message_count + (not ${fromCustomer})::int,
+      customer_message_count = customer_message_count + ${sender.fromCustomer}::int,
+      counterparty_message_count = counterparty_message_count + (not ${sender.fromCustomer})::int,
       last_message_id = nextval(pg_get_serial_sequence('messages', 'id')),
       last_message_at = clock_timestamp(),
-      is_answered = not ${fromCustomer},
+      is_answered = not ${sender.fromCustomer},
       updated_at = now()
     where id = ${param('conversationId')}::bigint and company_id = ${param('companyId')}::bigint
       and not deleted ${replierConditions[replier]}
     returning id, customer_id, last_message_id, last_message_at, customer_message_count,
-      counterparty_message_count`)
+      counterparty_message_count, ${sender.fromCustomer} as from_customer,
+      ${sender.senderParty} as sender_party, ${sender.senderSellerId} as sender_seller_id`)
   const m = db.$with('m', {}).as(sql`
     insert into messages
       (id, conversation_id, sender_user_id, sender_seller_id, side, side_seq, user_type, text, image, created_at)
     overriding system value
-    select c.last_message_id, c.id, ${param('senderUserId')}::bigint, ${param('senderSellerId')}::bigint,
-      ${param('side')}::text,
-      case when ${fromCustomer} then c.customer_message_count else c.counterparty_message_count end,
+    select c.last_message_id, c.id, ${senderUser}, c.sender_seller_id,
+      case when c.from_customer then 'customer' else 'counterparty' end,
+      case when c.from_customer then c.customer_message_count else c.counterparty_message_count end,
       ${param('userType')}::text, ${param('text')}::text, ${param('image')}::jsonb, c.last_message_at
     from c
     returning *`)
-  const senderParty = sql`${param('senderParty')}::text`
   const p = db.$with('p', {}).as(sql`
     update conversation_parties cp set
       last_message_at = c.last_message_at,
       unread_count = case
-        when cp.party_type = ${senderParty} then 0
-        when (cp.party_type = 'customer') = ${fromCustomer} then cp.unread_count
+        when cp.party_type = c.sender_party then 0
+        when (cp.party_type = 'customer') = c.from_customer then cp.unread_count
         else cp.unread_count + 1 end,
-      last_read_message_id = case when cp.party_type = ${senderParty}
+      last_read_message_id = case when cp.party_type = c.sender_party
         then c.last_message_id else cp.last_read_message_id end,
-      last_delivered_message_id = case when cp.party_type = ${senderParty}
+      last_delivered_message_id = case when cp.party_type = c.sender_party
         then c.last_message_id else cp.last_delivered_message_id end
     from c
     where cp.conversation_id = c.id
@@ -101,7 +138,8 @@ function appendStatement(db: Db, replier: keyof typeof replierConditions) {
     select ${param('companyId')}::bigint,
       case when c.customer_id is null then 'inbox' else p.party_type end, p.party_id, k.type, case k.type
       when 'message.created' then jsonb_set(${created}, '{message}',
-        (${created} -> 'message') || jsonb_build_object('id', m.id, 'createdAt', ${isoOf('m.created_at')}))
+        (${created} -> 'message') || jsonb_build_object('id', m.id, 'createdAt', ${isoOf('m.created_at')},
+          'side', m.side, 'senderParty', c.sender_party, 'senderSellerId', m.sender_seller_id))
       else ${param('updated')}::jsonb || jsonb_build_object('lastMessageId', m.id,
         'lastMessageAt', ${isoOf('m.created_at')}, 'unreadCount', p.unread_count) end
     from c, m, p, (values (1, 'message.created'), (2, 'conversation.updated')) as k(rank, type)
@@ -123,6 +161,8 @@ function appendStatement(db: Db, replier: keyof typeof replierConditions) {
     .with(c, m, p, e, w, wd)
     .select({
       id: sql<AppendRow['id']>`m.id`,
+      side: sql<Side>`m.side`,
+      senderSellerId: sql<AppendRow['senderSellerId']>`m.sender_seller_id`,
       sideSeq: sql<number>`m.side_seq`,
       createdAt: sql<AppendRow['createdAt']>`m.created_at`,
       parties: sql<PartyCount[]>`(select json_agg(json_build_object('partyType', party_type,
@@ -145,28 +185,16 @@ export const messagesRepository = {
    */
   async append(db: Db, message: NewMessage): Promise<AppendedMessage | undefined> {
     const replier = message.asReply && message.senderParty !== 'staff' ? message.senderParty : 'none'
-    const name = `append_message_${replier}`
-    const statement = prepared(db, name, (db) => appendStatement(db, replier).prepare(name))
-    const templates = messageEventTemplates(message)
-    const [row] = await statement.execute({
-      ...message,
-      fromCustomer: message.side === 'customer',
-      image: message.image === null ? null : JSON.stringify(message.image),
-      created: JSON.stringify(templates.created),
-      updated: JSON.stringify(templates.updated),
-    })
-    if (!row) return undefined
-    return {
-      id: Number(row.id),
-      conversationId: message.conversationId,
-      side: message.side,
-      sideSeq: Number(row.sideSeq),
-      createdAt: new Date(row.createdAt),
-      parties: row.parties,
-      eventKeys: row.eventKeys,
-      webhooks: Number(row.webhooks),
-    }
+    return runAppend(db, replier, { ...message, fromCustomer: message.side === 'customer' })
   },
+
+  /**
+   * The append of a user's message to a dialog, as its customer or else as a member of its seller: the
+   * statement finds which and checks it, so the post is one round trip. Undefined when the user may not write
+   * there (not a party, a seller answering a review, the dialog gone), for the caller to find out why.
+   */
+  appendByDialogParty: (db: Db, post: DialogPost) =>
+    runAppend(db, 'dialog', { ...post, userType: 'registered' }),
 
   /**
    * A page of a conversation's messages, oldest first: the newest `limit` before `beforeId`, or the oldest
@@ -188,4 +216,34 @@ export const messagesRepository = {
     const [row] = await query.execute({ conversationId, ...values })
     return row ? toMessages(db, row.messages) : []
   },
+}
+
+/** Runs the append statement for a kind of sender check; the sender fields it does not work out are given. */
+async function runAppend(
+  db: Db,
+  replier: Replier,
+  message: Omit<NewMessage, 'side' | 'senderParty' | 'senderSellerId'> &
+    Partial<NewMessage> & { fromCustomer?: boolean },
+): Promise<AppendedMessage | undefined> {
+  const name = `append_message_${replier}`
+  const statement = prepared(db, name, (db) => appendStatement(db, replier).prepare(name))
+  const templates = messageEventTemplates(message)
+  const [row] = await statement.execute({
+    ...message,
+    image: message.image === null ? null : JSON.stringify(message.image),
+    created: JSON.stringify(templates.created),
+    updated: JSON.stringify(templates.updated),
+  })
+  if (!row) return undefined
+  return {
+    id: Number(row.id),
+    conversationId: message.conversationId,
+    side: row.side,
+    senderSellerId: row.senderSellerId === null ? null : Number(row.senderSellerId),
+    sideSeq: Number(row.sideSeq),
+    createdAt: new Date(row.createdAt),
+    parties: row.parties,
+    eventKeys: row.eventKeys,
+    webhooks: Number(row.webhooks),
+  }
 }
