@@ -60,6 +60,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const inFlight = new Map<number, Set<Promise<void>>>()
   const inFlightCount = () => [...inFlight.values()].reduce((sum, set) => sum + set.size, 0)
   const tally = { delivered: 0, retried: 0, failed: 0 }
+  /** Attempts made and not yet recorded, each with the delivery waiting on its record (see recordWaiting). */
+  let unrecorded: { outcome: AttemptOutcome; recorded: () => void }[] = []
+  let recording: Promise<void> | undefined
   /** When blocked deliveries were last set aside (see deferBlocked). */
   let deferredAt = Number.NEGATIVE_INFINITY
 
@@ -120,8 +123,31 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
 
   async function deliver(delivery: ClaimedDelivery) {
     const outcome = await attempt(delivery)
+    await new Promise<void>((recorded) => {
+      unrecorded.push({ outcome, recorded })
+      recordWaiting()
+    })
+  }
+
+  /**
+   * Records the attempts that finished while the last record was being written, in one statement: a
+   * statement per attempt made recording cost more than delivering to a fast receiver. The first waits for
+   * nothing.
+   */
+  function recordWaiting() {
+    if (recording || unrecorded.length === 0) return
+    const batch = unrecorded
+    unrecorded = []
+    recording = record(batch.map((attempted) => attempted.outcome)).finally(() => {
+      recording = undefined
+      for (const attempted of batch) attempted.recorded()
+      recordWaiting()
+    })
+  }
+
+  async function record(outcomes: AttemptOutcome[]) {
     try {
-      const disabled = await deliveriesRepository.record(database.db, [outcome], {
+      const disabled = await deliveriesRepository.record(database.db, outcomes, {
         disableAfterMs: DISABLE_AFTER_FAILING_MS,
         mailDomain: options.mailDomain,
       })
@@ -137,8 +163,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       }
       if (disabled.length > 0) options.wakeOutbox()
     } catch (error) {
-      // The lease runs out and the delivery goes again, under the same webhook-id.
-      log.error({ err: error, deliveryId: delivery.id }, 'webhook worker could not record an attempt')
+      // The leases run out and the deliveries go again, under the same webhook-ids.
+      const deliveryIds = outcomes.map((outcome) => outcome.deliveryId)
+      log.error({ err: error, deliveryIds }, 'webhook worker could not record attempts')
     }
   }
 

@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { count, eq, gt, sql } from 'drizzle-orm'
 import { Webhook } from 'standardwebhooks'
+import { webhookAttempts, webhookDeliveries } from '../../src/db/schema/index.ts'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
 import { type HttpClient, withToken } from '../helpers/http-client.ts'
 import { scrape } from '../helpers/metrics.ts'
@@ -114,6 +116,39 @@ test('messages are delivered as message.created with their conversation, sender 
   assert.notEqual(events[0]?.id, events[1]?.id)
   const everything = receiver.received.map((request) => request.body).join('\n')
   assert.doesNotMatch(everything, /password|token|whsec_/i)
+})
+
+test('deliveries finishing together are each recorded once, as the one attempt that succeeded', async () => {
+  const [last] = await parley.db
+    .select({ id: sql<number>`coalesce(max(${webhookDeliveries.id}), 0)` })
+    .from(webhookDeliveries)
+  const since = Number(last?.id ?? 0)
+  const before = receiver.received.length
+  const browser = await guestBrowser(parley)
+  const forms = Array.from({ length: 12 }, (_, n) => validForm(parley, { message: `Form ${n}` }))
+  const answers = await Promise.all(forms.map((form) => browser.post('/users/contact-us/', { json: form })))
+  assert.deepEqual(
+    answers.map((answer) => answer.status),
+    forms.map(() => 200),
+  )
+  await receiver.waitFor(before + forms.length)
+  // Attempts are recorded once the receiver has answered: wait for the records, not only the requests.
+  const recorded = async () =>
+    parley.db
+      .select({ status: webhookDeliveries.status, attempts: count(webhookAttempts.id) })
+      .from(webhookDeliveries)
+      .leftJoin(webhookAttempts, eq(webhookAttempts.deliveryId, webhookDeliveries.id))
+      .where(gt(webhookDeliveries.id, since))
+      .groupBy(webhookDeliveries.id)
+  let rows = await recorded()
+  for (let tries = 0; tries < 100 && rows.some((row) => row.status === 'pending'); tries++) {
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    rows = await recorded()
+  }
+  assert.deepEqual(
+    rows.map((row) => [row.status, Number(row.attempts)]),
+    forms.map(() => ['succeeded', 1]),
+  )
 })
 
 test('another company’s endpoint never receives this company’s events', async () => {
