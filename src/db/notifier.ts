@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm'
 import { type Clock, systemClock } from '../infra/clock.ts'
 import type { Db } from './client.ts'
+import { named } from './prepared.ts'
 
 /**
  * Sends the NOTIFYs that announce committed writes, gathered into one statement at a time.
@@ -30,10 +31,13 @@ export function createNotifier(
   let lastSentAt = Number.NEGATIVE_INFINITY
 
   // Prepared once: most writes send a batch of their own, and parsing it anew took longer than running it.
-  const notifyAll = db
-    .select({ sent: sql`pg_notify(n ->> 0, n ->> 1)` })
-    .from(sql`json_array_elements(${sql.placeholder('notifications')}::json) as n`)
-    .prepare('notify_all')
+  const notifyAll = named(
+    db
+      .select({ sent: sql`pg_notify(n ->> 0, n ->> 1)` })
+      .from(sql`json_array_elements(${sql.placeholder('notifications')}::json) as n`)
+      .prepare('notify_all'),
+    'notify_all',
+  )
 
   async function send(batch: Map<string, Set<string>>) {
     const notifications = [...batch].flatMap(([channel, payloads]) =>

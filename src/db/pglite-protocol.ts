@@ -5,7 +5,15 @@
  */
 
 export type Request =
-  | { op: 'query'; sql: string; params: unknown[]; rowMode: 'array' | 'object'; tx?: number }
+  | {
+      op: 'query'
+      sql: string
+      params: unknown[]
+      rowMode: 'array' | 'object'
+      tx?: number
+      /** Kept parsed and planned under a name of its own, as a server keeps a prepared statement. */
+      named: boolean
+    }
   | { op: 'begin' }
   | { op: 'end'; tx: number; commit: boolean }
   | { op: 'listen'; channel: string; listenId: number }

@@ -1,6 +1,7 @@
 import { Worker } from 'node:worker_threads'
 import { type Call, DatabaseError, type Reply, type Request } from './pglite-protocol.ts'
 import type { ThreadOptions } from './pglite-thread.ts'
+import { preparedTexts } from './prepared.ts'
 
 type QueryOptions = { rowMode?: 'array' | 'object' }
 type Results = { rows: unknown[]; affectedRows?: number; fields: unknown[] }
@@ -76,7 +77,14 @@ export async function startPgliteWorker(options: ThreadOptions): Promise<PgliteW
   const queryOn =
     (tx: number | undefined) =>
     (sql: string, params: unknown[] = [], options: QueryOptions = {}) =>
-      call<Results>({ op: 'query', sql, params, rowMode: options.rowMode ?? 'object', tx })
+      call<Results>({
+        op: 'query',
+        sql,
+        params,
+        rowMode: options.rowMode ?? 'object',
+        tx,
+        named: preparedTexts.has(sql),
+      })
 
   return {
     query: queryOn(undefined),

@@ -4,6 +4,7 @@ import type { AnyPgColumn } from 'drizzle-orm/pg-core'
 import type { Db } from '../../db/client.ts'
 import { likePattern } from '../../db/like-pattern.ts'
 import { onePerDatabase } from '../../db/per-database.ts'
+import { named } from '../../db/prepared.ts'
 import { contacts, orders, users } from '../../db/schema/index.ts'
 import { type ContactRow, type ContactStatus, contactDetails } from './contacts-repository.ts'
 
@@ -203,11 +204,14 @@ const once = <T>(build: () => T) => {
  * order through every contact for a rare one, or gathers all of a common one's.
  */
 function pageStatements(db: Db, query: ContactQuery, name: string) {
-  const named = (kind: string) => (name === '' ? '' : `${name}_${kind}`)
+  const kept = <T>(build: (db: Db, query: ContactQuery, name: string) => T, kind: string) => {
+    const statementName = name === '' || kind === '' ? '' : `${name}_${kind}`
+    return named(build(db, query, statementName), statementName)
+  }
   return {
-    counted: once(() => countedStatement(db, query, named('counted'))),
-    gathered: once(() => gatheredPageStatement(db, query, named('gathered'))),
-    walked: once(() => walkedPageStatement(db, query, query.searchTerms.length > 0 ? '' : named('walked'))),
+    counted: once(() => kept(countedStatement, 'counted')),
+    gathered: once(() => kept(gatheredPageStatement, 'gathered')),
+    walked: once(() => kept(walkedPageStatement, query.searchTerms.length > 0 ? '' : 'walked')),
   }
 }
 
