@@ -34,6 +34,9 @@ export type WebhookWorkerOptions = {
   wakeOutbox: () => void
 }
 
+/** How long news waits while endpoints at their cap hold deliveries back (see newsHeldUntil). */
+const HELD_NEWS_MS = 100
+
 /** How much of a receiver's answer is kept with each attempt, for an admin to read. */
 const KEPT_BODY_CHARACTERS = 1000
 
@@ -63,6 +66,13 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   /** Attempts made and not yet recorded, each with the delivery waiting on its record (see recordWaiting). */
   let unrecorded: { outcome: AttemptOutcome; recorded: () => void }[] = []
   let recording: Promise<void> | undefined
+  /**
+   * Until when news of queued deliveries waits to resume the loop: set while endpoints at their cap left due
+   * deliveries unclaimed (a stalled receiver's backlog, say), since claiming again at every write would scan
+   * those each time, back to back. A finished delivery frees a slot and resumes it at once.
+   */
+  let newsHeldUntil = 0
+  let heldNews: NodeJS.Timeout | undefined
   /** When blocked deliveries were last set aside (see deferBlocked). */
   let deferredAt = Number.NEGATIVE_INFINITY
 
@@ -183,7 +193,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     const running = deliver(delivery).finally(() => {
       set.delete(running)
       if (set.size === 0) inFlight.delete(delivery.endpointId)
-      wake()
+      resume()
     })
     set.add(running)
   }
@@ -200,9 +210,21 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     })
   }
 
-  function wake() {
+  /** Ends the wait for news, or has the loop go round again at once if it is not waiting. */
+  function resume() {
     if (interrupt) interrupt()
     else newsWhileBusy = true
+  }
+
+  /** News of deliveries queued: resumes the loop, unless news is held (see newsHeldUntil), then after it. */
+  function wake() {
+    const heldFor = newsHeldUntil - performance.now()
+    if (heldFor <= 0) resume()
+    else
+      heldNews ??= setTimeout(() => {
+        heldNews = undefined
+        wake()
+      }, heldFor)
   }
 
   async function run() {
@@ -210,8 +232,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       newsWhileBusy = false
       const free = concurrency - inFlightCount()
       let claimedAll = false
+      const busy = [...inFlight].filter(([, set]) => set.size >= perEndpoint).map(([id]) => id)
       if (free > 0) {
-        const busy = [...inFlight].filter(([, set]) => set.size >= perEndpoint).map(([id]) => id)
         try {
           if (performance.now() - deferredAt >= 1_000) {
             deferredAt = performance.now()
@@ -225,6 +247,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
         }
       }
       if (!running) break
+      newsHeldUntil = !claimedAll && busy.length > 0 ? performance.now() + HELD_NEWS_MS : 0
       // More may be due at once; otherwise wait for news, a free slot, or the next poll.
       if (!claimedAll && !newsWhileBusy) await wait(options.pollMs)
       else if (inFlightCount() >= concurrency) await wait(options.pollMs)
@@ -241,6 +264,8 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     /** Stops claiming and waits for the deliveries under way, so their attempts are recorded. */
     async stop() {
       running = false
+      clearTimeout(heldNews)
+      heldNews = undefined
       interrupt?.()
       await loop
       await Promise.all([...inFlight.values()].flatMap((set) => [...set]))
