@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
+import type { Db } from '../../src/db/client.ts'
 import { prepared } from '../../src/db/prepared.ts'
 import { rowsOf } from '../../src/db/rows.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
@@ -14,8 +15,9 @@ before(async () => {
 })
 after(() => parley.close())
 
-const echo = () =>
-  prepared(parley.db, 'prepared_statements_probe', (db) =>
+/** A probe statement prepared on `on`: the app's database, or a transaction's handle. */
+const echo = (on: Db = parley.db) =>
+  prepared(on, 'prepared_statements_probe', (db) =>
     db
       .select({
         n: sql<number>`${sql.placeholder('n')}::bigint * 2`,
@@ -64,16 +66,7 @@ test('a named statement that fails leaves the connection usable, in a transactio
 
   await assert.rejects(
     parley.db.transaction(async (tx) => {
-      const statement = prepared(tx, 'prepared_statements_probe', (db) =>
-        db
-          .select({
-            n: sql<number>`${sql.placeholder('n')}::bigint * 2`,
-            text: sql<string>`${sql.placeholder('text')}::text`,
-          })
-          .from(sql`(select 1) as one`)
-          .prepare('prepared_statements_probe'),
-      )
-      await statement.execute({ n: 'nope', text: 'x' })
+      await echo(tx).execute({ n: 'nope', text: 'x' })
     }),
     badBigint,
   )

@@ -5,7 +5,11 @@ import { webhookAttempts, webhookDeliveries, webhookEvents } from '../../src/db/
 import { appendMessage, newMessage } from '../../src/domain/conversations/engine/append-message.ts'
 import { deliveriesRepository } from '../../src/domain/webhooks/deliveries-repository.ts'
 import { LONGEST_RETRY_DELAY_MS, MAX_ATTEMPTS } from '../../src/domain/webhooks/retry-schedule.ts'
-import { createWebhookWorker, type WebhookWorker } from '../../src/jobs/webhook-worker.ts'
+import {
+  createWebhookWorker,
+  type WebhookWorker,
+  type WebhookWorkerOptions,
+} from '../../src/jobs/webhook-worker.ts'
 import { guestBrowser, validForm } from '../helpers/contact-us.ts'
 import { type HttpClient, withToken } from '../helpers/http-client.ts'
 import { type SmtpSink, startSmtpSink } from '../helpers/smtp-sink.ts'
@@ -25,6 +29,18 @@ const later = (ms: number) => {
 }
 const quiet = { warn: () => {}, error: () => {} }
 
+/** A worker of its own on the test app's database, on the clock the tests move. */
+const workerWith = (options: Pick<WebhookWorkerOptions, 'pollMs' | 'post'> & Partial<WebhookWorkerOptions>) =>
+  createWebhookWorker({
+    database: parley.database,
+    listener: parley.app.listener,
+    log: quiet,
+    clock: () => new Date(Date.now() + ahead),
+    mailDomain: 'parley.test',
+    wakeOutbox: () => {},
+    ...options,
+  })
+
 before(async () => {
   smtp = await startSmtpSink()
   parley = await startTestApp({
@@ -32,16 +48,7 @@ before(async () => {
     env: { WEBHOOK_ALLOW_LOOPBACK: 'true', CONTACT_US_RATE_PER_MINUTE: '1000', SMTP_URL: smtp.url },
   })
   admin = withToken(parley.baseUrl, parley.demo.users.admin.token)
-  worker = createWebhookWorker({
-    database: parley.database,
-    listener: parley.app.listener,
-    log: quiet,
-    pollMs: 50,
-    post: { allowLoopback: true, totalTimeoutMs: 500 },
-    clock: () => new Date(Date.now() + ahead),
-    mailDomain: 'parley.test',
-    wakeOutbox: () => {},
-  })
+  worker = workerWith({ pollMs: 50, post: { allowLoopback: true, totalTimeoutMs: 500 } })
 })
 after(async () => {
   await parley.close()
@@ -357,16 +364,7 @@ test('deliveries behind a failing one are set aside until it is due again, and r
 test('stopping the worker finishes and records the attempts under way', async () => {
   const answer = Promise.withResolvers<void>()
   const endpoint = await endpointFor(() => ({ status: 200, until: answer.promise }))
-  const running = createWebhookWorker({
-    database: parley.database,
-    listener: parley.app.listener,
-    log: quiet,
-    pollMs: 20,
-    post: { allowLoopback: true },
-    clock: () => new Date(Date.now() + ahead),
-    mailDomain: 'parley.test',
-    wakeOutbox: () => {},
-  })
+  const running = workerWith({ pollMs: 20, post: { allowLoopback: true } })
   try {
     await submitForm()
     await running.start()
@@ -398,15 +396,10 @@ test('a receiver at its cap is not claimed for again at every write, and its bac
       }
     },
   })
-  const stalled = createWebhookWorker({
+  const stalled = workerWith({
     database: { ...parley.database, db: counted },
-    listener: parley.app.listener,
-    log: quiet,
     pollMs: 1_000,
     post: { allowLoopback: true, totalTimeoutMs: 10_000 },
-    clock: () => new Date(Date.now() + ahead),
-    mailDomain: 'parley.test',
-    wakeOutbox: () => {},
   })
   try {
     for (let n = 0; n < 10; n++) await submitForm()
