@@ -227,17 +227,13 @@ export function createStaffContactsService(deps: {
     async attachment(
       principal: Principal,
       id: number,
-    ): Promise<{ filename: string; contentType: string; size: number; open: () => Readable }> {
+    ): Promise<{ filename: string; contentType: string; size: number; content: Readable }> {
       requireStaff(principal)
       const contact = await contactsRepository.findById(db, principal.companyId, id)
       const stored = contact?.attachment
-      if (!stored) throw notFound()
-      return {
-        filename: stored.filename,
-        contentType: stored.contentType,
-        size: stored.size,
-        open: () => deps.blobs.stream(stored.key),
-      }
+      const content = stored && (await deps.blobs.read(stored.key))
+      if (!stored || !content) throw notFound()
+      return { filename: stored.filename, contentType: stored.contentType, size: stored.size, content }
     },
   }
 }

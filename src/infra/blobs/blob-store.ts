@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto'
-import { createReadStream } from 'node:fs'
+import type { ReadStream } from 'node:fs'
 import { mkdir, open, rename, rm } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
@@ -43,8 +43,19 @@ export function createBlobStore(folder: string) {
         },
       }
     },
-    /** Streams a blob, so a large download never sits whole in memory. */
-    stream: (key: string) => createReadStream(pathOf(key)),
+    /**
+     * Opens a blob to stream it, so a large download never sits whole in memory; `undefined` when its file is
+     * gone (a data folder restored without it). Opened before the answer starts, so a missing file is told as
+     * such rather than failing once the headers are out.
+     */
+    async read(key: string): Promise<ReadStream | undefined> {
+      try {
+        return (await open(pathOf(key))).createReadStream()
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined
+        throw error
+      }
+    },
     pathOf,
   }
 }

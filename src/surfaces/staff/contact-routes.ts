@@ -220,7 +220,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
           // The file came from a stranger: the browser must not guess it is a page and run it.
           .header('x-content-type-options', 'nosniff')
           .header('cache-control', 'private, no-store')
-          .send(file.open())
+          .send(file.content)
       )
     },
   )

@@ -232,13 +232,13 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
     },
     async (request, reply) => {
       const { id, message_id: messageId } = request.params
-      const { image, open } = await inbox.messageImage(signedInUser(request), idOf(id), idOf(messageId))
+      const { image, content } = await inbox.messageImage(signedInUser(request), idOf(id), idOf(messageId))
       return reply
         .header('content-type', image.contentType)
         .header('content-length', String(image.size))
         .header('cache-control', 'private, no-store')
         .header('x-content-type-options', 'nosniff')
-        .send(open())
+        .send(content)
     },
   )
 }

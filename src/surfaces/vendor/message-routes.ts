@@ -114,7 +114,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: "Get a message's image",
-        description: `The image of a message, served to the dialog's two parties only. ${vendorSecurity}; anyone else, or a message without an image, gets a 404.`,
+        description: `The image of a message, served to the dialog's two parties only. ${vendorSecurity}; anyone else, a message without an image, or one whose file is gone from the data folder, gets a 404.`,
         operationId: 'getMessageImage',
         tags: ['Vendor conversations'],
         produces: ['image/jpeg', 'image/png', 'image/webp'],
@@ -129,13 +129,13 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     async (request, reply) => {
       const principal = requireVendorPrincipal(request)
       const { id, messageId } = request.params
-      const { image, open } = await dialogs.messageImage(principal, pathId(id), pathId(messageId))
+      const { image, content } = await dialogs.messageImage(principal, pathId(id), pathId(messageId))
       return reply
         .header('content-type', image.contentType)
         .header('content-length', String(image.size))
         .header('cache-control', 'private, max-age=3600')
         .header('x-content-type-options', 'nosniff')
-        .send(open())
+        .send(content)
     },
   )
 }

@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
+import { removeBlobHolding } from '../../helpers/blobs.ts'
 import { type HttpClient as Client, HttpClient, withToken } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 
@@ -166,4 +167,25 @@ test('a contact without an attachment has nothing to download', async () => {
   const created = await newContact()
   const response = await staff.get(`/api/contacts/${created.id}/attachment`)
   assert.equal(response.status, 404)
+})
+
+test("an attachment whose file is gone from the data folder is a 404 in the surface's shape", async () => {
+  const alice = new HttpClient(parley.baseUrl)
+  await alice.login(parley.demo.users.alice.email, parley.demo.users.alice.password)
+  const file = `lost receipt ${Math.random()}\n`
+  const submitted = await alice.post('/users/contact-us/', {
+    multipart: {
+      subject: String(parley.demo.subjects.general.id),
+      full_name: 'Alice Archer',
+      email: 'alice@parley.test',
+      message: 'Lost receipt',
+      file: { filename: 'receipt.txt', content: file, type: 'text/plain' },
+    },
+  })
+  assert.equal(submitted.status, 200)
+  const [contact] = (await staff.get('/api/contacts?search=lost%20receipt')).body.results
+  await removeBlobHolding(parley.dataDir, Buffer.from(file))
+  const download = await staff.get(new URL(contact.attachment.url).pathname)
+  assert.equal(download.status, 404)
+  assert.deepEqual(download.body, { detail: 'Not found.' })
 })

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { randomBytes } from 'node:crypto'
 import { after, before, test } from 'node:test'
+import { removeBlobHolding } from '../../helpers/blobs.ts'
 import type { HttpClient } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 import { addProduct, strangerSeller, vendorLogin } from './fixtures.ts'
@@ -124,4 +125,13 @@ test('someone outside the dialog cannot fetch its images, nor can an anonymous c
   const textOnly = noImage.body.data.find((message: { image_url: string | null }) => !message.image_url)
   const missing = await alice.get(`/vendor/conversations/${dialogId}/messages/${textOnly.id}/image`)
   assert.equal(missing.status, 404)
+})
+
+test("an image whose file is gone from the data folder is a 404 in the surface's shape", async () => {
+  const content = Buffer.concat([PNG, randomBytes(32)])
+  const sent = await sendImage(seller, content, 'lost.png')
+  await removeBlobHolding(parley.dataDir, content)
+  const lost = await alice.get(sent.body.data.image_url)
+  assert.equal(lost.status, 404)
+  assert.equal(lost.body.error.code, 'not_found')
 })

@@ -225,13 +225,14 @@ export function createDialogsService(deps: {
       return read.state
     },
 
-    /** A message's image, and how to read its content, for the dialog's parties only. */
+    /** A message's image with its content, for the dialog's parties only. */
     async messageImage(principal: Principal, id: number, messageId: number) {
       await partyOf(principal, id)
       const message = await dialogsRepository.findMessage(db, id, messageId)
       const image = message?.image
-      if (!image) throw notFound()
-      return { image, open: () => blobs.stream(image.key) }
+      const content = image && (await blobs.read(image.key))
+      if (!image || !content) throw notFound()
+      return { image, content }
     },
   }
 }

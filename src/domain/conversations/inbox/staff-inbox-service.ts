@@ -222,14 +222,15 @@ export function createStaffInboxService(deps: {
       return note
     },
 
-    /** The image of a message of one of the company's conversations, and how to read its content. */
+    /** The image of a message of one of the company's conversations, with its content. */
     async messageImage(principal: Principal, id: number, messageId: number) {
       requireStaff(principal)
       await conversation(principal, id)
       const [message] = await messagesRepository.list(db, id, { limit: 1, afterId: messageId - 1 })
       const image = message?.id === messageId ? message.image : null
-      if (!image) throw notFound()
-      return { image, open: () => deps.blobs.stream(image.key) }
+      const content = image && (await deps.blobs.read(image.key))
+      if (!image || !content) throw notFound()
+      return { image, content }
     },
 
     /**
