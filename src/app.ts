@@ -287,6 +287,16 @@ export async function buildApp(options: AppOptions) {
       app.log,
     )
     app.addHook('onClose', async () => stopWebhookPurge())
+    // No upload lasts a day: an incoming file that old was cut off by a crash and will never be kept.
+    const stopUploadSweep = startHourlyPurge(
+      'abandoned uploads',
+      async () => {
+        const removed = await blobs.sweepAbandoned(24 * 3_600_000)
+        if (removed > 0) app.log.info({ removed }, 'removed uploads a crash left unfinished')
+      },
+      app.log,
+    )
+    app.addHook('onClose', async () => stopUploadSweep())
   }
   // Credentials, the records conversations show and what contact-us forms are checked against are cached
   // only while this instance hears from the database of the changes that make them wrong.

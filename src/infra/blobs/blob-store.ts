@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto'
 import type { ReadStream } from 'node:fs'
-import { mkdir, open, rename, rm } from 'node:fs/promises'
+import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
 /**
@@ -12,6 +12,8 @@ export function createBlobStore(folder: string) {
     if (!/^[0-9a-f-]{36}$/.test(key)) throw new Error(`not a blob key: ${key}`)
     return join(folder, key.slice(0, 2), key)
   }
+  /** Files still arriving, apart from the kept ones, so that finding those a crash left lists only them. */
+  const incoming = join(folder, 'incoming')
   return {
     /**
      * A blob written as it arrives, so that a received file never sits whole in memory. It stays under a
@@ -20,8 +22,8 @@ export function createBlobStore(folder: string) {
     async draft() {
       const key = randomUUID()
       const path = pathOf(key)
-      await mkdir(dirname(path), { recursive: true })
-      const partial = `${path}.part`
+      await Promise.all([mkdir(dirname(path), { recursive: true }), mkdir(incoming, { recursive: true })])
+      const partial = join(incoming, key)
       // Created now, not when the first chunk is written, so a drop that comes first still removes it.
       const sink = (await open(partial, 'wx')).createWriteStream()
       let state: 'open' | 'kept' | 'dropped' = 'open'
@@ -57,6 +59,30 @@ export function createBlobStore(folder: string) {
       }
     },
     pathOf,
+    /**
+     * Removes the incoming files older than `olderThanMs`: no request writes that long, so a crash (or a
+     * process killed mid-upload) left them. Returns how many went.
+     */
+    async sweepAbandoned(olderThanMs: number): Promise<number> {
+      const names = await readdir(incoming).catch((error: NodeJS.ErrnoException) => {
+        if (error.code === 'ENOENT') return []
+        throw error
+      })
+      const before = Date.now() - olderThanMs
+      let removed = 0
+      for (const name of names) {
+        const path = join(incoming, name)
+        // Another instance sharing the folder may have kept, dropped or swept it meanwhile.
+        const modified = await stat(path).then(
+          (facts) => facts.mtimeMs,
+          () => Number.POSITIVE_INFINITY,
+        )
+        if (modified >= before) continue
+        await rm(path, { force: true })
+        removed++
+      }
+      return removed
+    },
   }
 }
 

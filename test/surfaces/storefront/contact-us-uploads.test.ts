@@ -3,7 +3,7 @@ import { isUtf8 } from 'node:buffer'
 import { once } from 'node:events'
 import { readdir, readFile } from 'node:fs/promises'
 import { request } from 'node:http'
-import { join } from 'node:path'
+import { basename, join } from 'node:path'
 import { Writable } from 'node:stream'
 import { after, before, test } from 'node:test'
 import fc from 'fast-check'
@@ -69,16 +69,17 @@ after(async () => {
   await smtp.close()
 })
 
-/** Every file under the blob folder: kept blobs, and `.part` ones still being received. */
+/** Every file under the blob folder: kept blobs, and partial ones still being received (in `incoming`). */
 async function blobFiles() {
   const entries = await readdir(join(parley.dataDir, 'blobs'), {
     recursive: true,
     withFileTypes: true,
   }).catch(() => [])
-  const files = entries.filter((entry) => entry.isFile()).map((entry) => entry.name)
+  const files = entries.filter((entry) => entry.isFile())
+  const arriving = (entry: (typeof files)[number]) => basename(entry.parentPath) === 'incoming'
   return {
-    kept: files.filter((name) => !name.endsWith('.part')),
-    partial: files.filter((name) => name.endsWith('.part')),
+    kept: files.filter((entry) => !arriving(entry)).map((entry) => entry.name),
+    partial: files.filter(arriving).map((entry) => entry.name),
   }
 }
 
