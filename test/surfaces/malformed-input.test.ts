@@ -48,6 +48,7 @@ const oddBodies = [
   { raw: '[1, 2, 3]', contentType: 'application/json' },
   { raw: '"just a string"', contentType: 'application/json' },
   { raw: 'null', contentType: 'application/json' },
+  { raw: '', contentType: 'application/json' },
   { raw: '{"a": {"b": {"c": [null, true, 1e308]}}}', contentType: 'application/json' },
   {
     raw: JSON.stringify({ id: -1, text: 12, message: [], product_id: 'x', subject: {}, value: null }),
@@ -144,6 +145,7 @@ test('contact-us reads every odd body and answers each with its own error', asyn
     { status: 400, body: { detail: "Body is not valid JSON but content-type is set to 'application/json'" } },
     { status: 400, body: { non_field_errors: ['Invalid data. Expected a dictionary, but got list.'] } },
     { status: 400, body: { non_field_errors: ['Invalid data. Expected a dictionary, but got str.'] } },
+    { status: 400, body: missingAll },
     { status: 400, body: missingAll },
     { status: 400, body: missingAll },
     {

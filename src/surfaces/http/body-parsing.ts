@@ -50,6 +50,15 @@ const dropDrafts = async (raw: IncomingMessage) => {
  */
 export const bodyParsing = fp(
   async (app: FastifyInstance, options: { bodyLimit: number; blobs: BlobStore }) => {
+    // An empty JSON body is no fields, as DRF reads it: a client that sends its JSON content type on
+    // a bodiless POST (marking a dialog read) is answered, and one that forgot its fields is told which.
+    const parseJson = app.getDefaultJsonParser('error', 'error')
+    app.removeContentTypeParser('application/json')
+    app.addContentTypeParser(
+      'application/json',
+      { parseAs: 'string', bodyLimit: options.bodyLimit },
+      (request, body: string, done) => (body === '' ? done(null, {}) : parseJson(request, body, done)),
+    )
     await app.register(formbody, { bodyLimit: options.bodyLimit })
     await app.register(multipart, {
       limits: { fileSize: options.bodyLimit, fieldSize: 1024 * 1024, files: 5, fields: 100, parts: 110 },
