@@ -52,7 +52,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       schema: {
         summary: 'Create Conversation',
         description: createDescription,
-        operationId: 'createConversation',
+        operationId: 'createShopConversation',
         tags,
         security,
         querystring: LocationQuery,
@@ -93,7 +93,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       schema: {
         summary: 'List Conversations',
         description: listDescription,
-        operationId: 'listConversations',
+        operationId: 'listShopConversations',
         tags,
         security,
         querystring: ListConversationsQuery,
@@ -122,7 +122,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       schema: {
         summary: 'Get Conversation',
         description: "One of the company's conversations, also when it is soft-deleted; else 404.",
-        operationId: 'getConversation',
+        operationId: 'getShopConversation',
         tags,
         security,
         params: ConversationParams,
@@ -139,7 +139,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
         summary: 'Update Conversation',
         description:
           'Archives (`archived: true`) or unarchives a conversation; an archived one stays visible to the customer. Other fields are read-only here and ignored. A deleted conversation cannot be changed: 404.',
-        operationId: 'updateConversation',
+        operationId: 'updateShopConversation',
         tags,
         security,
         params: ConversationParams,
@@ -167,7 +167,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
         summary: 'Delete Conversation',
         description:
           "Soft-deletes a conversation: `deleted` becomes true, `deletedUserId` the API key's user, `deletedDate` now, and `deletedReason` comes from the body or the query. It disappears from every other surface (the customer's list and retrieval answer as if it never existed). Deleting it again is a 404.",
-        operationId: 'deleteConversation',
+        operationId: 'deleteShopConversation',
         tags,
         security,
         params: ConversationParams,

@@ -30,7 +30,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       schema: {
         summary: 'List Messages',
         description: listDescription,
-        operationId: 'listConversationMessages',
+        operationId: 'listShopConversationMessages',
         tags,
         security,
         params: ConversationParams,
@@ -66,7 +66,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       schema: {
         summary: 'Create Message',
         description: postDescription,
-        operationId: 'createConversationMessage',
+        operationId: 'createShopConversationMessage',
         tags,
         security,
         params: ConversationParams,

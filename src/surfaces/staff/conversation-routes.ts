@@ -74,7 +74,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
         summary: 'List Conversations',
         description:
           'Every surface’s conversations of the company, newest activity first (or unread first), a DRF page at a time, with `total_unread` beside the page. Counts stop at a bound (see `count_capped`).',
-        operationId: 'listConversations',
+        operationId: 'listStaffConversations',
         tags,
         querystring: InboxListQuery,
         response: { 200: InboxPage, 404: DetailResponse },

@@ -45,7 +45,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       schema: {
         summary: 'Start new conversation',
         description: startDescription,
-        operationId: 'startConversation',
+        operationId: 'startVendorConversation',
         tags: ['Vendor conversations'],
         body: StartConversationRequest,
         response: {
@@ -72,7 +72,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       schema: {
         summary: 'List conversations',
         description: listDescription,
-        operationId: 'listConversations',
+        operationId: 'listVendorConversations',
         tags: ['Vendor conversations'],
         querystring: ConversationListQuery,
         response: { 200: ConversationList, 401: commonErrors[401], 422: commonErrors[422] },
@@ -98,7 +98,7 @@ export const conversationRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> =
       schema: {
         summary: 'Get conversation',
         description: `One dialog of the caller's, with its last message and the caller's \`unread_count\`. ${vendorSecurity}; anyone else gets a 404.`,
-        operationId: 'getConversation',
+        operationId: 'getVendorConversation',
         tags: ['Vendor conversations'],
         params: ConversationParams,
         response: {

@@ -37,7 +37,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       schema: {
         summary: 'List messages',
         description: listDescription,
-        operationId: 'listMessages',
+        operationId: 'listVendorMessages',
         tags: ['Vendor conversations'],
         params: ConversationParams,
         querystring: MessageListQuery,
@@ -66,7 +66,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       schema: {
         summary: 'Send message',
         description: postDescription,
-        operationId: 'sendMessage',
+        operationId: 'sendVendorMessage',
         tags: ['Vendor conversations'],
         consumes: ['application/json', 'multipart/form-data'],
         params: ConversationParams,
@@ -89,7 +89,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       schema: {
         summary: 'Mark conversation read',
         description: readDescription,
-        operationId: 'markConversationRead',
+        operationId: 'markVendorConversationRead',
         tags: ['Vendor conversations'],
         params: ConversationParams,
         body: ReadRequest,
@@ -115,7 +115,7 @@ export const messageRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       schema: {
         summary: "Get a message's image",
         description: `The image of a message, served to the dialog's two parties only. ${vendorSecurity}; anyone else, a message without an image, or one whose file is gone from the data folder, gets a 404.`,
-        operationId: 'getMessageImage',
+        operationId: 'getVendorMessageImage',
         tags: ['Vendor conversations'],
         produces: ['image/jpeg', 'image/png', 'image/webp'],
         params: MessageParams,

@@ -1,0 +1,41 @@
+import assert from 'node:assert/strict'
+import { readFile } from 'node:fs/promises'
+import { after, before, test } from 'node:test'
+import { HttpClient } from '../helpers/http-client.ts'
+import { startTestApp, type TestApp } from '../helpers/test-app.ts'
+
+type Paths = Record<string, Record<string, { operationId?: string }>>
+
+let parley: TestApp
+before(async () => {
+  parley = await startTestApp({ runWorkers: false })
+})
+after(() => parley.close())
+
+const operations = (paths: Paths) =>
+  Object.entries(paths).flatMap(([path, methods]) =>
+    Object.entries(methods).map(([method, operation]) => ({
+      at: `${method} ${path}`,
+      id: operation.operationId,
+    })),
+  )
+
+test('no two operations of the four surfaces share an operationId, and the storefront keeps its published ones', async () => {
+  const document = (await new HttpClient(parley.baseUrl).get('/openapi.json')).body as { paths: Paths }
+  const served = operations(document.paths)
+  const users = new Map<string, string[]>()
+  for (const { at, id } of served) if (id) users.set(id, [...(users.get(id) ?? []), at])
+  assert.ok(users.size > 40, 'the surfaces name their operations')
+  // Code generators key their functions by operationId: OpenAPI requires each to be unique in a document.
+  assert.deepEqual(
+    [...users].filter(([, at]) => at.length > 1),
+    [],
+  )
+  // The storefront's document (test/contracts) names its operations; its clients' generated code calls them so.
+  const published = JSON.parse(
+    await readFile(new URL('../contracts/storefront.openapi.json', import.meta.url), 'utf8'),
+  ) as { paths: Paths }
+  for (const { at, id } of operations(published.paths)) {
+    assert.equal(served.find((operation) => operation.at === at)?.id, id, at)
+  }
+})
