@@ -20,12 +20,14 @@ const operations = (paths: Paths) =>
     })),
   )
 
-test('no two operations of the four surfaces share an operationId, and the storefront keeps its published ones', async () => {
+test('every operation of the four surfaces has an operationId of its own, the storefront its published ones', async () => {
   const document = (await new HttpClient(parley.baseUrl).get('/openapi.json')).body as { paths: Paths }
   const served = operations(document.paths)
   const users = new Map<string, string[]>()
-  for (const { at, id } of served) if (id) users.set(id, [...(users.get(id) ?? []), at])
-  assert.ok(users.size > 40, 'the surfaces name their operations')
+  for (const { at, id } of served) {
+    assert.ok(id, `${at} has an operationId`)
+    users.set(id, [...(users.get(id) ?? []), at])
+  }
   // Code generators key their functions by operationId: OpenAPI requires each to be unique in a document.
   assert.deepEqual(
     [...users].filter(([, at]) => at.length > 1),

@@ -32,6 +32,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asy
     {
       schema: {
         summary: 'List dynamic settings',
+        operationId: 'listSettings',
         description: 'Every dynamic setting with its value in effect and its configured default. Admin only.',
         tags: ['Settings'],
         response: { 200: Type.Array(Setting) },
@@ -45,6 +46,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asy
     {
       schema: {
         summary: 'Get a dynamic setting',
+        operationId: 'retrieveSetting',
         tags: ['Settings'],
         params: KeyParams,
         response: { 200: Setting },
@@ -58,6 +60,7 @@ export const settingsRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asy
     {
       schema: {
         summary: 'Change a dynamic setting',
+        operationId: 'updateSetting',
         description:
           'Sets `value`, validated for the key; `null` returns the key to its configured default. In effect on the next request on every instance.',
         tags: ['Settings'],

@@ -131,6 +131,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (
 
   function batchRoute<T>(
     path: string,
+    operationId: string,
     summary: string,
     description: string,
     item: TSchema,
@@ -147,6 +148,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (
         schema: {
           summary,
           description,
+          operationId,
           tags: ['Sync'],
           body: Batch(item),
           response: {
@@ -167,6 +169,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (
 
   batchRoute<SyncUser>(
     '/sync/users/',
+    'syncUsers',
     'Upsert Users',
     upsertNote('the shop’s customers', 'An email already used by another shop id is refused.'),
     SyncUserSchema,
@@ -175,6 +178,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (
   )
   batchRoute<SyncSeller>(
     '/sync/sellers/',
+    'syncSellers',
     'Upsert Sellers',
     upsertNote('sellers', 'Members are named by users’ `external_id`s and must be synced first.'),
     SyncSellerSchema,
@@ -183,6 +187,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (
   )
   batchRoute<SyncProduct>(
     '/sync/products/',
+    'syncProducts',
     'Upsert Products',
     upsertNote('products', 'The seller is named by its `external_id` and must be synced first.'),
     SyncProductSchema,
@@ -191,6 +196,7 @@ export const syncRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = async (
   )
   batchRoute<SyncOrder>(
     '/sync/orders/',
+    'syncOrders',
     'Upsert Orders',
     upsertNote('orders with their items', 'Customers and products are named by their `external_id`s.'),
     SyncOrderSchema,

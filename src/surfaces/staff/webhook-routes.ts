@@ -39,6 +39,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: 'List webhook endpoints',
+        operationId: 'listWebhookEndpoints',
         description: `The company’s endpoints, newest first, a DRF page at a time; secrets are never listed.${ADMIN_ONLY}`,
         tags,
         querystring: Type.Object(PageQuery),
@@ -58,6 +59,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       attachValidation: true,
       schema: {
         summary: 'Register a webhook endpoint',
+        operationId: 'createWebhookEndpoint',
         description: `Makes an endpoint and its signing secret, which this answer shows once.${ADMIN_ONLY}`,
         tags,
         body: CreateEndpointBody,
@@ -76,6 +78,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: 'Retrieve a webhook endpoint',
+        operationId: 'retrieveWebhookEndpoint',
         description: `One endpoint, without its secret.${ADMIN_ONLY}`,
         tags,
         params: EndpointIdParams,
@@ -91,6 +94,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       attachValidation: true,
       schema: {
         summary: 'Change a webhook endpoint',
+        operationId: 'partialUpdateWebhookEndpoint',
         description: `Changes the fields given. Enabling an endpoint Parley disabled clears its failures.${ADMIN_ONLY}`,
         tags,
         params: EndpointIdParams,
@@ -110,6 +114,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: 'Delete a webhook endpoint',
+        operationId: 'deleteWebhookEndpoint',
         description: `Deletes the endpoint with its deliveries; nothing more is sent to it.${ADMIN_ONLY}`,
         tags,
         params: EndpointIdParams,
@@ -127,6 +132,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: 'Rotate a webhook endpoint’s secret',
+        operationId: 'rotateWebhookEndpointSecret',
         description: `Makes a new secret, shown once in this answer. For 24 hours the old one signs too (a second \`v1,\` signature in \`webhook-signature\`), so the receiver can switch without a gap.${ADMIN_ONLY}`,
         tags,
         params: EndpointIdParams,
@@ -142,6 +148,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: 'List an endpoint’s deliveries',
+        operationId: 'listWebhookDeliveries',
         description: `Newest first, each with its attempts (status code, latency, the start of the answer) and its next attempt while pending.${ADMIN_ONLY}`,
         tags,
         params: EndpointIdParams,
@@ -166,6 +173,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: 'Resend a webhook delivery',
+        operationId: 'resendWebhookDelivery',
         description: `Sends the delivery again at once, under the same \`webhook-id\`, with a fresh schedule of retries.${ADMIN_ONLY}`,
         tags,
         params: DeliveryIdParams,
@@ -184,6 +192,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       attachValidation: true,
       schema: {
         summary: 'Replay a time range of events',
+        operationId: 'replayWebhookEvents',
         description: `Queues again to this endpoint every event of the company written from \`since\` to \`until\` that it subscribes to, oldest first, each under its own \`webhook-id\`: for a receiver that was down or lost data.${ADMIN_ONLY}`,
         tags,
         params: EndpointIdParams,
@@ -210,6 +219,7 @@ export const webhookRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: 'Send a test event',
+        operationId: 'testWebhookEndpoint',
         description: `Queues a \`webhook.test\` event to this endpoint alone, signed like any other.${ADMIN_ONLY}`,
         tags,
         params: EndpointIdParams,

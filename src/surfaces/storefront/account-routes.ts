@@ -40,6 +40,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
       onRequest: async (request) => checkOrigin(request, csrf),
       schema: {
         summary: 'Log in',
+        operationId: 'logInUser',
         security: [],
         description:
           'Opens a session: sets `sessionid` and `osessionid` (HttpOnly; 32 characters of `[a-z0-9]`, as Django’s) and a fresh `csrftoken`, and answers the user with a `key`. Exempt from the CSRF token check, as a session-establishing request, but not from the Origin check: a foreign or `null` Origin is refused.',
@@ -68,6 +69,7 @@ export const accountRoutes: FastifyPluginAsyncTypebox<{
       config: { csrfExempt: true },
       schema: {
         summary: 'Log out',
+        operationId: 'logOutUser',
         description:
           'Ends the session and clears its cookies. The CSRF token may come in `X-CSRFToken` or, as from a form, in the `csrfmiddlewaretoken` field. Without it the session stays, and the answer is a 403 page with a form carrying the token (`name="csrfmiddlewaretoken" value="…"`), which `@akinon/next` posts back.',
         tags: ['Account'],

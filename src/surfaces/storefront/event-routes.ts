@@ -14,6 +14,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; events: Ev
     {
       schema: {
         summary: 'Stream realtime events',
+        operationId: 'streamUserEvents',
         description:
           "A Server-Sent Events stream of the caller's `message.created`, `message.delivered`, `message.read` and `conversation.updated` events. Each event has an `id`; a client reconnecting with `Last-Event-ID` (header, or `last_event_id` query) receives what it missed from the last 24 hours. A `: heartbeat` comment is sent every 15 seconds.",
         tags: ['Events'],

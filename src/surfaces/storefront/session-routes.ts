@@ -17,6 +17,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; csrf: Cs
     {
       schema: {
         summary: 'The signed-in user',
+        operationId: 'retrieveCurrentUser',
         description: 'The user of the session cookie (`sessionid` or `osessionid`); 403 without one.',
         tags: ['Account'],
         response: { 200: CurrentUser, 403: DetailResponse },
@@ -30,6 +31,7 @@ export const sessionRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; csrf: Cs
     {
       schema: {
         summary: 'A CSRF token',
+        operationId: 'retrieveCsrfToken',
         description:
           'The `csrftoken` cookie’s value, set on this response when the client has none. A storefront server that fetched it for a browser sets the cookie itself; the browser then echoes it in `X-CSRFToken`.',
         tags: ['Account'],

@@ -48,6 +48,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
       onRequest: async (request) => checkVendorOrigin(request, csrf),
       schema: {
         summary: 'Log in',
+        operationId: 'logInVendor',
         description:
           'Opens a session: sets the `PARTIZAP_SESSION` cookie (HttpOnly, SameSite=Lax) and a fresh `CSRF_TOKEN` cookie. Session-establishing, so it needs no CSRF token (security: []).',
         tags: ['Vendor auth'],
@@ -75,6 +76,7 @@ export const authRoutes: FastifyPluginAsyncTypebox<{
     {
       schema: {
         summary: 'Log out',
+        operationId: 'logOutVendor',
         description: 'Ends the session and clears the session cookie. Needs the CSRF header.',
         tags: ['Vendor auth'],
       },

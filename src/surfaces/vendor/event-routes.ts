@@ -14,6 +14,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; events: Ev
     {
       schema: {
         summary: 'Stream realtime events',
+        operationId: 'streamVendorEvents',
         description:
           "A Server-Sent Events stream of the caller's `message.created`, `message.delivered`, `message.read` and `conversation.updated` events, as a buyer and as a member of each seller. Each event has an `id`; reconnecting with `Last-Event-ID` replays what was missed (kept 24 hours). A `: heartbeat` comment every 15 seconds.",
         tags: ['Vendor events'],
