@@ -23,14 +23,14 @@ const operations = (paths: Paths) =>
 test('every operation of the four surfaces has an operationId of its own, the storefront its published ones', async () => {
   const document = (await new HttpClient(parley.baseUrl).get('/openapi.json')).body as { paths: Paths }
   const served = operations(document.paths)
-  const users = new Map<string, string[]>()
+  const placesOf = new Map<string, string[]>()
   for (const { at, id } of served) {
     assert.ok(id, `${at} has an operationId`)
-    users.set(id, [...(users.get(id) ?? []), at])
+    placesOf.set(id, [...(placesOf.get(id) ?? []), at])
   }
   // Code generators key their functions by operationId: OpenAPI requires each to be unique in a document.
   assert.deepEqual(
-    [...users].filter(([, at]) => at.length > 1),
+    [...placesOf].filter(([, at]) => at.length > 1),
     [],
   )
   // The storefront's document (test/contracts) names its operations; its clients' generated code calls them so.
