@@ -24,6 +24,7 @@ import { createBlobStore } from './infra/blobs/blob-store.ts'
 import { createEventHub } from './infra/events/event-hub.ts'
 import { withSafeErrors } from './infra/log-errors.ts'
 import { createMailTransport, type MailTransport } from './infra/mail/mail-transport.ts'
+import { startEmbeddedUpkeep } from './jobs/embedded-upkeep.ts'
 import { startEventsPurge, startHourlyPurge } from './jobs/events-purge.ts'
 import { createOutboxWorker } from './jobs/outbox-worker.ts'
 import { createWebhookWorker } from './jobs/webhook-worker.ts'
@@ -297,6 +298,11 @@ export async function buildApp(options: AppOptions) {
       app.log,
     )
     app.addHook('onClose', async () => stopUploadSweep())
+    // A server's autovacuum keeps its tables; the embedded database has none (see upkeep.ts).
+    if (database.engine === 'pglite') {
+      const stopUpkeep = startEmbeddedUpkeep(database.db, app.log)
+      app.addHook('onClose', () => stopUpkeep())
+    }
   }
   // Credentials, the records conversations show and what contact-us forms are checked against are cached
   // only while this instance hears from the database of the changes that make them wrong.

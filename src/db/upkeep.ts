@@ -1,0 +1,49 @@
+import { sql } from 'drizzle-orm'
+import type { Db } from './client.ts'
+import { rowsOf } from './rows.ts'
+
+/*
+ * What PostgreSQL's autovacuum does for a server, done for the embedded database, which has none: PGlite is a
+ * single backend inside Parley's process, with no background workers. Without it, a table's dead rows are
+ * never reclaimed (its files and indexes only grow), and its planner statistics are never renewed, so a plan
+ * PostgreSQL cached while a table was nearly empty (a prepared statement's, or a foreign key check's) stays a
+ * sequential scan as the table grows. ANALYZE renews the statistics and, with them, every plan that read them.
+ */
+
+/** autovacuum's defaults: a table is due once this many rows, plus this share of its rows, have changed. */
+const VACUUM_DEAD = { rows: 50, share: 0.2 }
+const VACUUM_INSERTED = { rows: 1000, share: 0.2 }
+const ANALYZE_CHANGED = { rows: 50, share: 0.1 }
+
+type DueTable = { name: string; vacuum: boolean; analyze: boolean }
+
+/** The tables whose dead, inserted or changed rows have passed autovacuum's thresholds. */
+async function dueTables(db: Db): Promise<DueTable[]> {
+  // A table never analyzed counts -1 rows: none, for the thresholds.
+  const rows = sql`greatest(c.reltuples, 0)`
+  const result = await db.execute(sql`
+    select format('%I.%I', s.schemaname, s.relname) as name,
+      s.n_dead_tup > ${VACUUM_DEAD.rows} + ${VACUUM_DEAD.share} * ${rows}
+        or s.n_ins_since_vacuum > ${VACUUM_INSERTED.rows} + ${VACUUM_INSERTED.share} * ${rows} as vacuum,
+      s.n_mod_since_analyze > ${ANALYZE_CHANGED.rows} + ${ANALYZE_CHANGED.share} * ${rows} as analyze
+    from pg_stat_user_tables s join pg_class c on c.oid = s.relid`)
+  return rowsOf<DueTable>(result).filter((table) => table.vacuum || table.analyze)
+}
+
+/**
+ * Vacuums and analyzes the tables that are due, one statement each (VACUUM cannot share a transaction), and
+ * says which. A table that is due for both is vacuumed with ANALYZE, as autovacuum does.
+ */
+export async function upkeepDueTables(db: Db): Promise<{ vacuumed: string[]; analyzed: string[] }> {
+  const vacuumed: string[] = []
+  const analyzed: string[] = []
+  for (const table of await dueTables(db)) {
+    const name = sql.raw(table.name)
+    if (table.vacuum) {
+      await db.execute(table.analyze ? sql`vacuum (analyze) ${name}` : sql`vacuum ${name}`)
+      vacuumed.push(table.name)
+    } else await db.execute(sql`analyze ${name}`)
+    if (table.analyze) analyzed.push(table.name)
+  }
+  return { vacuumed, analyzed }
+}

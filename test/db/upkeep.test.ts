@@ -1,0 +1,95 @@
+import assert from 'node:assert/strict'
+import { after, before, test } from 'node:test'
+import { setTimeout as sleep } from 'node:timers/promises'
+import { sql } from 'drizzle-orm'
+import type { Database } from '../../src/db/client.ts'
+import { rowsOf } from '../../src/db/rows.ts'
+import { upkeepDueTables } from '../../src/db/upkeep.ts'
+import { openTestDatabase } from '../helpers/test-app.ts'
+
+// A server runs autovacuum itself, and would race these counts; only the embedded database is kept by Parley.
+const onPostgres = process.env.DATABASE_URL?.startsWith('postgres') ?? false
+const skip = onPostgres ? 'a PostgreSQL server keeps its tables with autovacuum' : false
+
+let database: Database
+let drop: () => Promise<void>
+
+before(async () => {
+  ;({ database, drop } = await openTestDatabase())
+})
+after(async () => {
+  await database.close()
+  await drop()
+})
+
+const TABLE = 'public.webhook_events'
+
+const addEvents = (count: number) =>
+  database.db.execute(sql`insert into webhook_events (company_id, type, payload, ordering_key)
+    select c.id, 'message.created', '{}', 'conversation:1' from companies c, generate_series(1, ${count})`)
+
+async function stats() {
+  const result = await database.db.execute(sql`select n_live_tup::int as live, n_dead_tup::int as dead
+    from pg_stat_user_tables where relname = 'webhook_events'`)
+  const [row] = rowsOf<{ live: number; dead: number }>(result)
+  assert.ok(row)
+  return row
+}
+
+/** Statistics reach the shared counters a moment after the statement (at most a second, as on a server). */
+async function until(check: (row: { live: number; dead: number }) => boolean) {
+  const deadline = Date.now() + 10_000
+  while (!check(await stats())) {
+    assert.ok(Date.now() < deadline, `statistics never showed the change: ${JSON.stringify(await stats())}`)
+    await sleep(100)
+  }
+}
+
+/** How the plan PostgreSQL cached for the statement prepared as `probe` reads the table. */
+async function cachedPlan() {
+  const result = await database.db.execute(sql`explain execute probe(1)`)
+  return rowsOf<{ 'QUERY PLAN': string }>(result)
+    .map((row) => row['QUERY PLAN'])
+    .join('\n')
+}
+
+test('a plan cached while a table was small is made anew once it has grown', { skip }, async () => {
+  await addEvents(60)
+  await until((row) => row.live >= 60)
+  assert.ok((await upkeepDueTables(database.db)).analyzed.includes(TABLE))
+  // The plan a foreign key check or a named statement keeps: made once, then reused until invalidated.
+  await database.db.execute(sql`set plan_cache_mode = force_generic_plan`)
+  await database.db.execute(sql`prepare probe(bigint) as select id from webhook_events where id = $1`)
+  assert.match(await cachedPlan(), /Seq Scan/)
+
+  await addEvents(20_000)
+  await until((row) => row.live >= 20_060)
+  assert.match(await cachedPlan(), /Seq Scan/, 'nothing renews the plan but new statistics')
+
+  const { analyzed } = await upkeepDueTables(database.db)
+  assert.ok(analyzed.includes(TABLE), `analyzed ${analyzed.join(', ')}`)
+  assert.match(await cachedPlan(), /Index (Only )?Scan using webhook_events_pkey/)
+  assert.deepEqual(await upkeepDueTables(database.db), { vacuumed: [], analyzed: [] }, 'nothing is left due')
+})
+
+test("a table's dead rows are reclaimed once they pass a fifth of it", { skip }, async () => {
+  const { live } = await stats()
+  await database.db.execute(sql`delete from webhook_events where id % 10 <> 0`)
+  await until((row) => row.dead > live * 0.2)
+
+  const { vacuumed } = await upkeepDueTables(database.db)
+  assert.ok(vacuumed.includes(TABLE), `vacuumed ${vacuumed.join(', ')}`)
+  const after = await stats()
+  assert.equal(after.dead, 0)
+  assert.ok(Math.abs(after.live - live / 10) <= 1, `${after.live} rows left of ${live}`)
+})
+
+test('a table with few changes is left alone', { skip }, async () => {
+  await upkeepDueTables(database.db)
+  await database.db.execute(
+    sql`delete from webhook_events where id in (select id from webhook_events limit 10)`,
+  )
+  await until((row) => row.dead >= 10)
+  const { vacuumed, analyzed } = await upkeepDueTables(database.db)
+  assert.ok(!vacuumed.includes(TABLE) && !analyzed.includes(TABLE), `${vacuumed} / ${analyzed}`)
+})
