@@ -181,7 +181,13 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
 
   /** Delivers what is due now, all of it side by side, and waits for it: for tests and one-off runs. */
   async function runOnce(): Promise<{ claimed: number }> {
-    const claimed = await deliveriesRepository.claim(database.db, concurrency, leaseMs, clock(), [])
+    const claimed = await deliveriesRepository.claim(database.db, {
+      limit: concurrency,
+      perEndpoint,
+      inFlight: new Map(),
+      leaseMs,
+      now: clock(),
+    })
     await Promise.all(claimed.map(deliver))
     return { claimed: claimed.length }
   }
@@ -232,14 +238,21 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       newsWhileBusy = false
       const free = concurrency - inFlightCount()
       let claimedAll = false
-      const busy = [...inFlight].filter(([, set]) => set.size >= perEndpoint).map(([id]) => id)
+      const taken = new Map([...inFlight].map(([id, set]) => [id, set.size]))
+      const busy = [...taken].filter(([, count]) => count >= perEndpoint).map(([id]) => id)
       if (free > 0) {
         try {
           if (performance.now() - deferredAt >= 1_000) {
             deferredAt = performance.now()
-            await deliveriesRepository.deferBlocked(database.db, clock())
+            await deliveriesRepository.deferBlocked(database.db, clock(), busy)
           }
-          const claimed = await deliveriesRepository.claim(database.db, free, leaseMs, clock(), busy)
+          const claimed = await deliveriesRepository.claim(database.db, {
+            limit: free,
+            perEndpoint,
+            inFlight: taken,
+            leaseMs,
+            now: clock(),
+          })
           for (const delivery of claimed) start(delivery)
           claimedAll = claimed.length === free
         } catch (error) {

@@ -336,7 +336,7 @@ test('deliveries behind a failing one are set aside until it is due again, and r
     }
     await worker.runOnce()
     const now = new Date(Date.now() + ahead)
-    await deliveriesRepository.deferBlocked(parley.db, now)
+    await deliveriesRepository.deferBlocked(parley.db, now, [])
     const rows = () =>
       parley.db
         .select({ status: webhookDeliveries.status, nextAttemptAt: webhookDeliveries.nextAttemptAt })
@@ -421,5 +421,35 @@ test('a receiver at its cap is not claimed for again at every write, and its bac
     answer.resolve()
     await stalled.stop()
     await endpoint.remove()
+  }
+})
+
+test("a stalled receiver holds its four slots and no more: another endpoint's deliveries go meanwhile", async () => {
+  const answer = Promise.withResolvers<void>()
+  const stalled = await endpointFor(() => ({ status: 200, until: answer.promise }))
+  const running = workerWith({ pollMs: 1_000, post: { allowLoopback: true, totalTimeoutMs: 10_000 } })
+  let prompt: Awaited<ReturnType<typeof endpointFor>> | undefined
+  try {
+    // More due to the stalled receiver than the worker's sixteen slots, all before the other's one.
+    for (let n = 0; n < 20; n++) await submitForm()
+    prompt = await endpointFor(() => ({ status: 204 }))
+    await submitForm()
+    await running.start()
+    await prompt.receiver.waitFor(1, 3_000)
+    await stalled.receiver.waitFor(4)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    assert.equal(
+      stalled.receiver.received.length,
+      4,
+      'the stalled receiver is sent no more than four at once',
+    )
+    answer.resolve()
+    await stalled.receiver.waitFor(21)
+    assert.equal(stalled.receiver.received.length, 21)
+  } finally {
+    answer.resolve()
+    await running.stop()
+    await stalled.remove()
+    await prompt?.remove()
   }
 })

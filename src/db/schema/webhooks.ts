@@ -75,7 +75,10 @@ export const webhookDeliveries = pgTable(
     finishedAt: timestamptz('finished_at'),
   },
   (t) => [
-    index('webhook_deliveries_due_idx').on(t.nextAttemptAt, t.id).where(sql`status = 'pending'`),
+    // The claim reads each endpoint's due deliveries in turn: one at its cap is not read at all.
+    index('webhook_deliveries_due_idx')
+      .on(t.endpointId, t.nextAttemptAt, t.id)
+      .where(sql`status = 'pending'`),
     // What the claim asks of each candidate: is an earlier delivery of its key to its endpoint still pending?
     index('webhook_deliveries_order_idx')
       .on(t.endpointId, t.orderingKey, t.id)

@@ -31,6 +31,15 @@ export type AttemptOutcome = {
   retryAt: Date | null
 }
 
+export type ClaimRequest = {
+  limit: number
+  perEndpoint: number
+  /** Deliveries this worker has under way, by endpoint id. */
+  inFlight: ReadonlyMap<number, number>
+  leaseMs: number
+  now: Date
+}
+
 type ClaimRow = Omit<ClaimedDelivery, 'id' | 'endpointId' | 'secrets' | 'eventCreatedAt'> & {
   id: number | string
   endpointId: number | string
@@ -45,27 +54,34 @@ const DEFER_MS = 5_000
 export const deliveriesRepository = {
   /**
    * Takes up to `limit` due deliveries, leasing them until `now + leaseMs` (a worker that dies leaves them to
-   * another once the lease runs out). A delivery waits while an earlier one of its ordering key to its
-   * endpoint is pending, so each endpoint hears a conversation's events in order; endpoints in `skip` (busy
-   * in this worker) and disabled ones are passed over. `now` is the worker's clock.
+   * another once the lease runs out), and at most `perEndpoint` to one endpoint, counting those this worker has
+   * `inFlight` to it: a receiver that stalls holds its own slots, never another endpoint's. Each enabled
+   * endpoint's due deliveries are an index range of their own, so an endpoint at its cap costs the claim
+   * nothing, however long its backlog. A delivery waits while an earlier one of its ordering key to its
+   * endpoint is pending, so each endpoint hears a conversation's events in order. `now` is the worker's clock.
    */
-  async claim(db: Db, limit: number, leaseMs: number, now: Date, skip: number[]): Promise<ClaimedDelivery[]> {
+  async claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]> {
+    const { limit, perEndpoint, inFlight, leaseMs, now } = request
     const at = sql`${now.toISOString()}::timestamptz`
+    const taken = JSON.stringify(Object.fromEntries(inFlight))
+    const room = sql`greatest(${perEndpoint}::int - coalesce((${taken}::jsonb ->> e.id::text)::int, 0), 0)`
     const result = await db.execute(sql`
       with claimed as (
         update webhook_deliveries d set attempts = d.attempts + 1,
           next_attempt_at = ${at} + ${leaseMs} * interval '1 millisecond'
         where d.id in (
-          select c.id from webhook_deliveries c
-          join webhook_endpoints e on e.id = c.endpoint_id and e.enabled
-          where c.status = 'pending' and c.next_attempt_at <= ${at}
-            and c.endpoint_id <> all(${`{${skip.join(',')}}`}::bigint[])
-            and not exists (select 1 from webhook_deliveries p
-              where p.endpoint_id = c.endpoint_id and p.ordering_key = c.ordering_key
-                and p.status = 'pending' and p.id < c.id)
+          select c.id from webhook_endpoints e
+          cross join lateral (select c.id, c.next_attempt_at from webhook_deliveries c
+            where c.endpoint_id = e.id and c.status = 'pending' and c.next_attempt_at <= ${at}
+              and not exists (select 1 from webhook_deliveries p
+                where p.endpoint_id = c.endpoint_id and p.ordering_key = c.ordering_key
+                  and p.status = 'pending' and p.id < c.id)
+            order by c.next_attempt_at, c.id
+            limit ${room}
+            for update of c skip locked) c
+          where e.enabled
           order by c.next_attempt_at, c.id
-          limit ${limit}
-          for update of c skip locked)
+          limit ${limit})
         returning d.id, d.endpoint_id, d.event_id, d.attempts)
       select c.id, c.endpoint_id as "endpointId", c.attempts, e.url, e.secret,
         case when e.previous_secret_expires_at > ${at} then e.previous_secret end as "previousSecret",
@@ -88,20 +104,23 @@ export const deliveriesRepository = {
    * (or lease end) is due, for at most DEFER_MS. Left due, the claim would pass over them again at every
    * claim, and a receiver that stalls a conversation with thousands of events behind it would cost each
    * claim a scan of them all. Finishing a delivery makes the next one of its key due at once (see record);
-   * the cap bounds the wait of one whose release this statement overwrote with the snapshot it read. The
-   * worker runs it about once a second.
+   * the cap bounds the wait of one whose release this statement overwrote with the snapshot it read.
+   * Endpoints in `skip` (at their cap in this worker, so not claimed from) are left as they are. The worker
+   * runs it about once a second.
    */
-  async deferBlocked(db: Db, now: Date) {
+  async deferBlocked(db: Db, now: Date, skip: number[]) {
     const at = sql`${now.toISOString()}::timestamptz`
     await db.execute(sql`update webhook_deliveries c
       set next_attempt_at = least(h.next_attempt_at, ${at} + ${DEFER_MS} * interval '1 millisecond')
       from webhook_deliveries h
-      where c.id in (select b.id from webhook_deliveries b
-          where b.status = 'pending' and b.next_attempt_at <= ${at}
-            and exists (select 1 from webhook_deliveries p
-              where p.endpoint_id = b.endpoint_id and p.ordering_key = b.ordering_key
-                and p.status = 'pending' and p.id < b.id)
-          for update skip locked)
+      where c.id in (select b.id from webhook_endpoints e
+          cross join lateral (select b.id from webhook_deliveries b
+            where b.endpoint_id = e.id and b.status = 'pending' and b.next_attempt_at <= ${at}
+              and exists (select 1 from webhook_deliveries p
+                where p.endpoint_id = b.endpoint_id and p.ordering_key = b.ordering_key
+                  and p.status = 'pending' and p.id < b.id)
+            for update skip locked) b
+          where e.enabled and e.id <> all(${`{${skip.join(',')}}`}::bigint[]))
         and h.id = (select min(p.id) from webhook_deliveries p
           where p.endpoint_id = c.endpoint_id and p.ordering_key = c.ordering_key and p.status = 'pending')
         and h.next_attempt_at > ${at}`)
