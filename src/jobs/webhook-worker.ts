@@ -23,7 +23,11 @@ export type WebhookWorkerOptions = {
    * waiting hours. Signatures carry the real time, which receivers check against their own clocks.
    */
   clock?: () => Date
-  /** Deliveries this instance has in flight at once (default 16), and at most this many to one endpoint (4). */
+  /**
+   * Deliveries this instance has in flight at once (default 32), and at most this many to one endpoint (16):
+   * a receiver that stalls holds half the slots, and a prompt one under load, each of its slots waiting on the
+   * database between two attempts, still has enough to keep up.
+   */
   concurrency?: number
   perEndpoint?: number
   /** How long a claimed delivery is reserved; above the 15 s an attempt may take, with room to record it. */
@@ -51,8 +55,8 @@ const KEPT_BODY_CHARACTERS = 1000
 export function createWebhookWorker(options: WebhookWorkerOptions) {
   const { database, log } = options
   const clock = options.clock ?? (() => new Date())
-  const concurrency = options.concurrency ?? 16
-  const perEndpoint = options.perEndpoint ?? 4
+  const concurrency = options.concurrency ?? 32
+  const perEndpoint = options.perEndpoint ?? 16
   const leaseMs = options.leaseMs ?? 60_000
   let running = false
   let loop: Promise<void> | undefined

@@ -361,6 +361,36 @@ test('deliveries behind a failing one are set aside until it is due again, and r
   }
 })
 
+test('deliveries behind one under way are left due: it is released in moments', async () => {
+  const answer = Promise.withResolvers<void>()
+  const endpoint = await endpointFor(() => ({ status: 200, until: answer.promise }), ['message.created'])
+  const running = workerWith({ pollMs: 1_000, post: { allowLoopback: true, totalTimeoutMs: 10_000 } })
+  try {
+    const alice = await loggedIn(parley, 'alice')
+    const created = await alice.post(
+      '/users/conversations/',
+      customerMessage(parley.demo.users.alice.id, {
+        item_content: 'product',
+        item_id: parley.demo.products.brakes.id,
+      }),
+    )
+    const seller = await vendorLogin(parley, 'seller')
+    await seller.post(`/vendor/conversations/${created.body.id}/messages`, { json: { text: 'second' } })
+    await running.start()
+    await endpoint.receiver.waitFor(1)
+    const now = new Date(Date.now() + ahead)
+    await deliveriesRepository.deferBlocked(parley.db, now, [])
+    const [, follower] = await deliveriesOf(endpoint.id).orderBy(webhookDeliveries.id)
+    assert.ok((follower?.nextAttemptAt.getTime() ?? Infinity) <= now.getTime(), 'still due')
+    answer.resolve()
+    await endpoint.receiver.waitFor(2)
+  } finally {
+    answer.resolve()
+    await running.stop()
+    await endpoint.remove()
+  }
+})
+
 test('stopping the worker finishes and records the attempts under way', async () => {
   const answer = Promise.withResolvers<void>()
   const endpoint = await endpointFor(() => ({ status: 200, until: answer.promise }))
@@ -398,6 +428,7 @@ test('a receiver at its cap is not claimed for again at every write, and its bac
   })
   const stalled = workerWith({
     database: { ...parley.database, db: counted },
+    perEndpoint: 4,
     pollMs: 1_000,
     post: { allowLoopback: true, totalTimeoutMs: 10_000 },
   })
@@ -427,7 +458,12 @@ test('a receiver at its cap is not claimed for again at every write, and its bac
 test("a stalled receiver holds its four slots and no more: another endpoint's deliveries go meanwhile", async () => {
   const answer = Promise.withResolvers<void>()
   const stalled = await endpointFor(() => ({ status: 200, until: answer.promise }))
-  const running = workerWith({ pollMs: 1_000, post: { allowLoopback: true, totalTimeoutMs: 10_000 } })
+  const running = workerWith({
+    concurrency: 16,
+    perEndpoint: 4,
+    pollMs: 1_000,
+    post: { allowLoopback: true, totalTimeoutMs: 10_000 },
+  })
   let prompt: Awaited<ReturnType<typeof endpointFor>> | undefined
   try {
     // More due to the stalled receiver than the worker's sixteen slots, all before the other's one.

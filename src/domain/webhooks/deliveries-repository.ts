@@ -100,30 +100,29 @@ export const deliveriesRepository = {
   },
 
   /**
-   * Sets aside the due deliveries that wait behind a pending one of their key, until that one's next attempt
-   * (or lease end) is due, for at most DEFER_MS. Left due, the claim would pass over them again at every
-   * claim, and a receiver that stalls a conversation with thousands of events behind it would cost each
-   * claim a scan of them all. Finishing a delivery makes the next one of its key due at once (see record);
-   * the cap bounds the wait of one whose release this statement overwrote with the snapshot it read.
-   * Endpoints in `skip` (at their cap in this worker, so not claimed from) are left as they are. The worker
-   * runs it about once a second.
+   * Sets aside the due deliveries that wait behind one of their key that failed and waits for its retry, until
+   * that retry is due, for at most DEFER_MS. Left due, the claim would pass over them again at every claim,
+   * and a receiver failing a conversation with thousands of events behind it would cost each claim a scan of
+   * them all. Finishing a delivery makes the next one of its key due at once (see record); the cap bounds the
+   * wait of one whose release this statement overwrote with the snapshot it read. Deliveries behind one under
+   * way are left due: it is released in moments, and deferring them would cost a write each. Endpoints in
+   * `skip` (at their cap in this worker, so not claimed from) are left as they are. The worker runs it about
+   * once a second.
    */
   async deferBlocked(db: Db, now: Date, skip: number[]) {
     const at = sql`${now.toISOString()}::timestamptz`
     await db.execute(sql`update webhook_deliveries c
       set next_attempt_at = least(h.next_attempt_at, ${at} + ${DEFER_MS} * interval '1 millisecond')
-      from webhook_deliveries h
-      where c.id in (select b.id from webhook_endpoints e
-          cross join lateral (select b.id from webhook_deliveries b
-            where b.endpoint_id = e.id and b.status = 'pending' and b.next_attempt_at <= ${at}
-              and exists (select 1 from webhook_deliveries p
-                where p.endpoint_id = b.endpoint_id and p.ordering_key = b.ordering_key
-                  and p.status = 'pending' and p.id < b.id)
-            for update skip locked) b
-          where e.enabled and e.id <> all(${`{${skip.join(',')}}`}::bigint[]))
-        and h.id = (select min(p.id) from webhook_deliveries p
-          where p.endpoint_id = c.endpoint_id and p.ordering_key = c.ordering_key and p.status = 'pending')
-        and h.next_attempt_at > ${at}`)
+      from (select h.endpoint_id, h.ordering_key, min(h.id) as id, min(h.next_attempt_at) as next_attempt_at
+          from webhook_endpoints e
+          cross join lateral (select h.id, h.endpoint_id, h.ordering_key, h.next_attempt_at
+            from webhook_deliveries h
+            where h.endpoint_id = e.id and h.status = 'pending' and h.next_attempt_at > ${at}
+              and (h.last_status_code is not null or h.last_error is not null)) h
+          where e.enabled and e.id <> all(${`{${skip.join(',')}}`}::bigint[])
+          group by h.endpoint_id, h.ordering_key) h
+      where c.endpoint_id = h.endpoint_id and c.ordering_key = h.ordering_key and c.status = 'pending'
+        and c.id > h.id and c.next_attempt_at <= ${at}`)
   },
 
   /**
