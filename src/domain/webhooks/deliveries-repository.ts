@@ -106,23 +106,25 @@ export const deliveriesRepository = {
    * them all. Finishing a delivery makes the next one of its key due at once (see record); the cap bounds the
    * wait of one whose release this statement overwrote with the snapshot it read. Deliveries behind one under
    * way are left due: it is released in moments, and deferring them would cost a write each. Endpoints in
-   * `skip` (at their cap in this worker, so not claimed from) are left as they are. The worker runs it about
-   * once a second.
+   * `skip` (at their cap in this worker, so not claimed from) are left as they are, and so are deliveries
+   * another worker's statement holds: each instance runs it about once a second.
    */
   async deferBlocked(db: Db, now: Date, skip: number[]) {
     const at = sql`${now.toISOString()}::timestamptz`
-    await db.execute(sql`update webhook_deliveries c
-      set next_attempt_at = least(h.next_attempt_at, ${at} + ${DEFER_MS} * interval '1 millisecond')
-      from (select h.endpoint_id, h.ordering_key, min(h.id) as id, min(h.next_attempt_at) as next_attempt_at
-          from webhook_endpoints e
-          cross join lateral (select h.id, h.endpoint_id, h.ordering_key, h.next_attempt_at
-            from webhook_deliveries h
-            where h.endpoint_id = e.id and h.status = 'pending' and h.next_attempt_at > ${at}
-              and (h.last_status_code is not null or h.last_error is not null)) h
-          where e.enabled and e.id <> all(${`{${skip.join(',')}}`}::bigint[])
-          group by h.endpoint_id, h.ordering_key) h
-      where c.endpoint_id = h.endpoint_id and c.ordering_key = h.ordering_key and c.status = 'pending'
-        and c.id > h.id and c.next_attempt_at <= ${at}`)
+    await db.execute(sql`update webhook_deliveries d set next_attempt_at = b.until
+      from (select c.id, least(h.next_attempt_at, ${at} + ${DEFER_MS} * interval '1 millisecond') as until
+        from (select h.endpoint_id, h.ordering_key, min(h.id) as id, min(h.next_attempt_at) as next_attempt_at
+            from webhook_endpoints e
+            cross join lateral (select h.id, h.endpoint_id, h.ordering_key, h.next_attempt_at
+              from webhook_deliveries h
+              where h.endpoint_id = e.id and h.status = 'pending' and h.next_attempt_at > ${at}
+                and (h.last_status_code is not null or h.last_error is not null)) h
+            where e.enabled and e.id <> all(${`{${skip.join(',')}}`}::bigint[])
+            group by h.endpoint_id, h.ordering_key) h
+        join webhook_deliveries c on c.endpoint_id = h.endpoint_id and c.ordering_key = h.ordering_key
+          and c.status = 'pending' and c.id > h.id and c.next_attempt_at <= ${at}
+        for update of c skip locked) b
+      where d.id = b.id`)
   },
 
   /**
