@@ -3,10 +3,12 @@ import { upkeepDueTables } from '../db/upkeep.ts'
 import type { JobLog } from './job-log.ts'
 
 /**
- * How often the embedded database's tables are looked at. Looking is one read of its statistics; a busy
- * table passes autovacuum's thresholds within seconds, and its cached plans slow down until it is analyzed.
+ * How often the embedded database's tables are looked at: autovacuum's default naptime. A busy table passes
+ * its thresholds within seconds, but each vacuum or analyze holds the database's one thread, a busy table's
+ * for a few hundred milliseconds, so rounds come no oftener than a server's (docs/operations.md,
+ * "Measurements").
  */
-const EVERY_MS = 10_000
+const EVERY_MS = 60_000
 
 /**
  * Vacuums and analyzes the embedded database's tables as PostgreSQL's autovacuum would (see upkeep.ts), one

@@ -5,6 +5,7 @@ import { sql } from 'drizzle-orm'
 import type { Database } from '../../src/db/client.ts'
 import { rowsOf } from '../../src/db/rows.ts'
 import { upkeepDueTables } from '../../src/db/upkeep.ts'
+import { startEmbeddedUpkeep } from '../../src/jobs/embedded-upkeep.ts'
 import { openTestDatabase } from '../helpers/test-app.ts'
 
 // A server runs autovacuum itself, and would race these counts; only the embedded database is kept by Parley.
@@ -92,4 +93,35 @@ test('a table with few changes is left alone', { skip }, async () => {
   await until((row) => row.dead >= 10)
   const { vacuumed, analyzed } = await upkeepDueTables(database.db)
   assert.ok(!vacuumed.includes(TABLE) && !analyzed.includes(TABLE), `${vacuumed} / ${analyzed}`)
+})
+
+test('the embedded instance keeps its tables by itself, and its stop waits for the round under way', {
+  skip,
+}, async () => {
+  await addEvents(300)
+  await database.db.execute(sql`delete from webhook_events where id % 2 = 0`)
+  await until((row) => row.dead > row.live * 0.2)
+  const warnings: string[] = []
+  const log = { warn: (_: object, message: string) => warnings.push(message), error: () => undefined }
+  const stop = startEmbeddedUpkeep(database.db, log, 20)
+  try {
+    await until((row) => row.dead === 0)
+  } finally {
+    await stop()
+  }
+  assert.deepEqual(warnings, [])
+})
+
+test("no statistics are gathered on an event's payload, which nothing filters on", async () => {
+  await addEvents(20)
+  await database.db.execute(sql`analyze webhook_events`)
+  await database.db.execute(sql`analyze events`)
+  const result = await database.db.execute(sql`select tablename || '.' || attname as name from pg_stats
+    where tablename in ('events', 'webhook_events') and attname in ('payload', 'type')`)
+  const gathered = rowsOf<{ name: string }>(result).map((row) => row.name)
+  assert.ok(gathered.includes('webhook_events.type'), 'the table was analyzed')
+  assert.deepEqual(
+    gathered.filter((name) => name.endsWith('.payload')),
+    [],
+  )
 })
