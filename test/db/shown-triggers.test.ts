@@ -1,21 +1,11 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import { sql } from 'drizzle-orm'
-import type { Database } from '../../src/db/client.ts'
 import { rowsOf } from '../../src/db/rows.ts'
 import { shownRecordsStatement } from '../../src/domain/conversations/queries/shown-records-repository.ts'
-import { openTestDatabase } from '../helpers/test-app.ts'
+import { useTestDatabase } from '../helpers/test-app.ts'
 
-let database: Database
-let drop: () => Promise<void>
-
-before(async () => {
-  ;({ database, drop } = await openTestDatabase())
-})
-after(async () => {
-  await database.close()
-  await drop()
-})
+const database = useTestDatabase()
 
 /** The columns the shown-records statement reads, by table, from its own text (`from <table> <alias>`). */
 function columnsRead(text: string) {
@@ -33,7 +23,7 @@ function columnsRead(text: string) {
 
 /** The columns whose change a table's trigger function (migration 0006) announces on parley_shown. */
 async function columnsWatched(table: string) {
-  const result = await database.db.execute(
+  const result = await database().db.execute(
     sql`select prosrc from pg_proc where proname = ${`parley_${table}_shown_changed`}`,
   )
   const source = rowsOf<{ prosrc: string }>(result)[0]?.prosrc ?? ''
@@ -42,7 +32,7 @@ async function columnsWatched(table: string) {
 }
 
 test('the triggers announce a change to exactly the columns a shown record reads', async () => {
-  const read = columnsRead(shownRecordsStatement(database.db))
+  const read = columnsRead(shownRecordsStatement(database().db))
   assert.deepEqual([...read.keys()].sort(), ['order_items', 'orders', 'products', 'sellers', 'users'])
   for (const [table, columns] of read) {
     // A row's id never changes; a deleted row is announced by the DELETE trigger.

@@ -1,36 +1,26 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
-import type { Database } from '../../src/db/client.ts'
 import { rowsOf } from '../../src/db/rows.ts'
 import { upkeepDueTables } from '../../src/db/upkeep.ts'
 import { startEmbeddedUpkeep } from '../../src/jobs/embedded-upkeep.ts'
-import { openTestDatabase } from '../helpers/test-app.ts'
+import { useTestDatabase } from '../helpers/test-app.ts'
 
 // A server runs autovacuum itself, and would race these counts; only the embedded database is kept by Parley.
 const onPostgres = process.env.DATABASE_URL?.startsWith('postgres') ?? false
 const skip = onPostgres ? 'a PostgreSQL server keeps its tables with autovacuum' : false
 
-let database: Database
-let drop: () => Promise<void>
-
-before(async () => {
-  ;({ database, drop } = await openTestDatabase())
-})
-after(async () => {
-  await database.close()
-  await drop()
-})
+const database = useTestDatabase()
 
 const TABLE = 'public.webhook_events'
 
 const addEvents = (count: number) =>
-  database.db.execute(sql`insert into webhook_events (company_id, type, payload, ordering_key)
+  database().db.execute(sql`insert into webhook_events (company_id, type, payload, ordering_key)
     select c.id, 'message.created', '{}', 'conversation:1' from companies c, generate_series(1, ${count})`)
 
 async function stats() {
-  const result = await database.db.execute(sql`select n_live_tup::int as live, n_dead_tup::int as dead
+  const result = await database().db.execute(sql`select n_live_tup::int as live, n_dead_tup::int as dead
     from pg_stat_user_tables where relname = 'webhook_events'`)
   const [row] = rowsOf<{ live: number; dead: number }>(result)
   assert.ok(row)
@@ -48,7 +38,7 @@ async function until(check: (row: { live: number; dead: number }) => boolean) {
 
 /** How the plan PostgreSQL cached for the statement prepared as `probe` reads the table. */
 async function cachedPlan() {
-  const result = await database.db.execute(sql`explain execute probe(1)`)
+  const result = await database().db.execute(sql`explain execute probe(1)`)
   return rowsOf<{ 'QUERY PLAN': string }>(result)
     .map((row) => row['QUERY PLAN'])
     .join('\n')
@@ -57,28 +47,32 @@ async function cachedPlan() {
 test('a plan cached while a table was small is made anew once it has grown', { skip }, async () => {
   await addEvents(60)
   await until((row) => row.live >= 60)
-  assert.ok((await upkeepDueTables(database.db)).analyzed.includes(TABLE))
+  assert.ok((await upkeepDueTables(database().db)).analyzed.includes(TABLE))
   // The plan a foreign key check or a named statement keeps: made once, then reused until invalidated.
-  await database.db.execute(sql`set plan_cache_mode = force_generic_plan`)
-  await database.db.execute(sql`prepare probe(bigint) as select id from webhook_events where id = $1`)
+  await database().db.execute(sql`set plan_cache_mode = force_generic_plan`)
+  await database().db.execute(sql`prepare probe(bigint) as select id from webhook_events where id = $1`)
   assert.match(await cachedPlan(), /Seq Scan/)
 
   await addEvents(20_000)
   await until((row) => row.live >= 20_060)
   assert.match(await cachedPlan(), /Seq Scan/, 'nothing renews the plan but new statistics')
 
-  const { analyzed } = await upkeepDueTables(database.db)
+  const { analyzed } = await upkeepDueTables(database().db)
   assert.ok(analyzed.includes(TABLE), `analyzed ${analyzed.join(', ')}`)
   assert.match(await cachedPlan(), /Index (Only )?Scan using webhook_events_pkey/)
-  assert.deepEqual(await upkeepDueTables(database.db), { vacuumed: [], analyzed: [] }, 'nothing is left due')
+  assert.deepEqual(
+    await upkeepDueTables(database().db),
+    { vacuumed: [], analyzed: [] },
+    'nothing is left due',
+  )
 })
 
 test("a table's dead rows are reclaimed once they pass a fifth of it", { skip }, async () => {
   const { live } = await stats()
-  await database.db.execute(sql`delete from webhook_events where id % 10 <> 0`)
+  await database().db.execute(sql`delete from webhook_events where id % 10 <> 0`)
   await until((row) => row.dead > live * 0.2)
 
-  const { vacuumed } = await upkeepDueTables(database.db)
+  const { vacuumed } = await upkeepDueTables(database().db)
   assert.ok(vacuumed.includes(TABLE), `vacuumed ${vacuumed.join(', ')}`)
   const after = await stats()
   assert.equal(after.dead, 0)
@@ -86,12 +80,12 @@ test("a table's dead rows are reclaimed once they pass a fifth of it", { skip },
 })
 
 test('a table with few changes is left alone', { skip }, async () => {
-  await upkeepDueTables(database.db)
-  await database.db.execute(
+  await upkeepDueTables(database().db)
+  await database().db.execute(
     sql`delete from webhook_events where id in (select id from webhook_events limit 10)`,
   )
   await until((row) => row.dead >= 10)
-  const { vacuumed, analyzed } = await upkeepDueTables(database.db)
+  const { vacuumed, analyzed } = await upkeepDueTables(database().db)
   assert.ok(!vacuumed.includes(TABLE) && !analyzed.includes(TABLE), `${vacuumed} / ${analyzed}`)
 })
 
@@ -99,11 +93,11 @@ test('the embedded instance keeps its tables by itself, and its stop waits for t
   skip,
 }, async () => {
   await addEvents(300)
-  await database.db.execute(sql`delete from webhook_events where id % 2 = 0`)
+  await database().db.execute(sql`delete from webhook_events where id % 2 = 0`)
   await until((row) => row.dead > row.live * 0.2)
   const warnings: string[] = []
   const log = { warn: (_: object, message: string) => warnings.push(message), error: () => undefined }
-  const stop = startEmbeddedUpkeep(database.db, log, 20)
+  const stop = startEmbeddedUpkeep(database().db, log, 20)
   try {
     await until((row) => row.dead === 0)
   } finally {
@@ -114,9 +108,9 @@ test('the embedded instance keeps its tables by itself, and its stop waits for t
 
 test("no statistics are gathered on an event's payload, which nothing filters on", async () => {
   await addEvents(20)
-  await database.db.execute(sql`analyze webhook_events`)
-  await database.db.execute(sql`analyze events`)
-  const result = await database.db.execute(sql`select tablename || '.' || attname as name from pg_stats
+  await database().db.execute(sql`analyze webhook_events`)
+  await database().db.execute(sql`analyze events`)
+  const result = await database().db.execute(sql`select tablename || '.' || attname as name from pg_stats
     where tablename in ('events', 'webhook_events') and attname in ('payload', 'type')`)
   const gathered = rowsOf<{ name: string }>(result).map((row) => row.name)
   assert.ok(gathered.includes('webhook_events.type'), 'the table was analyzed')

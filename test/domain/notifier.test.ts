@@ -1,20 +1,10 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
-import type { Database } from '../../src/db/client.ts'
+import { test } from 'node:test'
 import { createNotifier } from '../../src/db/notifier.ts'
 import { manualClock } from '../helpers/manual-clock.ts'
-import { openTestDatabase } from '../helpers/test-app.ts'
+import { useTestDatabase } from '../helpers/test-app.ts'
 
-let database: Database
-let drop: () => Promise<void>
-
-before(async () => {
-  ;({ database, drop } = await openTestDatabase())
-})
-after(async () => {
-  await database.close()
-  await drop()
-})
+const database = useTestDatabase()
 
 /** A notification that never arrives fails its test here, however the notifier went wrong. */
 const waitLimit = { timeout: 30_000 }
@@ -23,7 +13,7 @@ const waitLimit = { timeout: 30_000 }
 async function hear(channel: string) {
   const heard: string[] = []
   const waiting = new Map<string, () => void>()
-  const unlisten = await database.listen(channel, (payload) => {
+  const unlisten = await database().listen(channel, (payload) => {
     heard.push(payload)
     waiting.get(payload)?.()
   })
@@ -43,7 +33,7 @@ test(
   waitLimit,
   async () => {
     const errors: unknown[] = []
-    const notifier = createNotifier(database.db, (error) => errors.push(error))
+    const notifier = createNotifier(database().db, (error) => errors.push(error))
     const first = await hear('parley_test_first')
     const second = await hear('parley_test_second')
     const payloads = Array.from({ length: 200 }, (_, n) => `customer:${n}`)
@@ -72,7 +62,7 @@ test(
 
 test('a notification that fails is reported and the ones after it still go out', waitLimit, async () => {
   const errors: unknown[] = []
-  const notifier = createNotifier(database.db, (error) => errors.push(error))
+  const notifier = createNotifier(database().db, (error) => errors.push(error))
   const channel = await hear('parley_test_after_failure')
   // PostgreSQL refuses a payload of 8,000 bytes or more.
   notifier.notify('parley_test_after_failure', 'x'.repeat(9_000))
@@ -89,7 +79,7 @@ test('a notification that fails is reported and the ones after it still go out',
 test('a quiet notifier sends at once, however long its gap', waitLimit, async () => {
   // The clock never moves: a first notification that waited for the gap would never be heard.
   const clock = manualClock()
-  const notifier = createNotifier(database.db, () => {}, { gapMs: 3_600_000, clock })
+  const notifier = createNotifier(database().db, () => {}, { gapMs: 3_600_000, clock })
   const channel = await hear('parley_test_quiet')
   notifier.notify('parley_test_quiet', 'customer:1')
   assert.deepEqual(clock.sleeping(), [], 'the notification did not wait')
@@ -100,7 +90,7 @@ test('a quiet notifier sends at once, however long its gap', waitLimit, async ()
 
 test('a busy notifier waits out the gap since its last batch, and no longer', waitLimit, async () => {
   const clock = manualClock()
-  const notifier = createNotifier(database.db, () => {}, { gapMs: 300, clock })
+  const notifier = createNotifier(database().db, () => {}, { gapMs: 300, clock })
   const channel = await hear('parley_test_paced')
   notifier.notify('parley_test_paced', 'customer:1')
   await notifier.settle()

@@ -1,28 +1,18 @@
 import assert from 'node:assert/strict'
-import { after, before, test } from 'node:test'
+import { test } from 'node:test'
 import fc from 'fast-check'
-import type { Database } from '../../src/db/client.ts'
 import { Throttled } from '../../src/domain/errors.ts'
 import { createThrottle } from '../../src/domain/throttles/throttle.ts'
-import { openTestDatabase } from '../helpers/test-app.ts'
+import { useTestDatabase } from '../helpers/test-app.ts'
 
-let database: Database
-let drop: () => Promise<void>
-
-before(async () => {
-  ;({ database, drop } = await openTestDatabase())
-})
-after(async () => {
-  await database.close()
-  await drop()
-})
+const database = useTestDatabase()
 
 const WINDOW_MS = 60_000
 let run = 0
 
 test('hits counted at once, by two instances, each get a count of their own: 1 to n on every key', async () => {
   // Two throttles on one database are two instances: each gathers its own concurrent hits into statements.
-  const instances = [createThrottle(database.db), createThrottle(database.db)]
+  const instances = [createThrottle(database().db), createThrottle(database().db)]
   await fc.assert(
     fc.asyncProperty(
       fc.array(
@@ -60,7 +50,7 @@ test('hits counted at once, by two instances, each get a count of their own: 1 t
 })
 
 test('the hit past the limit is refused, however many arrive together', async () => {
-  const throttle = createThrottle(database.db)
+  const throttle = createThrottle(database().db)
   const limits = [{ rule: 'test', key: 'test:together', limit: 5 }]
   const outcomes = await Promise.allSettled(
     Array.from({ length: 12 }, () => throttle.check(limits, WINDOW_MS)),

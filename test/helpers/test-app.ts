@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
+import { after, before } from 'node:test'
 import pg from 'pg'
 import { type AppOptions, buildApp } from '../../src/app.ts'
 import { seedDemo } from '../../src/cli/seed-demo.ts'
@@ -44,6 +45,22 @@ export async function openTestDatabase(): Promise<{
       await client.query(`drop database if exists ${name} with (force)`)
       await client.end()
     },
+  }
+}
+
+/** A test database opened before the file's tests and dropped after them: the returned function gives it. */
+export function useTestDatabase(): () => Database {
+  let opened: Awaited<ReturnType<typeof openTestDatabase>> | undefined
+  before(async () => {
+    opened = await openTestDatabase()
+  })
+  after(async () => {
+    await opened?.database.close()
+    await opened?.drop()
+  })
+  return () => {
+    if (!opened) throw new Error('the test database is opened before the tests run')
+    return opened.database
   }
 }
 

@@ -319,21 +319,26 @@ test('one success ends the run of failures', async () => {
   }
 })
 
+/** Alice asks about a product and its seller replies with `texts`: one `message.created` for each. */
+async function aConversationWithReplies(texts: string[]) {
+  const alice = await loggedIn(parley, 'alice')
+  const created = await alice.post(
+    '/users/conversations/',
+    customerMessage(parley.demo.users.alice.id, {
+      item_content: 'product',
+      item_id: parley.demo.products.brakes.id,
+    }),
+  )
+  const seller = await vendorLogin(parley, 'seller')
+  for (const text of texts) {
+    await seller.post(`/vendor/conversations/${created.body.id}/messages`, { json: { text } })
+  }
+}
+
 test('deliveries behind a failing one are set aside until it is due again, and released when it is done', async () => {
   const endpoint = await endpointFor((_, index) => ({ status: index === 0 ? 500 : 200 }), ['message.created'])
   try {
-    const alice = await loggedIn(parley, 'alice')
-    const created = await alice.post(
-      '/users/conversations/',
-      customerMessage(parley.demo.users.alice.id, {
-        item_content: 'product',
-        item_id: parley.demo.products.brakes.id,
-      }),
-    )
-    const seller = await vendorLogin(parley, 'seller')
-    for (const text of ['second', 'third']) {
-      await seller.post(`/vendor/conversations/${created.body.id}/messages`, { json: { text } })
-    }
+    await aConversationWithReplies(['second', 'third'])
     await worker.runOnce()
     const now = new Date(Date.now() + ahead)
     await deliveriesRepository.deferBlocked(parley.db, now, [])
@@ -366,16 +371,7 @@ test('deliveries behind one under way are left due: it is released in moments', 
   const endpoint = await endpointFor(() => ({ status: 200, until: answer.promise }), ['message.created'])
   const running = workerWith({ pollMs: 1_000, post: { allowLoopback: true, totalTimeoutMs: 10_000 } })
   try {
-    const alice = await loggedIn(parley, 'alice')
-    const created = await alice.post(
-      '/users/conversations/',
-      customerMessage(parley.demo.users.alice.id, {
-        item_content: 'product',
-        item_id: parley.demo.products.brakes.id,
-      }),
-    )
-    const seller = await vendorLogin(parley, 'seller')
-    await seller.post(`/vendor/conversations/${created.body.id}/messages`, { json: { text: 'second' } })
+    await aConversationWithReplies(['second'])
     await running.start()
     await endpoint.receiver.waitFor(1)
     const now = new Date(Date.now() + ahead)
