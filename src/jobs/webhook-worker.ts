@@ -24,12 +24,14 @@ export type WebhookWorkerOptions = {
    */
   clock?: () => Date
   /**
-   * Deliveries this instance has in flight at once (default 32), and at most this many to one endpoint (16):
-   * a receiver that stalls holds half the slots, and a prompt one under load, each of its slots waiting on the
-   * database between two attempts, still has enough to keep up.
+   * Deliveries this instance has in flight at once (default 32), and at most this many to one endpoint (16),
+   * or to one whose last attempt failed (4): a prompt receiver under load, each of its slots waiting on the
+   * database between two attempts, has enough to keep up, and one that stalls holds half the slots only until
+   * its first attempts time out.
    */
   concurrency?: number
   perEndpoint?: number
+  perFailingEndpoint?: number
   /** How long a claimed delivery is reserved; above the 15 s an attempt may take, with room to record it. */
   leaseMs?: number
   /** Names the Message-ID of the email telling admins their endpoint was disabled. */
@@ -57,6 +59,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const clock = options.clock ?? (() => new Date())
   const concurrency = options.concurrency ?? 32
   const perEndpoint = options.perEndpoint ?? 16
+  const perFailingEndpoint = Math.min(options.perFailingEndpoint ?? 4, perEndpoint)
   const leaseMs = options.leaseMs ?? 60_000
   let running = false
   let loop: Promise<void> | undefined
@@ -188,6 +191,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     const claimed = await deliveriesRepository.claim(database.db, {
       limit: concurrency,
       perEndpoint,
+      perFailingEndpoint,
       inFlight: new Map(),
       leaseMs,
       now: clock(),
@@ -253,6 +257,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
           const claimed = await deliveriesRepository.claim(database.db, {
             limit: free,
             perEndpoint,
+            perFailingEndpoint,
             inFlight: taken,
             leaseMs,
             now: clock(),

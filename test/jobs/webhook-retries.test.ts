@@ -485,3 +485,30 @@ test("a stalled receiver holds its four slots and no more: another endpoint's de
     await prompt?.remove()
   }
 })
+
+test('a failing receiver is held to four slots, where one that answers may have sixteen', async () => {
+  const answer = Promise.withResolvers<void>()
+  const endpoint = await endpointFor((_, index) =>
+    index === 0 ? { status: 500 } : { status: 200, until: answer.promise },
+  )
+  const running = workerWith({ pollMs: 1_000, post: { allowLoopback: true, totalTimeoutMs: 10_000 } })
+  try {
+    await submitForm()
+    await worker.runOnce()
+    const failing = await admin.get(`/api/webhook-endpoints/${endpoint.id}/`)
+    assert.notEqual(failing.body.failing_since, null)
+    for (let n = 0; n < 20; n++) await submitForm()
+    await running.start()
+    await endpoint.receiver.waitFor(5)
+    await new Promise((resolve) => setTimeout(resolve, 200))
+    assert.equal(endpoint.receiver.received.length, 5, 'the failed one, then four at once')
+    answer.resolve()
+    await endpoint.receiver.waitFor(21)
+    const healthy = await admin.get(`/api/webhook-endpoints/${endpoint.id}/`)
+    assert.equal(healthy.body.failing_since, null, 'its successes end the run of failures')
+  } finally {
+    answer.resolve()
+    await running.stop()
+    await endpoint.remove()
+  }
+})

@@ -34,6 +34,8 @@ export type AttemptOutcome = {
 export type ClaimRequest = {
   limit: number
   perEndpoint: number
+  /** The cap of an endpoint whose last attempt failed (its `failing_since` is set). */
+  perFailingEndpoint: number
   /** Deliveries this worker has under way, by endpoint id. */
   inFlight: ReadonlyMap<number, number>
   leaseMs: number
@@ -55,16 +57,18 @@ export const deliveriesRepository = {
   /**
    * Takes up to `limit` due deliveries, leasing them until `now + leaseMs` (a worker that dies leaves them to
    * another once the lease runs out), and at most `perEndpoint` to one endpoint, counting those this worker has
-   * `inFlight` to it: a receiver that stalls holds its own slots, never another endpoint's. Each enabled
-   * endpoint's due deliveries are an index range of their own, so an endpoint at its cap costs the claim
-   * nothing, however long its backlog. A delivery waits while an earlier one of its ordering key to its
+   * `inFlight` to it: a receiver that stalls holds its own slots, never another endpoint's. One that is failing
+   * gets `perFailingEndpoint`, so that a few receivers timing out do not hold every slot between them. Each
+   * enabled endpoint's due deliveries are an index range of their own, so an endpoint at its cap costs the
+   * claim nothing, however long its backlog. A delivery waits while an earlier one of its ordering key to its
    * endpoint is pending, so each endpoint hears a conversation's events in order. `now` is the worker's clock.
    */
   async claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]> {
-    const { limit, perEndpoint, inFlight, leaseMs, now } = request
+    const { limit, perEndpoint, perFailingEndpoint, inFlight, leaseMs, now } = request
     const at = sql`${now.toISOString()}::timestamptz`
     const taken = JSON.stringify(Object.fromEntries(inFlight))
-    const room = sql`greatest(${perEndpoint}::int - coalesce((${taken}::jsonb ->> e.id::text)::int, 0), 0)`
+    const cap = sql`case when e.failing_since is null then ${perEndpoint}::int else ${perFailingEndpoint}::int end`
+    const room = sql`greatest(${cap} - coalesce((${taken}::jsonb ->> e.id::text)::int, 0), 0)`
     const result = await db.execute(sql`
       with claimed as (
         update webhook_deliveries d set attempts = d.attempts + 1,
