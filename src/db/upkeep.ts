@@ -15,19 +15,36 @@ const VACUUM_DEAD = { rows: 50, share: 0.2 }
 const VACUUM_INSERTED = { rows: 1000, share: 0.2 }
 const ANALYZE_CHANGED = { rows: 50, share: 0.1 }
 
-type DueTable = { name: string; vacuum: boolean; analyze: boolean }
+/**
+ * A table whose live rows have doubled since its statistics were taken (and number over this many): its plans
+ * may be off by more than the growth, as a foreign key's check planned on a nearly empty table is.
+ */
+const GROWN_PAST_ROWS = 1000
 
-/** The tables whose dead, inserted or changed rows have passed autovacuum's thresholds. */
-async function dueTables(db: Db): Promise<DueTable[]> {
+type TableState = { name: string; vacuum: boolean; analyze: boolean; grown: boolean }
+
+/** Each table, with whether it has passed autovacuum's thresholds or grown past its statistics. */
+async function tableStates(db: Db): Promise<TableState[]> {
   // A table never analyzed counts -1 rows: none, for the thresholds.
   const rows = sql`greatest(c.reltuples, 0)`
   const result = await db.execute(sql`
     select format('%I.%I', s.schemaname, s.relname) as name,
       s.n_dead_tup > ${VACUUM_DEAD.rows} + ${VACUUM_DEAD.share} * ${rows}
         or s.n_ins_since_vacuum > ${VACUUM_INSERTED.rows} + ${VACUUM_INSERTED.share} * ${rows} as vacuum,
-      s.n_mod_since_analyze > ${ANALYZE_CHANGED.rows} + ${ANALYZE_CHANGED.share} * ${rows} as analyze
+      s.n_mod_since_analyze > ${ANALYZE_CHANGED.rows} + ${ANALYZE_CHANGED.share} * ${rows} as analyze,
+      s.n_live_tup > greatest(${GROWN_PAST_ROWS}, 2 * ${rows}) as grown
     from pg_stat_user_tables s join pg_class c on c.oid = s.relid`)
-  return rowsOf<DueTable>(result).filter((table) => table.vacuum || table.analyze)
+  return rowsOf<TableState>(result)
+}
+
+/**
+ * Analyzes the tables that have doubled since their statistics were taken, and says which. Cheap where
+ * nothing grew: a busy table of a steady size is left to the next full round.
+ */
+export async function analyzeGrownTables(db: Db): Promise<string[]> {
+  const grown = (await tableStates(db)).filter((table) => table.grown).map((table) => table.name)
+  for (const name of grown) await db.execute(sql`analyze ${sql.raw(name)}`)
+  return grown
 }
 
 /**
@@ -37,7 +54,8 @@ async function dueTables(db: Db): Promise<DueTable[]> {
 export async function upkeepDueTables(db: Db): Promise<{ vacuumed: string[]; analyzed: string[] }> {
   const vacuumed: string[] = []
   const analyzed: string[] = []
-  for (const table of await dueTables(db)) {
+  for (const table of await tableStates(db)) {
+    if (!table.vacuum && !table.analyze) continue
     const name = sql.raw(table.name)
     if (table.vacuum) {
       await db.execute(table.analyze ? sql`vacuum (analyze) ${name}` : sql`vacuum ${name}`)

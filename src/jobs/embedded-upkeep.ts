@@ -1,32 +1,37 @@
 import type { Db } from '../db/client.ts'
-import { upkeepDueTables } from '../db/upkeep.ts'
+import { analyzeGrownTables, upkeepDueTables } from '../db/upkeep.ts'
 import type { JobLog } from './job-log.ts'
 
 /**
- * How often the embedded database's tables are looked at: autovacuum's default naptime. A busy table passes
- * its thresholds within seconds, but each vacuum or analyze holds the database's one thread, a busy table's
- * for a few hundred milliseconds, so rounds come no oftener than a server's (docs/operations.md,
- * "Measurements").
+ * How often the embedded database's tables are looked at for growth, and how many looks make a full round.
+ * A full round comes at autovacuum's default naptime, a minute: each vacuum or analyze holds the database's
+ * one thread, a busy table's for a few hundred milliseconds (docs/operations.md, "Measurements"). A table
+ * that doubles meanwhile, as one filling from empty does, is analyzed at the next look, before plans made on
+ * its old size cost more than the analyze.
  */
-const EVERY_MS = 60_000
+const LOOK_EVERY_MS = 10_000
+const LOOKS_A_ROUND = 6
 
 /**
  * Vacuums and analyzes the embedded database's tables as PostgreSQL's autovacuum would (see upkeep.ts), one
- * round at a time. Returns the stop, which waits for a round under way so the database can close after it.
+ * look at a time, the first full round a minute after the start. Returns the stop, which waits for a look
+ * under way so the database can close after it.
  */
-export function startEmbeddedUpkeep(db: Db, log: JobLog, everyMs = EVERY_MS) {
-  let round: Promise<void> | undefined
+export function startEmbeddedUpkeep(db: Db, log: JobLog, everyMs = LOOK_EVERY_MS) {
+  let look: Promise<unknown> | undefined
+  let looks = 0
   const timer = setInterval(() => {
-    round ??= upkeepDueTables(db)
-      .then(() => undefined)
+    if (look) return
+    looks += 1
+    look = (looks % LOOKS_A_ROUND === 0 ? upkeepDueTables(db) : analyzeGrownTables(db))
       .catch((error) => log.warn({ err: error }, 'could not vacuum or analyze the embedded database'))
       .finally(() => {
-        round = undefined
+        look = undefined
       })
   }, everyMs)
   timer.unref()
   return async () => {
     clearInterval(timer)
-    await round
+    await look
   }
 }

@@ -3,7 +3,7 @@ import { test } from 'node:test'
 import { setTimeout as sleep } from 'node:timers/promises'
 import { sql } from 'drizzle-orm'
 import { rowsOf } from '../../src/db/rows.ts'
-import { upkeepDueTables } from '../../src/db/upkeep.ts'
+import { analyzeGrownTables, upkeepDueTables } from '../../src/db/upkeep.ts'
 import { startEmbeddedUpkeep } from '../../src/jobs/embedded-upkeep.ts'
 import { useTestDatabase } from '../helpers/test-app.ts'
 
@@ -87,6 +87,23 @@ test('a table with few changes is left alone', { skip }, async () => {
   await until((row) => row.dead >= 10)
   const { vacuumed, analyzed } = await upkeepDueTables(database().db)
   assert.ok(!vacuumed.includes(TABLE) && !analyzed.includes(TABLE), `${vacuumed} / ${analyzed}`)
+})
+
+test('a table that doubles is analyzed at the next look; a busy one of a steady size waits', {
+  skip,
+}, async () => {
+  await upkeepDueTables(database().db)
+  const { live } = await stats()
+  await database().db.execute(
+    sql`update webhook_events set type = type where id in (select id from webhook_events limit 500)`,
+  )
+  await until((row) => row.dead >= 500)
+  assert.ok(!(await analyzeGrownTables(database().db)).includes(TABLE), 'changed, not grown')
+
+  await addEvents(Math.max(live, 1000) + 100)
+  await until((row) => row.live > Math.max(2 * live, 1000))
+  assert.ok((await analyzeGrownTables(database().db)).includes(TABLE), 'grown')
+  assert.ok(!(await analyzeGrownTables(database().db)).includes(TABLE), 'analyzed, it is not grown again')
 })
 
 test('the embedded instance keeps its tables by itself, and its stop waits for the round under way', {
