@@ -186,16 +186,20 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     }
   }
 
-  /** Delivers what is due now, all of it side by side, and waits for it: for tests and one-off runs. */
-  async function runOnce(): Promise<{ claimed: number }> {
-    const claimed = await deliveriesRepository.claim(database.db, {
-      limit: concurrency,
+  /** Leases up to `limit` due deliveries, within each endpoint's cap less the attempts `taken` to it here. */
+  const claim = (limit: number, taken: ReadonlyMap<number, number>) =>
+    deliveriesRepository.claim(database.db, {
+      limit,
       perEndpoint,
       perFailingEndpoint,
-      inFlight: new Map(),
+      inFlight: taken,
       leaseMs,
       now: clock(),
     })
+
+  /** Delivers what is due now, all of it side by side, and waits for it: for tests and one-off runs. */
+  async function runOnce(): Promise<{ claimed: number }> {
+    const claimed = await claim(concurrency, new Map())
     await Promise.all(claimed.map(deliver))
     return { claimed: claimed.length }
   }
@@ -254,14 +258,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
             deferredAt = performance.now()
             await deliveriesRepository.deferBlocked(database.db, clock(), busy)
           }
-          const claimed = await deliveriesRepository.claim(database.db, {
-            limit: free,
-            perEndpoint,
-            perFailingEndpoint,
-            inFlight: taken,
-            leaseMs,
-            now: clock(),
-          })
+          const claimed = await claim(free, taken)
           for (const delivery of claimed) start(delivery)
           claimedAll = claimed.length === free
         } catch (error) {
