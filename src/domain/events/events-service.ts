@@ -3,8 +3,9 @@ import { membershipsRepository } from '../accounts/memberships-repository.ts'
 import { partiesOfUser } from '../policy/parties.ts'
 import { requireStaff } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
-import { eventsRepository, type StoredEvent } from './events-repository.ts'
+import { eventsRepository } from './events-repository.ts'
 import { partyKey } from './party.ts'
+import { createSharedReads, type EventPage } from './shared-reads.ts'
 
 /** How long events are kept for streams that reconnect with `Last-Event-ID`. */
 export const EVENT_RETENTION_MS = 24 * 60 * 60 * 1000
@@ -12,25 +13,31 @@ export const EVENT_RETENTION_MS = 24 * 60 * 60 * 1000
 export type EventFeed = {
   /** The keys a stream listens on (see partyKey), one per party the principal acts as. */
   keys: string[]
-  since(afterId: number): Promise<StoredEvent[]>
+  since(afterId: number): Promise<EventPage>
   latestId(): Promise<number>
 }
 
 /**
- * How many events a staff stream reads at a time. A stream re-reads the last 1,000 ids it has passed (see
- * serveEventStream), and a whole company's events can fill them all: a page must hold those and new ones
- * beyond, or the new ones would never be read.
+ * How many events a stream reads at a time. A stream re-reads the last 1,000 ids it has passed (see
+ * serveEventStream), and one party's events (a shop's only seller's), or a whole company's, can fill them
+ * all: a page must hold those and new ones beyond, or the stream would read the same page again and again.
  */
-const STAFF_PAGE = 2000
+const PAGE = 2000
 
 export function createEventsService(db: Db) {
+  const readShared = createSharedReads()
   return {
     /** The realtime feed of everything addressed to the principal: as a customer and as each seller it acts for. */
     async feedOf(principal: Principal): Promise<EventFeed> {
       const parties = partiesOfUser(principal, await membershipsRepository.sellerIdsOf(db, principal.userId))
+      const keys = parties.map(partyKey)
+      const feedKey = [...keys].sort().join(' ')
       return {
-        keys: parties.map(partyKey),
-        since: (afterId) => eventsRepository.since(db, parties, afterId, 500),
+        keys,
+        since: (afterId) =>
+          readShared(feedKey, afterId, PAGE, (from, limit) =>
+            eventsRepository.since(db, parties, from, limit),
+          ),
         latestId: () => eventsRepository.latestId(db),
       }
     },
@@ -44,7 +51,10 @@ export function createEventsService(db: Db) {
       requireStaff(principal)
       return {
         keys: [everyEventKey],
-        since: (afterId) => eventsRepository.staffSince(db, principal.companyId, afterId, STAFF_PAGE),
+        since: (afterId) =>
+          readShared(`staff ${principal.companyId}`, afterId, PAGE, (from, limit) =>
+            eventsRepository.staffSince(db, principal.companyId, from, limit),
+          ),
         latestId: () => eventsRepository.latestId(db),
       }
     },

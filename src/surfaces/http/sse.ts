@@ -69,7 +69,10 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
     try {
       do {
         again = false
-        for (const event of await feed.since(Math.max(floor, cursor - LOOKBACK))) {
+        const page = await feed.since(Math.max(floor, cursor - LOOKBACK))
+        // A full page leaves events beyond it: read on from where it ended.
+        if (page.more) again = true
+        for (const event of page.events) {
           if (sent.has(event.id) || raw.destroyed) continue
           raw.write(
             `id: ${event.id}\nevent: ${event.type}\ndata: ${JSON.stringify(options.present(event))}\n\n`,

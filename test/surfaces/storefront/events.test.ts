@@ -79,3 +79,29 @@ test('a member of a seller receives the seller’s events', async () => {
   assert.equal(event?.data.data.text, 'for the shop')
   await stream.close()
 })
+
+test('every tab of a user receives each event, and a burst larger than a page arrives whole', async () => {
+  const tabs = await Promise.all(
+    [1, 2, 3].map(() => openEventStream(`${parley.baseUrl}/users/events`, alice.cookieHeader())),
+  )
+  // More than a stream reads at a time, committed at once: the stream must read on past its first page.
+  const burst = 2500
+  const eventKeys = await eventsRepository.recordEach(
+    parley.db,
+    parley.demo.company.id,
+    Array.from({ length: burst }, (_, index) => ({
+      party: { partyType: 'customer' as const, partyId: parley.demo.users.alice.id },
+      type: 'message.created',
+      payload: { conversationId: 1, text: `burst ${index}` },
+    })),
+  )
+  const notifier = createNotifier(parley.db, (error) => assert.fail(String(error)))
+  announceEvents(notifier, { eventKeys })
+  await notifier.settle()
+  for (const tab of tabs) {
+    const received = await tab.next(burst)
+    assert.equal(received.at(-1)?.data.data.text, `burst ${burst - 1}`)
+    assert.equal(new Set(received.map((event) => event.id)).size, burst)
+    await tab.close()
+  }
+})
