@@ -1,7 +1,8 @@
 import { and, gt, inArray, lt, or, type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
-import { events } from '../../db/schema/index.ts'
+import { rowsOf } from '../../db/rows.ts'
+import { events, sellerMembers } from '../../db/schema/index.ts'
 import { WEBHOOKS_CHANNEL } from '../webhooks/webhook-queue.ts'
 import { type Audience, type Party, partyKey } from './party.ts'
 
@@ -99,6 +100,20 @@ export const eventsRepository = {
       )
       .orderBy(events.id)
       .limit(limit)
+  },
+
+  /**
+   * Where a user's stream starts: the sellers the user acts for (whose events it streams besides its own) and
+   * the newest event's id, in one statement, as a stream opens: on the embedded database each round trip of
+   * an opening stream holds its request's objects past the young generation's collections.
+   */
+  async streamStartOf(db: Db, userId: number): Promise<{ sellerIds: number[]; latestId: number }> {
+    const [row] = rowsOf<{ seller_ids: unknown[]; latest_id: unknown }>(
+      await db.execute(sql`select
+        array(select ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId}) as seller_ids,
+        (select coalesce(max(${events.id}), 0) from ${events})::int8 as latest_id`),
+    )
+    return { sellerIds: (row?.seller_ids ?? []).map(Number), latestId: Number(row?.latest_id ?? 0) }
   },
 
   async latestId(db: Db): Promise<number> {

@@ -1,5 +1,4 @@
 import type { Db } from '../../db/client.ts'
-import { membershipsRepository } from '../accounts/memberships-repository.ts'
 import { partiesOfUser } from '../policy/parties.ts'
 import { requireStaff } from '../policy/staff.ts'
 import type { Principal } from '../principal.ts'
@@ -14,7 +13,8 @@ export type EventFeed = {
   /** The keys a stream listens on (see partyKey), one per party the principal acts as. */
   keys: string[]
   since(afterId: number): Promise<EventPage>
-  latestId(): Promise<number>
+  /** The newest event's id as the feed was made: where a stream that resumes from nothing starts. */
+  latestId: number
 }
 
 /**
@@ -29,7 +29,8 @@ export function createEventsService(db: Db) {
   return {
     /** The realtime feed of everything addressed to the principal: as a customer and as each seller it acts for. */
     async feedOf(principal: Principal): Promise<EventFeed> {
-      const parties = partiesOfUser(principal, await membershipsRepository.sellerIdsOf(db, principal.userId))
+      const start = await eventsRepository.streamStartOf(db, principal.userId)
+      const parties = partiesOfUser(principal, start.sellerIds)
       const keys = parties.map(partyKey)
       const feedKey = [...keys].sort().join(' ')
       return {
@@ -38,7 +39,7 @@ export function createEventsService(db: Db) {
           readShared(feedKey, afterId, PAGE, (from, limit) =>
             eventsRepository.since(db, parties, from, limit),
           ),
-        latestId: () => eventsRepository.latestId(db),
+        latestId: start.latestId,
       }
     },
 
@@ -47,7 +48,7 @@ export function createEventsService(db: Db) {
      * and read receipts (see eventsRepository.staffSince). Woken by every event (`everyEventKey`): a staff
      * stream cannot list the parties of its company, and the few staff streams read cheaply by id.
      */
-    staffFeedOf(principal: Principal, everyEventKey: string): EventFeed {
+    async staffFeedOf(principal: Principal, everyEventKey: string): Promise<EventFeed> {
       requireStaff(principal)
       return {
         keys: [everyEventKey],
@@ -55,7 +56,7 @@ export function createEventsService(db: Db) {
           readShared(`staff ${principal.companyId}`, afterId, PAGE, (from, limit) =>
             eventsRepository.staffSince(db, principal.companyId, from, limit),
           ),
-        latestId: () => eventsRepository.latestId(db),
+        latestId: await eventsRepository.latestId(db),
       }
     },
 

@@ -42,7 +42,7 @@ export async function serveEventStream(request: FastifyRequest, reply: FastifyRe
   const surface = surfaceOf(request)
   const resumedFrom = requestedCursor(request)
   if (resumedFrom !== undefined) hub.replayed(surface)
-  const floor = resumedFrom ?? (await feed.latestId())
+  const floor = resumedFrom ?? feed.latestId
   let cursor = floor
   const sent = new Set<number>()
   const raw = reply.raw

@@ -34,7 +34,7 @@ export const eventRoutes: FastifyPluginAsyncTypebox<{ domain: Domain; events: Ev
       },
     },
     async (request, reply) => {
-      const feed = domain.events.staffFeedOf(signedInUser(request), EVERY_EVENT)
+      const feed = await domain.events.staffFeedOf(signedInUser(request), EVERY_EVENT)
       await serveEventStream(request, reply, { feed, hub: events, present: presentStaffEvent })
     },
   )
