@@ -23,19 +23,19 @@ export function createSharedReads() {
     return new Promise((resolve, reject) => {
       const waiting = asked.get(feedKey)
       if (waiting) return void waiting.push({ afterId, resolve, reject })
-      const first: Asked[] = [{ afterId, resolve, reject }]
-      asked.set(feedKey, first)
+      const callers: Asked[] = [{ afterId, resolve, reject }]
+      asked.set(feedKey, callers)
       queueMicrotask(() => {
         asked.delete(feedKey)
-        const from = first.reduce((lowest, caller) => Math.min(lowest, caller.afterId), afterId)
+        const from = callers.reduce((lowest, caller) => Math.min(lowest, caller.afterId), afterId)
         read(from, pageSize).then(
           (events) => {
             const more = events.length >= pageSize
-            for (const caller of first)
+            for (const caller of callers)
               caller.resolve({ events: events.filter((event) => event.id > caller.afterId), more })
           },
           (error) => {
-            for (const caller of first) caller.reject(error)
+            for (const caller of callers) caller.reject(error)
           },
         )
       })
