@@ -5,11 +5,39 @@ export type EventPage = { events: StoredEvent[]; more: boolean }
 
 type Asked = { afterId: number; resolve: (page: EventPage) => void; reject: (error: unknown) => void }
 
+type Read = (afterId: number, limit: number) => Promise<StoredEvent[]>
+
+/**
+ * Answers the callers from as few reads as it can: each read from the lowest id still waiting. A full page
+ * that ends before some callers' ids (a stream resuming from far behind beside its party's live ones) is
+ * followed at once by a read for those, so the live streams never wait for the other to catch up.
+ */
+async function answer(callers: Asked[], read: Read, pageSize: number) {
+  let waiting = callers
+  try {
+    while (waiting.length > 0) {
+      const from = waiting.reduce(
+        (lowest, caller) => Math.min(lowest, caller.afterId),
+        Number.POSITIVE_INFINITY,
+      )
+      const events = await read(from, pageSize)
+      const more = events.length >= pageSize
+      const pageEnd = more ? (events.at(-1)?.id ?? from) : Number.POSITIVE_INFINITY
+      for (const caller of waiting)
+        if (caller.afterId < pageEnd)
+          caller.resolve({ events: events.filter((event) => event.id > caller.afterId), more })
+      waiting = waiting.filter((caller) => caller.afterId >= pageEnd)
+    }
+  } catch (error) {
+    for (const caller of waiting) caller.reject(error)
+  }
+}
+
 /**
  * Makes the reads of one feed that are asked for in the same turn of the event loop once: a notification
  * wakes all the streams of a party together (a user's tabs, a shop's members, a company's staff), and each
- * would read the same rows. The one read starts from the lowest id asked for, after every caller was woken,
- * so it sees what each wake announced; each caller gets the page's events after its own id.
+ * would read the same rows. The reads start after every caller was woken, so they see what each wake
+ * announced; each caller gets the page's events after its own id.
  */
 export function createSharedReads() {
   const asked = new Map<string, Asked[]>()
@@ -18,7 +46,7 @@ export function createSharedReads() {
     feedKey: string,
     afterId: number,
     pageSize: number,
-    read: (afterId: number, limit: number) => Promise<StoredEvent[]>,
+    read: Read,
   ): Promise<EventPage> {
     return new Promise((resolve, reject) => {
       const waiting = asked.get(feedKey)
@@ -27,17 +55,7 @@ export function createSharedReads() {
       asked.set(feedKey, callers)
       queueMicrotask(() => {
         asked.delete(feedKey)
-        const from = callers.reduce((lowest, caller) => Math.min(lowest, caller.afterId), afterId)
-        read(from, pageSize).then(
-          (events) => {
-            const more = events.length >= pageSize
-            for (const caller of callers)
-              caller.resolve({ events: events.filter((event) => event.id > caller.afterId), more })
-          },
-          (error) => {
-            for (const caller of callers) caller.reject(error)
-          },
-        )
+        void answer(callers, read, pageSize)
       })
     })
   }
