@@ -25,6 +25,11 @@ async function recordFor(partyType: 'customer' | 'seller', partyId: number, text
     'message.created',
     { conversationId: 1, text },
   )
+  await announce(eventKeys)
+}
+
+/** Wakes the streams of the parties `eventKeys` names, as a committed write's notifier does. */
+async function announce(eventKeys: string) {
   const notifier = createNotifier(parley.db, (error) => assert.fail(String(error)))
   announceEvents(notifier, { eventKeys })
   await notifier.settle()
@@ -95,9 +100,7 @@ test('every tab of a user receives each event, and a burst larger than a page ar
       payload: { conversationId: 1, text: `burst ${index}` },
     })),
   )
-  const notifier = createNotifier(parley.db, (error) => assert.fail(String(error)))
-  announceEvents(notifier, { eventKeys })
-  await notifier.settle()
+  await announce(eventKeys)
   for (const tab of tabs) {
     const received = await tab.next(burst)
     assert.equal(received.at(-1)?.data.data.text, `burst ${burst - 1}`)
