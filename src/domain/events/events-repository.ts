@@ -25,6 +25,9 @@ export type StoredEvent = { id: number; type: string; payload: unknown; createdA
 /** One event for one party. */
 export type PartyEvent = { party: Audience; type: string; payload: unknown }
 
+/** The newest event's id, 0 before the first: where a stream that resumes from nothing starts. */
+const newestEventId = sql`(select coalesce(max(${events.id}), 0) from ${events})::int8`
+
 export const eventsRepository = {
   /**
    * Records an event for each party in the caller's transaction. Returns the parties' keys, for whoever
@@ -111,13 +114,13 @@ export const eventsRepository = {
     const [row] = rowsOf<{ seller_ids: unknown[]; latest_id: unknown }>(
       await db.execute(sql`select
         array(select ${sellerMembers.sellerId} from ${sellerMembers} where ${sellerMembers.userId} = ${userId}) as seller_ids,
-        (select coalesce(max(${events.id}), 0) from ${events})::int8 as latest_id`),
+        ${newestEventId} as latest_id`),
     )
     return { sellerIds: (row?.seller_ids ?? []).map(Number), latestId: Number(row?.latest_id ?? 0) }
   },
 
   async latestId(db: Db): Promise<number> {
-    const [row] = await db.select({ id: sql<number>`coalesce(max(${events.id}), 0)::int8` }).from(events)
+    const [row] = rowsOf<{ id: unknown }>(await db.execute(sql`select ${newestEventId} as id`))
     return Number(row?.id ?? 0)
   },
 
