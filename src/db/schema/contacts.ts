@@ -2,7 +2,7 @@ import { type SQL, sql } from 'drizzle-orm'
 import { boolean, index, integer, jsonb, pgTable, text, uniqueIndex } from 'drizzle-orm/pg-core'
 import { users } from './accounts.ts'
 import { orders } from './catalog.ts'
-import { createdAt, id, ref, timestamptz, updatedAt } from './columns.ts'
+import { BOUNDED_PENDING_LIST, createdAt, id, ref, timestamptz, updatedAt } from './columns.ts'
 import { companies } from './tenancy.ts'
 
 export const contactSubjects = pgTable(
@@ -87,6 +87,8 @@ export const contacts = pgTable(
       .where(sql`idempotency_key is not null`),
     // Staff search is a substring match; trigrams let LIKE '%term%' find a rare term without reading every
     // contact.
-    index('contacts_search_trgm_idx').using('gin', sql`${t.searchText} gin_trgm_ops`),
+    index('contacts_search_trgm_idx')
+      .using('gin', sql`${t.searchText} gin_trgm_ops`)
+      .with(BOUNDED_PENDING_LIST),
   ],
 )

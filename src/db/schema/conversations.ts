@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm'
 import { boolean, check, index, integer, jsonb, pgTable, primaryKey, text } from 'drizzle-orm/pg-core'
 import { users } from './accounts.ts'
 import { sellers } from './catalog.ts'
-import { createdAt, id, ref, timestamptz, updatedAt } from './columns.ts'
+import { BOUNDED_PENDING_LIST, createdAt, id, ref, timestamptz, updatedAt } from './columns.ts'
 import type { StoredAttachment } from './contacts.ts'
 import { companies, locations } from './tenancy.ts'
 
@@ -66,7 +66,9 @@ export const conversations = pgTable(
       .where(sql`not ${t.deleted}`),
     // Staff search is a case-insensitive substring match (ILIKE '%term%'); trigrams find the rare term's
     // conversations without reading every one.
-    index('conversations_subject_trgm_idx').using('gin', sql`${t.subject} gin_trgm_ops`),
+    index('conversations_subject_trgm_idx')
+      .using('gin', sql`${t.subject} gin_trgm_ops`)
+      .with(BOUNDED_PENDING_LIST),
     // Without a customer the staff are the only party: a seller's dialog always has its customer.
     check('conversations_customer_or_staff_check', sql`${t.customerId} is not null or ${t.sellerId} is null`),
   ],
@@ -96,7 +98,7 @@ export const messages = pgTable(
     index('messages_conversation_idx').on(t.conversationId, t.id),
     index('messages_conversation_side_idx').on(t.conversationId, t.side, t.id),
     // Staff search (see conversations_subject_trgm_idx): the messages holding a rare term, found by trigram.
-    index('messages_text_trgm_idx').using('gin', sql`${t.text} gin_trgm_ops`),
+    index('messages_text_trgm_idx').using('gin', sql`${t.text} gin_trgm_ops`).with(BOUNDED_PENDING_LIST),
   ],
 )
 
