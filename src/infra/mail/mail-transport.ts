@@ -1,5 +1,8 @@
-import { mkdir, writeFile } from 'node:fs/promises'
+import { createWriteStream } from 'node:fs'
+import { mkdir, rename } from 'node:fs/promises'
 import { join } from 'node:path'
+import type { Readable } from 'node:stream'
+import { pipeline } from 'node:stream/promises'
 import nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
 
@@ -29,7 +32,9 @@ export function createMailTransport(options: {
       close: () => transporter.close(),
     }
   }
-  const transporter = nodemailer.createTransport({ streamTransport: true, buffer: true, newline: 'unix' })
+  // Streamed to its file as nodemailer writes it: the outbox sends a batch at once, and fifty emails each
+  // holding a 1 MB attachment as base64 were ~100 MB held together, which the process kept afterwards.
+  const transporter = nodemailer.createTransport({ streamTransport: true, newline: 'unix' })
   return {
     async send(message) {
       // nodemailer's stream transport keeps Bcc in the headers it writes; an SMTP server never sees them, and
@@ -39,8 +44,11 @@ export function createMailTransport(options: {
       const info = await transporter.sendMail(sent)
       await mkdir(options.mailDir, { recursive: true })
       const name = message.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')
-      // Rewriting the same file on a retry keeps one copy per message, as an SMTP server would dedupe.
-      await writeFile(join(options.mailDir, `${name}.eml`), info.message as Buffer)
+      const file = join(options.mailDir, `${name}.eml`)
+      // Written aside and renamed, so a file under the name is always a whole message; rewriting it on a
+      // retry keeps one copy per message, as an SMTP server would dedupe.
+      await pipeline(info.message as Readable, createWriteStream(`${file}.part`))
+      await rename(`${file}.part`, file)
     },
     close: () => transporter.close(),
   }
