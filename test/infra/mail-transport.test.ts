@@ -52,3 +52,21 @@ test('with SMTP_URL unset, an attachment read from disk is written whole, and on
   const base64 = part.slice(part.indexOf('\n\n') + 2, part.indexOf('\n--')).replace(/\n/g, '')
   assert.ok(Buffer.from(base64, 'base64').equals(content))
 })
+
+test('with SMTP_URL unset, a message whose attachment cannot be read fails and leaves no file', async (t) => {
+  const mailDir = await mkdtemp(join(tmpdir(), 'parley-mail-'))
+  t.after(() => rm(mailDir, { recursive: true, force: true }))
+  const transport = createMailTransport({ smtpUrl: undefined, mailDir })
+  t.after(() => transport.close())
+  await assert.rejects(
+    transport.send({
+      messageId: '<missing-file@parley.test>',
+      from: 'Parley <no-reply@parley.test>',
+      to: ['support@parley.test'],
+      subject: 'Contact us #3',
+      text: 'A file that is gone',
+      attachments: [{ filename: 'gone.bin', path: join(mailDir, 'gone.bin') }],
+    }),
+  )
+  assert.deepEqual(await readdir(mailDir), [])
+})

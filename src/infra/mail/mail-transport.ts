@@ -1,5 +1,5 @@
 import { createWriteStream } from 'node:fs'
-import { mkdir, rename } from 'node:fs/promises'
+import { mkdir, rename, rm } from 'node:fs/promises'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
@@ -32,8 +32,8 @@ export function createMailTransport(options: {
       close: () => transporter.close(),
     }
   }
-  // Streamed to its file as nodemailer writes it: the outbox sends a batch at once, and fifty emails each
-  // holding a 1 MB attachment as base64 were ~100 MB held together, which the process kept afterwards.
+  // Streamed to its file as nodemailer writes it: the outbox sends a batch at once, and a batch of messages
+  // with large files, each held whole as base64, took memory the process kept afterwards.
   const transporter = nodemailer.createTransport({ streamTransport: true, newline: 'unix' })
   return {
     async send(message) {
@@ -47,8 +47,14 @@ export function createMailTransport(options: {
       const file = join(options.mailDir, `${name}.eml`)
       // Written aside and renamed, so a file under the name is always a whole message; rewriting it on a
       // retry keeps one copy per message, as an SMTP server would dedupe.
-      await pipeline(info.message as Readable, createWriteStream(`${file}.part`))
-      await rename(`${file}.part`, file)
+      const part = `${file}.part`
+      try {
+        await pipeline(info.message as Readable, createWriteStream(part))
+      } catch (error) {
+        await rm(part, { force: true })
+        throw error
+      }
+      await rename(part, file)
     },
     close: () => transporter.close(),
   }
