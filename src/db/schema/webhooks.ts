@@ -84,6 +84,9 @@ export const webhookDeliveries = pgTable(
       .on(t.endpointId, t.orderingKey, t.id)
       .where(sql`status = 'pending'`),
     index('webhook_deliveries_endpoint_idx').on(t.endpointId, t.id),
+    // Purging an old event deletes its deliveries by this foreign key, one event at a time: without an index,
+    // each of those deletes read every delivery kept.
+    index('webhook_deliveries_event_idx').on(t.eventId),
   ],
 )
 
