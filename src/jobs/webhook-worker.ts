@@ -8,7 +8,12 @@ import {
 import { DISABLE_AFTER_FAILING_MS, retryDelayMs } from '../domain/webhooks/retry-schedule.ts'
 import { signedHeaders } from '../domain/webhooks/signing.ts'
 import { WEBHOOKS_CHANNEL } from '../domain/webhooks/webhook-queue.ts'
-import { type PostPolicy, RefusedDestination, safePost } from '../infra/webhooks/safe-post.ts'
+import {
+  keptConnections,
+  type PostPolicy,
+  RefusedDestination,
+  safePost,
+} from '../infra/webhooks/safe-post.ts'
 import type { JobLog } from './job-log.ts'
 
 export type WebhookWorkerOptions = {
@@ -61,6 +66,9 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const perEndpoint = options.perEndpoint ?? 16
   const perFailingEndpoint = Math.min(options.perFailingEndpoint ?? 4, perEndpoint)
   const leaseMs = options.leaseMs ?? 60_000
+  // A receiver taking deliveries one after another keeps its connection, as it would with a browser.
+  const connections = keptConnections()
+  const post = { ...options.post, connections }
   let running = false
   let loop: Promise<void> | undefined
   let interrupt: (() => void) | undefined
@@ -100,7 +108,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
     let responseBody = ''
     let error: string | null = null
     try {
-      const answer = await safePost(delivery.url, headers, body, options.post)
+      const answer = await safePost(delivery.url, headers, body, post)
       statusCode = answer.statusCode
       responseBody = answer.body.slice(0, KEPT_BODY_CHARACTERS)
     } catch (caught) {
@@ -288,6 +296,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
       interrupt?.()
       await loop
       await Promise.all([...inFlight.values()].flatMap((set) => [...set]))
+      connections.close()
       loop = undefined
       unlisten?.()
       unlisten = undefined

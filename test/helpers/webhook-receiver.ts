@@ -47,6 +47,10 @@ export async function startWebhookReceiver(
     if (response.destroyed) return
     response.writeHead(status, headers).end(body ?? '')
   })
+  let connections = 0
+  server.on('connection', () => {
+    connections++
+  })
   server.listen(0, '127.0.0.1')
   await once(server, 'listening')
   const { port } = server.address() as AddressInfo
@@ -54,6 +58,8 @@ export async function startWebhookReceiver(
     url: `http://127.0.0.1:${port}/hooks`,
     port,
     received,
+    /** How many connections the senders have opened to it. */
+    connections: () => connections,
     /** Changes how later requests are answered. */
     answerWith(next: (request: ReceivedWebhook) => Answer) {
       respond = next

@@ -1,8 +1,11 @@
 import assert from 'node:assert/strict'
+import { once } from 'node:events'
+import http from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { after, before, test } from 'node:test'
 import fc from 'fast-check'
 import { addressRefusal } from '../../src/infra/webhooks/address-policy.ts'
-import { RefusedDestination, safePost } from '../../src/infra/webhooks/safe-post.ts'
+import { keptConnections, RefusedDestination, safePost } from '../../src/infra/webhooks/safe-post.ts'
 import { startWebhookReceiver, type WebhookReceiver } from '../helpers/webhook-receiver.ts'
 
 let receiver: WebhookReceiver
@@ -119,6 +122,55 @@ test('a receiver that does not answer in time, or answers without end, is cut of
     assert.equal(answer.body.length, 1024)
   } finally {
     await huge.close()
+  }
+})
+
+test('kept connections carry posts to one receiver one after another over a single connection', async () => {
+  const kept = await startWebhookReceiver()
+  const connections = keptConnections()
+  try {
+    for (let n = 0; n < 5; n++) {
+      const answer = await post(kept.url, { ...loose, connections })
+      assert.equal(answer.statusCode, 200)
+    }
+    assert.equal(kept.received.length, 5)
+    assert.equal(kept.connections(), 1)
+    // Without them, each post has a connection of its own.
+    await post(kept.url, loose)
+    assert.equal(kept.connections(), 2)
+  } finally {
+    connections.close()
+    await kept.close()
+  }
+})
+
+test('a kept connection the receiver dropped is replaced, and the post is answered over a new one', async () => {
+  // A receiver that resets a connection at its second request, as one whose idle timeout ran out would.
+  const served = new WeakSet<object>()
+  let requests = 0
+  const dropping = http.createServer((request, response) => {
+    requests++
+    request.resume()
+    if (served.has(request.socket)) {
+      request.socket.resetAndDestroy()
+      return
+    }
+    served.add(request.socket)
+    request.on('end', () => response.end('ok'))
+  })
+  dropping.listen(0, '127.0.0.1')
+  await once(dropping, 'listening')
+  const url = `http://127.0.0.1:${(dropping.address() as AddressInfo).port}/hooks`
+  const connections = keptConnections()
+  try {
+    assert.equal((await post(url, { ...loose, connections })).statusCode, 200)
+    const again = await post(url, { ...loose, connections })
+    assert.deepEqual(again, { statusCode: 200, body: 'ok' })
+    assert.equal(requests, 3)
+  } finally {
+    connections.close()
+    dropping.closeAllConnections()
+    dropping.close()
   }
 })
 

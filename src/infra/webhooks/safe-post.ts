@@ -12,7 +12,31 @@ export type PostPolicy = {
   maxBodyBytes?: number
   /** Resolves a host name to its addresses (default: the system's resolver, as `dns.lookup` sees it). */
   resolve?: (host: string) => Promise<{ address: string; family: number }[]>
+  /** Connections kept open between posts (see keptConnections); without them, each post connects anew. */
+  connections?: KeptConnections
 }
+
+/** How long a kept connection may sit unused, below the 5 s after which Node's and most servers close theirs. */
+const IDLE_CONNECTION_MS = 4_000
+
+/**
+ * Connections kept open between posts to the same host and port, as a browser keeps them: a receiver taking a
+ * delivery after another costs no new connection each time, nor for HTTPS a new handshake. Each connection
+ * was made to an address checked when it was opened. `close` ends them all.
+ */
+export function keptConnections() {
+  const options = { keepAlive: true, timeout: IDLE_CONNECTION_MS }
+  const agents = { 'http:': new http.Agent(options), 'https:': new https.Agent(options) }
+  return {
+    agentFor: (target: URL) => agents[target.protocol === 'https:' ? 'https:' : 'http:'],
+    close() {
+      agents['http:'].destroy()
+      agents['https:'].destroy()
+    },
+  }
+}
+
+export type KeptConnections = ReturnType<typeof keptConnections>
 
 export type PostAnswer = { statusCode: number; body: string }
 
@@ -27,7 +51,9 @@ const resolveAll = (host: string) => dnsLookup(host, { all: true, verbatim: true
  * address that was checked, so a DNS answer that changes between the check and the connect (rebinding) goes
  * nowhere. Redirects are not followed: a 3xx is an answer like any other. Connecting may take
  * `connectTimeoutMs` (5 s) and the whole exchange `totalTimeoutMs` (15 s); at most `maxBodyBytes` (64 KiB)
- * of the answer are read.
+ * of the answer are read. With `connections`, a post may go over a connection kept from an earlier one to the
+ * same host and port; one the receiver closed meanwhile fails before any answer, and the post goes once more
+ * over a new connection.
  */
 export async function safePost(
   url: string,
@@ -54,6 +80,30 @@ export async function safePost(
     if (options.all) callback(null, [chosen])
     else callback(null, chosen.address, chosen.family)
   }
+  const exchange = { target, headers, body, pinned, policy }
+  const kept = policy.connections?.agentFor(target)
+  if (!kept) return postOnce(exchange, false)
+  try {
+    return await postOnce(exchange, kept)
+  } catch (error) {
+    if (!(error instanceof ClosedKeptConnection)) throw error
+    return postOnce(exchange, false)
+  }
+}
+
+/** A kept connection that had been closed by the receiver when the post was written on it. */
+class ClosedKeptConnection extends Error {}
+
+type Exchange = {
+  target: URL
+  headers: Record<string, string>
+  body: string
+  pinned: LookupFunction
+  policy: PostPolicy
+}
+
+/** One POST over `agent`'s connections, or (false) a connection of its own. */
+function postOnce({ target, headers, body, pinned, policy }: Exchange, agent: http.Agent | false) {
   const maxBodyBytes = policy.maxBodyBytes ?? 64 * 1024
   const client = target.protocol === 'https:' ? https : http
   return new Promise<PostAnswer>((resolve, reject) => {
@@ -61,9 +111,14 @@ export async function safePost(
       method: 'POST',
       headers: { ...headers, 'content-length': String(Buffer.byteLength(body)) },
       lookup: pinned,
-      agent: false,
+      agent,
     })
-    const fail = (error: Error) => {
+    let answered = false
+    const fail = (caught: Error) => {
+      const code = (caught as NodeJS.ErrnoException).code
+      // Only before an answer: a post the receiver began to answer may have been taken, and is not sent again.
+      const closedUnderUs = !answered && request.reusedSocket && (code === 'ECONNRESET' || code === 'EPIPE')
+      const error = closedUnderUs ? new ClosedKeptConnection(caught.message) : caught
       clearTimeout(total)
       clearTimeout(connect)
       request.destroy(error)
@@ -83,6 +138,7 @@ export async function safePost(
     })
     request.on('error', fail)
     request.on('response', (response) => {
+      answered = true
       const chunks: Buffer[] = []
       let size = 0
       const finish = () => {
