@@ -66,7 +66,7 @@ export function createWebhookWorker(options: WebhookWorkerOptions) {
   const perEndpoint = options.perEndpoint ?? 16
   const perFailingEndpoint = Math.min(options.perFailingEndpoint ?? 4, perEndpoint)
   const leaseMs = options.leaseMs ?? 60_000
-  // A receiver taking deliveries one after another keeps its connection, as it would with a browser.
+  // The worker's own, closed when it stops (see keptConnections).
   const connections = keptConnections()
   const post = { ...options.post, connections }
   let running = false
