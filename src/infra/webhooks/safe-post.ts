@@ -81,11 +81,10 @@ export async function safePost(
     else callback(null, chosen.address, chosen.family)
   }
   const exchange = { target, headers, body, pinned, policy }
-  const kept = policy.connections?.agentFor(target)
-  if (!kept) return postOnce(exchange, false)
   try {
-    return await postOnce(exchange, kept)
+    return await postOnce(exchange, policy.connections?.agentFor(target) ?? false)
   } catch (error) {
+    // Only a post written on a kept connection fails so.
     if (!(error instanceof ClosedKeptConnection)) throw error
     return postOnce(exchange, false)
   }
