@@ -66,7 +66,8 @@ function textCheck() {
 export function contentInspector() {
   const hash = createHash('sha256')
   const text = textCheck()
-  const head: Buffer[] = []
+  // Copied out of the chunks: a view into the first one would keep its whole block alive until the file ends.
+  const head = Buffer.alloc(HEAD_BYTES)
   let headSize = 0
   let size = 0
   let isText = true
@@ -74,16 +75,12 @@ export function contentInspector() {
     update(chunk: Buffer) {
       size += chunk.length
       hash.update(chunk)
-      if (headSize < HEAD_BYTES) {
-        head.push(chunk.subarray(0, HEAD_BYTES - headSize))
-        headSize += Math.min(chunk.length, HEAD_BYTES - headSize)
-      }
+      if (headSize < HEAD_BYTES) headSize += chunk.copy(head, headSize)
       if (isText) isText = text.continues(chunk)
     },
     finish(): ContentFacts {
       if (isText) isText = text.ends()
-      // A copy: the head does not keep the chunks it came from alive.
-      return { size, head: Buffer.concat(head), isText, sha256: hash.digest('hex') }
+      return { size, head: head.subarray(0, headSize), isText, sha256: hash.digest('hex') }
     },
   }
 }

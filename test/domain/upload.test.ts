@@ -2,8 +2,14 @@ import assert from 'node:assert/strict'
 import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
 import { test } from 'node:test'
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
 import fc from 'fast-check'
 import { contentInspector } from '../../src/domain/upload.ts'
+
+setFlagsFromString('--expose-gc')
+/** A full collection, so that what nothing holds is gone. */
+const collectGarbage = runInNewContext('gc') as () => void
 
 /** Text as the attachment check defines it, judged on the whole content at once. */
 const isText = (content: Buffer) =>
@@ -57,4 +63,19 @@ test('a character cut short at the end is not text, nor is a stray control byte'
   assert.equal(inspect(Buffer.from('price: '), euro.subarray(0, 2)), false)
   assert.equal(inspect(Buffer.from('tab\tand escape\x1b are text\r\n')), true)
   assert.equal(inspect(Buffer.from('a bell\x07 is not')), false)
+})
+
+test('an inspector holds none of the chunks it was given, so a file being received keeps only its block', async () => {
+  const inspector = contentInspector()
+  const inspectBlock = () => {
+    const block = Buffer.alloc(256 * 1024, 'a')
+    inspector.update(block)
+    return new WeakRef(block.buffer)
+  }
+  const first = inspectBlock()
+  // A WeakRef holds its target until the task that made it ends.
+  await new Promise(setImmediate)
+  collectGarbage()
+  assert.equal(first.deref(), undefined, 'the first block is still held')
+  assert.equal(inspector.finish().head.toString(), 'a'.repeat(16))
 })
