@@ -13,28 +13,6 @@ const refusedFileName = (field: string) =>
     validation: [{ keyword: 'nullCharacters', instancePath: `/${field}`, schemaPath: '#', params: {} }],
   })
 
-/** How much of a file is written, hashed and checked at a time. */
-const BLOCK_BYTES = 256 * 1024
-
-/**
- * The parser's chunks gathered into blocks of BLOCK_BYTES (the last one shorter): it hands a file over in
- * pieces of a few kilobytes, and writing each on its own cost more than all the checks together.
- */
-async function* inBlocks(chunks: AsyncIterable<Buffer>) {
-  let held: Buffer[] = []
-  let heldBytes = 0
-  for await (const chunk of chunks) {
-    held.push(chunk)
-    heldBytes += chunk.length
-    if (heldBytes >= BLOCK_BYTES) {
-      yield Buffer.concat(held, heldBytes)
-      held = []
-      heldBytes = 0
-    }
-  }
-  if (heldBytes > 0) yield Buffer.concat(held, heldBytes)
-}
-
 /** Each request's received files, dropped when it ends: a handler keeps the ones it accepts before that. */
 const draftsOf = new WeakMap<IncomingMessage, BlobDraft[]>()
 
@@ -72,9 +50,9 @@ export const bodyParsing = fp(
       await pipeline(
         part.file,
         async function* (chunks: AsyncIterable<Buffer>) {
-          for await (const block of inBlocks(chunks)) {
-            inspector.update(block)
-            yield block
+          for await (const chunk of chunks) {
+            inspector.update(chunk)
+            yield chunk
           }
         },
         draft.sink,
