@@ -66,7 +66,7 @@ function textCheck() {
 export function contentInspector() {
   const hash = createHash('sha256')
   const text = textCheck()
-  // Copied out of the chunks: a view into the first one would keep its whole block alive until the file ends.
+  // Copied out: a view into the first chunk would keep the buffer it was cut from alive until the file ends.
   const head = Buffer.alloc(HEAD_BYTES)
   let headSize = 0
   let size = 0
