@@ -65,17 +65,17 @@ test('a character cut short at the end is not text, nor is a stray control byte'
   assert.equal(inspect(Buffer.from('a bell\x07 is not')), false)
 })
 
-test('an inspector holds none of the chunks it was given, so a file being received keeps only its block', async () => {
+test('an inspector holds none of the chunks it was given, so a file being received keeps only the piece being written', async () => {
   const inspector = contentInspector()
-  const inspectBlock = () => {
-    const block = Buffer.alloc(256 * 1024, 'a')
-    inspector.update(block)
-    return new WeakRef(block.buffer)
+  const inspectChunk = () => {
+    const chunk = Buffer.alloc(64 * 1024, 'a')
+    inspector.update(chunk)
+    return new WeakRef(chunk.buffer)
   }
-  const first = inspectBlock()
+  const first = inspectChunk()
   // A WeakRef holds its target until the task that made it ends.
   await new Promise(setImmediate)
   collectGarbage()
-  assert.equal(first.deref(), undefined, 'the first block is still held')
+  assert.equal(first.deref(), undefined, 'the first chunk is still held')
   assert.equal(inspector.finish().head.toString(), 'a'.repeat(16))
 })
