@@ -10,6 +10,7 @@ import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { parseArgs } from 'node:util'
+import { credentialsMisses, describeMisses, METRICS_TOKEN } from './credentials-misses.ts'
 import { type BenchDatabase, createBenchDatabase, DEFAULT_ADMIN_URL } from './database.ts'
 import type { DriveJob, DriveResult } from './drive.ts'
 import { accountEmails, awaitEmails, describeEmails, settledContacts } from './emails.ts'
@@ -156,6 +157,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
         CONTACT_US_RATE_PER_MINUTE: '1000000000',
         CONTACT_US_EMAIL_TO: JSON.stringify({ default: ['support@bench.test'] }),
         WEBHOOK_ALLOW_LOOPBACK: 'true',
+        METRICS_TOKEN,
         ...database.parleyEnv,
       },
     }
@@ -194,12 +196,15 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       }
       // The machine is shared: its load when the run starts says how far to trust the figures.
       const loadAverage = loadavg()[0] ?? 0
+      const missesBefore = await credentialsMisses(parley.url)
       const parleyResult = await drive(parley, scenario, 'parley', connections, database.fixture)
       const ended = performance.now()
       if (parley.exitCode() !== null) {
         throw new Error(`Parley exited during ${scenario.name}:\n${parley.output()}`)
       }
       await settle('Parley')
+      const misses = (await credentialsMisses(parley.url)) - missesBefore
+      if (misses > 0) notes.push(describeMisses(misses))
       const row: Row = {
         scenario: scenario.name,
         kind: scenario.kind,
