@@ -19,6 +19,7 @@ import { fanOutFailures, judgeFanOut } from './fanout-report.ts'
 import { type ServerProcess, startServer, watchMemory } from './processes.ts'
 import { compareSizes, failedRows, judge, type Report, type Row, renderReport } from './report.ts'
 import { CONTACT_US_SMTP_REFUSING, SCENARIOS, type Scenario, WEBHOOK_SCENARIOS } from './scenarios.ts'
+import { meetSessions } from './sessions-warmup.ts'
 import { type Fixture, messageCount, SHAPES, type SizeName } from './shape.ts'
 import { type SmtpSink, startSmtpSink } from './smtp-sink.ts'
 import { awaitWebhooks, registerEndpoint, registerFloorEndpoint, startWebhookReceiver } from './webhooks.ts'
@@ -164,6 +165,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
     const startParley = (name: string) => startServer({ ...parleyOptions, name })
     const parley = await startParley('Parley')
     servers.push(parley)
+    await meetSessions(parley.url, database.fixture)
     const floor = await startServer({
       name: 'floor',
       args: [here('./floor-server.ts')],
