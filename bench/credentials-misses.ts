@@ -1,8 +1,8 @@
 /**
  * How many of a run's requests came from sessions and API keys the instance had not resolved before: each
- * costs a credentials query that the session's later requests skip. The large set spreads its rows over a
- * hundred times the small set's customers and sellers, so its first rows are mostly such requests, where the
- * small set's are not; a row's note says how many, beside the latency they explain.
+ * costs a credentials query that the session's later requests skip. The bench has Parley meet the sessions
+ * it will use before the first row (sessions-warmup.ts); a row that still had such requests says how many in
+ * its note, beside the latency they explain.
  */
 
 /** Parley serves `/metrics` on its public port when given a token. */
