@@ -41,13 +41,15 @@ export function createMailTransport(options: {
       // neither should the file that stands in for what was sent. The file has no envelope, so the Bcc
       // recipients are not in it at all.
       const { bcc: _bcc, ...sent } = message
-      const info = await transporter.sendMail(sent)
       await mkdir(options.mailDir, { recursive: true })
       const name = message.messageId.replace(/[<>]/g, '').replace(/[^\w.@-]/g, '_')
       const file = join(options.mailDir, `${name}.eml`)
       // Written aside and renamed, so a file under the name is always a whole message; rewriting it on a
       // retry keeps one copy per message, as an SMTP server would dedupe.
       const part = `${file}.part`
+      // Piped the moment nodemailer answers: the message starts reading its attachments at once, and an
+      // error (a file gone) it emits before the pipe is attached is lost, leaving the send waiting forever.
+      const info = await transporter.sendMail(sent)
       try {
         await pipeline(info.message as Readable, createWriteStream(part))
       } catch (error) {
