@@ -110,53 +110,55 @@ const matchesUpTo = (db: Db, query: ContactQuery) =>
     .limit(sql.placeholder('countUpTo'))
 
 /**
- * The page gathered from the matches: every match, up to `countUpTo` of them in no order (a rare term's few
- * through the trigram index), is counted, and the page is sorted from them. Right while the count is below
- * `countUpTo`, when they are all there.
+ * A search's page of ids taken from its matches: the first `countUpTo` of them in the page's order are
+ * counted, and the page is taken from them. A rare term's few come from the trigram index and are sorted; a
+ * common term's first ones come from walking an index in order (for the default ordering), which stops at the
+ * bound. Planned for its terms each time (unnamed): one plan for every term would walk every contact for a
+ * rare one, or check every match of a common one against the text before stopping. It reads one table, so
+ * planning it costs little beside planning the page's details (see shownPageStatement).
  */
-function gatheredPageStatement(db: Db, query: ContactQuery, name: string) {
+function gatheredIdsStatement(db: Db, query: ContactQuery, name: string) {
   const sortColumns = Object.fromEntries(query.ordering.map(({ key }) => [key, contactSortKeys[key]]))
   const matched = db.$with('matched').as(
     db
       .select({ ...sortColumns, id: contacts.id })
       .from(contacts)
-      .where(conditions(query, loweredPattern.once))
+      .where(conditions(query, loweredPattern.inPlan))
+      .orderBy(...orderOver(query, contactSortKeys))
       .limit(sql.placeholder('countUpTo')),
   )
   // It holds the ordering's keys under their own names, which its type cannot tell.
   const matchedColumns = matched as unknown as Record<ContactSortKey, AnyPgColumn>
-  const page = db
-    .select({ id: matched.id })
+  return db
+    .with(matched)
+    .select({ id: matched.id, matched: sql<number>`(select count(*) from ${matched})`.mapWith(Number) })
     .from(matched)
     .orderBy(...orderOver(query, matchedColumns))
     .limit(sql.placeholder('limit'))
     .offset(sql.placeholder('offset'))
-    .as('page')
-  // The subquery's "contacts" is its own scan; the outer one is joined by id for the page's rows only.
+    .prepare(name)
+}
+
+/** The contacts of a page's ids (`ids`, a JSON array) with their details, in the query's order. */
+function shownPageStatement(db: Db, query: ContactQuery, name: string) {
+  const ids = sql`array(select value::bigint from json_array_elements_text(${sql.placeholder('ids')}::json))`
   return db
-    .with(matched)
-    .select({
-      ...contactDetails.columns,
-      matched: sql<number>`(select count(*) from ${matched})`.mapWith(Number),
-    })
-    .from(page)
-    .innerJoin(contacts, eq(contacts.id, page.id))
+    .select(contactDetails.columns)
+    .from(contacts)
     .leftJoin(orders, eq(orders.id, contacts.orderId))
     .leftJoin(users, eq(users.id, contacts.userId))
+    .where(sql`${contacts.id} = any(${ids})`)
     .orderBy(...orderOver(query, contactSortKeys))
     .prepare(name)
 }
 
-/**
- * The page walked in order (newest first by default, an index in that order), stopping after `limit`
- * matches: what a common term needs, whose matches reached the bound.
- */
+/** A list's page without search terms, walked in order (newest first by default, an index in that order). */
 function walkedPageStatement(db: Db, query: ContactQuery, name: string) {
   const order = orderOver(query, contactSortKeys)
   const page = db
     .select({ id: contacts.id })
     .from(contacts)
-    .where(conditions(query, loweredPattern.inPlan))
+    .where(conditions(query, loweredPattern.once))
     .orderBy(...order)
     .limit(sql.placeholder('limit'))
     .offset(sql.placeholder('offset'))
@@ -199,9 +201,8 @@ const once = <T>(build: () => T) => {
 
 /**
  * A shape's statements, each built when first needed. Building, parsing and planning one cost as much as
- * running it, so each is built once and prepared under a name of its own, except a search's walk: a search
- * reaching the bound is planned for its terms each time (unnamed), since one plan for every term walks in
- * order through every contact for a rare one, or gathers all of a common one's.
+ * running it, so each is built once and prepared under a name of its own, except a search's gathering of
+ * ids (see gatheredIdsStatement).
  */
 function pageStatements(db: Db, query: ContactQuery, name: string) {
   const kept = <T>(build: (db: Db, query: ContactQuery, name: string) => T, kind: string) => {
@@ -210,8 +211,9 @@ function pageStatements(db: Db, query: ContactQuery, name: string) {
   }
   return {
     counted: once(() => kept(countedStatement, 'counted')),
-    gathered: once(() => kept(gatheredPageStatement, 'gathered')),
-    walked: once(() => kept(walkedPageStatement, query.searchTerms.length > 0 ? '' : 'walked')),
+    gathered: once(() => kept(gatheredIdsStatement, '')),
+    shown: once(() => kept(shownPageStatement, 'shown')),
+    walked: once(() => kept(walkedPageStatement, 'walked')),
   }
 }
 
@@ -240,11 +242,10 @@ export const contactListRepository = {
    * `countBound`: past it, `total` is the bound and `capped` says that more match (and that another page
    * follows).
    *
-   * Without search terms the page is walked in order and the count stops at the bound. A search first
-   * gathers its matches up to the bound, which counts them, and sorts the page from them; only when they
-   * reach the bound, and so may not be the first ones, is the page walked in order instead, which a term
-   * that common soon fills. A gathered page past the end has no row to carry the count, so only then is it
-   * counted apart.
+   * Without search terms the page is walked in order and the count stops at the bound. A search gathers its
+   * first matches in order up to the bound, which counts them, takes the page's ids from them and then reads
+   * those contacts. A gathered page past the end has no row to carry the count, so only then is it counted
+   * apart.
    */
   async page(
     db: Db,
@@ -256,11 +257,10 @@ export const contactListRepository = {
     const values = placeholderValues(companyId, query, countUpTo)
     const statements = cachedPageStatements(db, query)
     const counted = async () => (await statements.counted().execute(values))[0]?.total ?? 0
-    const capped = (matched: number) => matched >= countUpTo
     const answer = (rows: Parameters<typeof contactDetails.fromRow>[0][], matched: number) => ({
       rows: rows.map(contactDetails.fromRow),
-      total: capped(matched) ? countBound : matched,
-      capped: capped(matched),
+      total: matched >= countUpTo ? countBound : matched,
+      capped: matched >= countUpTo,
     })
     if (query.searchTerms.length === 0) {
       const [walked, matched] = await Promise.all([statements.walked().execute(values), counted()])
@@ -268,7 +268,7 @@ export const contactListRepository = {
     }
     const gathered = await statements.gathered().execute(values)
     const matched = gathered.length > 0 || query.offset === 0 ? (gathered[0]?.matched ?? 0) : await counted()
-    if (!capped(matched)) return answer(gathered, matched)
-    return answer(await statements.walked().execute(values), matched)
+    const ids = JSON.stringify(gathered.map(({ id }) => id))
+    return answer(gathered.length > 0 ? await statements.shown().execute({ ids }) : [], matched)
   },
 }

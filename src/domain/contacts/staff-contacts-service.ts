@@ -35,6 +35,15 @@ export type ContactChanges = ContactText & {
  * than the page itself; past this many, a list says only that there are more.
  */
 export const CONTACT_COUNT_BOUND = 10_000
+/**
+ * How far a search counts its matches, as far as the staff inbox's list counts. Counting a term's matches
+ * costs testing each against the text: among 50,000 contacts, 6,667 matches of a common word took 25-30 ms to
+ * count, the first 1,000 of them 3. Past this many, staff narrow the search rather than page on.
+ */
+export const CONTACT_SEARCH_COUNT_BOUND = 1_000
+
+const countBoundOf = (query: ContactQuery) =>
+  query.searchTerms.length > 0 ? CONTACT_SEARCH_COUNT_BOUND : CONTACT_COUNT_BOUND
 
 /** The longest answer staff may send. */
 export const REPLY_MAX_LENGTH = 10_000
@@ -119,7 +128,7 @@ export function createStaffContactsService(deps: {
     async list(principal: Principal, query: ContactQuery) {
       requireStaff(principal)
       const [{ rows, total, capped }, totalUnviewed] = await Promise.all([
-        contactListRepository.page(db, principal.companyId, query, CONTACT_COUNT_BOUND),
+        contactListRepository.page(db, principal.companyId, query, countBoundOf(query)),
         contactsRepository.countUnviewed(db, principal.companyId),
       ])
       return { total, totalCapped: capped, totalUnviewed, contacts: rows }

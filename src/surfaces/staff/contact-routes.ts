@@ -3,7 +3,10 @@ import type { FastifyRequest } from 'fastify'
 import { Type } from 'typebox'
 import { type ContactOrdering, contactSortKeys } from '../../domain/contacts/contact-list-repository.ts'
 import { CONTACT_STATUSES } from '../../domain/contacts/contacts-repository.ts'
-import { CONTACT_COUNT_BOUND } from '../../domain/contacts/staff-contacts-service.ts'
+import {
+  CONTACT_COUNT_BOUND,
+  CONTACT_SEARCH_COUNT_BOUND,
+} from '../../domain/contacts/staff-contacts-service.ts'
 import type { Domain } from '../../domain/create-domain.ts'
 import { DetailResponse, ErrorResponse } from '../drf/schemas.ts'
 import { camelCase, mapKeys } from '../http/naming.ts'
@@ -101,7 +104,7 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
     {
       schema: {
         summary: 'List Contacts',
-        description: `Contact-us submissions and staff-made contacts, newest first, a DRF page at a time. Counting stops past ${CONTACT_COUNT_BOUND.toLocaleString('en')} matches: \`count_capped\` says when more match.`,
+        description: `Contact-us submissions and staff-made contacts, newest first, a DRF page at a time. Counting stops past ${CONTACT_COUNT_BOUND.toLocaleString('en')} matches, ${CONTACT_SEARCH_COUNT_BOUND.toLocaleString('en')} with \`search\`: \`count_capped\` says when more match.`,
         operationId: 'listContacts',
         tags: ['Contacts'],
         querystring: ContactListQuery,

@@ -1,6 +1,10 @@
 import { type Static, Type } from 'typebox'
 import { contactLimits } from '../../domain/contacts/contact-fields.ts'
-import { CONTACT_COUNT_BOUND, REPLY_MAX_LENGTH } from '../../domain/contacts/staff-contacts-service.ts'
+import {
+  CONTACT_COUNT_BOUND,
+  CONTACT_SEARCH_COUNT_BOUND,
+  REPLY_MAX_LENGTH,
+} from '../../domain/contacts/staff-contacts-service.ts'
 import { IdInteger } from '../http/input-guard.ts'
 import { nullable } from '../http/nullable.ts'
 import { CappedPage, PageQuery } from './pagination.ts'
@@ -166,6 +170,13 @@ export type ContactListQuery = Static<typeof ContactListQuery>
 /** Ids are read by the route, so that `/contacts/abc` is a 404 like any other unknown contact. */
 export const ContactPage = Type.Object({
   ...CappedPage(ContactResponse, CONTACT_COUNT_BOUND).properties,
+  count: Type.Integer({
+    description: `How many match. Counting stops past ${CONTACT_COUNT_BOUND.toLocaleString('en')}, or past ${CONTACT_SEARCH_COUNT_BOUND.toLocaleString('en')} with \`search\` (or past the page asked for, if that lies further): when more match, \`count\` is the bound and \`count_capped\` is true.`,
+  }),
+  count_capped: Type.Boolean({
+    description:
+      'True when counting stopped at the bound with more to come: show the count with a "+". A next page then exists.',
+  }),
   total_unviewed: Type.Integer({
     description: 'How many of the company’s contacts no staff member has opened.',
   }),

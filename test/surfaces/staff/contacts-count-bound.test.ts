@@ -24,24 +24,44 @@ const page = (query: string) => staff.get(`/api/contacts/?${query}`)
 const link = (query: string) => `${parley.baseUrl}/api/contacts/?${query}`
 const subjects = (body: { results: { subject: string }[] }) => body.results.map((contact) => contact.subject)
 
-test('past 10,000 matches the count stops there and says so, and the next page is linked', async () => {
+test('past 10,000 contacts a list stops counting there and says so, and the next page is linked', async () => {
+  const unfiltered = await page('page_size=100')
+  assert.equal(unfiltered.status, 200)
+  assert.equal(unfiltered.body.count, 10_000)
+  assert.equal(unfiltered.body.count_capped, true)
+  assert.equal(unfiltered.body.next, link('page_size=100&page=2'))
+  assert.deepEqual(subjects(unfiltered.body).slice(0, 2), [`Bulk ${BULK}`, `Bulk ${BULK - 1}`])
+
+  const unviewed = await page('viewed=false&page_size=1')
+  assert.equal(unviewed.body.count, 10_000)
+  assert.equal(unviewed.body.count_capped, true)
+})
+
+test('past 1,000 matches a search stops counting there and says so, its page still the first in order', async () => {
   const first = await page('search=bulk&page_size=100')
   assert.equal(first.status, 200)
-  assert.equal(first.body.count, 10_000)
+  assert.equal(first.body.count, 1_000)
   assert.equal(first.body.count_capped, true)
   assert.equal(first.body.next, link('search=bulk&page_size=100&page=2'))
   assert.equal(first.body.previous, null)
   assert.deepEqual(subjects(first.body).slice(0, 2), [`Bulk ${BULK}`, `Bulk ${BULK - 1}`])
 
-  const unfiltered = await page('page_size=1')
-  assert.equal(unfiltered.body.count, 10_000)
-  assert.equal(unfiltered.body.count_capped, true)
+  const bySubject = await page('search=bulk&ordering=subject&page_size=4')
+  assert.equal(bySubject.body.count_capped, true)
+  assert.deepEqual(subjects(bySubject.body), ['Bulk 1', 'Bulk 10', 'Bulk 100', 'Bulk 1000'])
+  const oldestFirst = await page('search=bulk&ordering=created_at&page_size=2')
+  assert.deepEqual(subjects(oldestFirst.body), ['Bulk 1', 'Bulk 2'])
 })
 
-test('a page at or past the bound still links on while more follow, and counts exactly at the end', async () => {
+test('a search page at or past its bound still links on while more follow, and counts exactly at the end', async () => {
+  const tenth = await page('search=bulk&page_size=100&page=10')
+  assert.equal(tenth.body.count_capped, true)
+  assert.equal(tenth.body.count, 1_000)
+  assert.equal(tenth.body.next, link('search=bulk&page_size=100&page=11'))
+  assert.deepEqual(subjects(tenth.body).slice(-1), [`Bulk ${BULK - 999}`])
+
   const hundredth = await page('search=bulk&page_size=100&page=100')
   assert.equal(hundredth.body.count_capped, true)
-  assert.equal(hundredth.body.count, 10_000)
   assert.equal(hundredth.body.next, link('search=bulk&page_size=100&page=101'))
   assert.equal(hundredth.body.previous, link('search=bulk&page_size=100&page=99'))
   assert.deepEqual(subjects(hundredth.body).slice(-1), ['Bulk 51'])
