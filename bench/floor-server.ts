@@ -121,15 +121,15 @@ const WEBHOOKS_DONE = `update floor_webhooks set status = $2 where id = any($1::
 const PENDING = `select (select count(*) from floor_outbox where status <> 'sent')::int
   + (select count(*) from floor_webhooks where status <> 'sent')::int as pending`
 
-// The search runs over the lowered text Parley's trigram index covers (contacts.search_text), and counts up to
-// the API's bound of 10,000, as a hand-written endpoint on that schema would; a page carries what the staff
-// API's contract has each contact carry (its order and items, user, assignee, emails and replies) and the
-// company's unviewed total.
+// The search runs over the lowered text Parley's trigram index covers (contacts.search_text), and counts its
+// first matches in order up to the API's search bound of 1,000, as a hand-written endpoint on that schema
+// would, taking the page from them; a page carries what the staff API's contract has each contact carry (its
+// order and items, user, assignee, emails and replies) and the company's unviewed total.
 const CONTACTS = `
   with f as (
     select id, created_at from contacts
     where company_id = $1 and viewed = $2 and search_text like lower($3)
-    limit 10001
+    order by created_at desc, id desc limit 1001
   ), page as (
     select id, created_at from f order by created_at desc, id desc limit $4
   )
