@@ -70,12 +70,15 @@ export const contactsRepository = {
     return row
   },
 
-  /** How many of the company's contacts no staff member has opened. */
-  async countUnviewed(db: Db, companyId: number): Promise<number> {
-    const [row] = await db
-      .select({ total: count() })
+  /** How many of the company's contacts no staff member has opened, counted up to `upTo`. */
+  async countUnviewed(db: Db, companyId: number, upTo: number): Promise<number> {
+    const unviewed = db
+      .select({ id: contacts.id })
       .from(contacts)
       .where(and(eq(contacts.companyId, companyId), eq(contacts.viewed, false)))
+      .limit(upTo)
+      .as('unviewed')
+    const [row] = await db.select({ total: count() }).from(unviewed)
     return Number(row?.total ?? 0)
   },
 

@@ -41,6 +41,11 @@ export const CONTACT_COUNT_BOUND = 10_000
  * count, the first 1,000 of them 3. Past this many, staff narrow the search rather than page on.
  */
 export const CONTACT_SEARCH_COUNT_BOUND = 1_000
+/**
+ * How far a list counts the company's unviewed contacts, as far as the staff inbox counts its unread
+ * conversations: a count of every one cost each list request a read of each (2 ms at 16,667).
+ */
+export const UNVIEWED_COUNT_BOUND = 1_000
 
 const countBoundOf = (query: ContactQuery) =>
   query.searchTerms.length > 0 ? CONTACT_SEARCH_COUNT_BOUND : CONTACT_COUNT_BOUND
@@ -127,11 +132,18 @@ export function createStaffContactsService(deps: {
 
     async list(principal: Principal, query: ContactQuery) {
       requireStaff(principal)
-      const [{ rows, total, capped }, totalUnviewed] = await Promise.all([
+      const [{ rows, total, capped }, unviewed] = await Promise.all([
         contactListRepository.page(db, principal.companyId, query, countBoundOf(query)),
-        contactsRepository.countUnviewed(db, principal.companyId),
+        contactsRepository.countUnviewed(db, principal.companyId, UNVIEWED_COUNT_BOUND + 1),
       ])
-      return { total, totalCapped: capped, totalUnviewed, contacts: rows }
+      return {
+        count: { total, capped },
+        unviewed: {
+          total: Math.min(unviewed, UNVIEWED_COUNT_BOUND),
+          capped: unviewed > UNVIEWED_COUNT_BOUND,
+        },
+        contacts: rows,
+      }
     },
 
     /** A contact as staff open it: the first opening marks it viewed. */

@@ -115,9 +115,8 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
       const query = request.query as Record<string, string | undefined>
       const at = requestedPage(request.query)
       const {
-        total,
-        totalCapped,
-        totalUnviewed,
+        count,
+        unviewed,
         contacts: found,
       } = await contacts.list(signedInUser(request), {
         viewed: booleanFilter(request.query.viewed),
@@ -132,10 +131,10 @@ export const contactRoutes: FastifyPluginAsyncTypebox<{ domain: Domain }> = asyn
         offset: at.offset,
         limit: at.limit,
       })
-      const count = { total, capped: totalCapped }
       return {
         ...cappedPageOf(request, at, count, found.map(present(request))),
-        total_unviewed: totalUnviewed,
+        total_unviewed: unviewed.total,
+        total_unviewed_capped: unviewed.capped,
       }
     },
   )

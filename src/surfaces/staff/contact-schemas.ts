@@ -4,6 +4,7 @@ import {
   CONTACT_COUNT_BOUND,
   CONTACT_SEARCH_COUNT_BOUND,
   REPLY_MAX_LENGTH,
+  UNVIEWED_COUNT_BOUND,
 } from '../../domain/contacts/staff-contacts-service.ts'
 import { IdInteger } from '../http/input-guard.ts'
 import { nullable } from '../http/nullable.ts'
@@ -178,7 +179,10 @@ export const ContactPage = Type.Object({
       'True when counting stopped at the bound with more to come: show the count with a "+". A next page then exists.',
   }),
   total_unviewed: Type.Integer({
-    description: 'How many of the company’s contacts no staff member has opened.',
+    description: `How many of the company’s contacts no staff member has opened, counted up to ${UNVIEWED_COUNT_BOUND.toLocaleString('en')}.`,
+  }),
+  total_unviewed_capped: Type.Boolean({
+    description: `True when more than ${UNVIEWED_COUNT_BOUND.toLocaleString('en')} are: show "${UNVIEWED_COUNT_BOUND.toLocaleString('en')}+".`,
   }),
 })
 

@@ -37,6 +37,23 @@ test('past 10,000 contacts a list stops counting there and says so, and the next
   assert.equal(unviewed.body.count_capped, true)
 })
 
+test('past 1,000 unviewed contacts the unviewed total stops there and says so, and counts exactly below', async () => {
+  const many = await page('page_size=1')
+  assert.equal(many.body.total_unviewed, 1_000)
+  assert.equal(many.body.total_unviewed_capped, true)
+
+  await parley.db.execute(
+    sql`update contacts set viewed = true where subject <> 'Bulk 1' and subject <> 'Bulk 2'`,
+  )
+  try {
+    const few = await page('page_size=1')
+    assert.equal(few.body.total_unviewed, 2)
+    assert.equal(few.body.total_unviewed_capped, false)
+  } finally {
+    await parley.db.execute(sql`update contacts set viewed = false`)
+  }
+})
+
 test('past 1,000 matches a search stops counting there and says so, its page still the first in order', async () => {
   const first = await page('search=bulk&page_size=100')
   assert.equal(first.status, 200)

@@ -57,10 +57,12 @@ test('the list is a DRF page, newest first', async () => {
     'previous',
     'results',
     'total_unviewed',
+    'total_unviewed_capped',
   ])
   assert.equal(response.body.count, 5)
   assert.equal(response.body.count_capped, false)
   assert.equal(response.body.total_unviewed, 3)
+  assert.equal(response.body.total_unviewed_capped, false)
   assert.equal(response.body.next, null)
   assert.equal(response.body.previous, null)
   assert.deepEqual(idsOf(response.body), [ids.e, ids.d, ids.c, ids.b, ids.a])

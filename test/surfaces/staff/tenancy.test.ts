@@ -50,6 +50,7 @@ test("another company's lists do not show this company's contacts and subjects",
     previous: null,
     results: [],
     total_unviewed: 0,
+    total_unviewed_capped: false,
   })
   assert.equal((await theirs.get('/api/contact-subjects')).body.count, 0)
   const made = await theirs.post('/api/contacts/', { json: { subject: 'Company B only' } })

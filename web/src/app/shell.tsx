@@ -89,7 +89,7 @@ export function Shell({ user }: { user: StaffUser }) {
     queryKey: ['conversations', 'unread-count'],
     queryFn: unreadConversationsCount,
   }).data
-  const waiting = `${(unviewed ?? 0) + (unread?.total ?? 0)}${unread?.capped ? '+' : ''}`
+  const waiting = `${(unviewed?.total ?? 0) + (unread?.total ?? 0)}${unviewed?.capped || unread?.capped ? '+' : ''}`
   useEffect(() => {
     document.title = `${waiting !== '0' ? `(${waiting}) ` : ''}${t('app.inbox')} · Parley`
   }, [waiting, t])
@@ -115,8 +115,11 @@ export function Shell({ user }: { user: StaffUser }) {
             <NavItem
               to="/contacts"
               label={t('nav.contacts')}
-              count={unviewed}
-              countLabel={t('nav.unviewed', { count: unviewed ?? 0 })}
+              count={unviewed?.total}
+              capped={unviewed?.capped}
+              countLabel={t(unviewed?.capped ? 'nav.unviewedAtLeast' : 'nav.unviewed', {
+                count: unviewed?.total ?? 0,
+              })}
               active={route.screen === 'contacts'}
               icon={icons.contacts}
             />

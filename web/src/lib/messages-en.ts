@@ -7,6 +7,7 @@ export const en = {
   'nav.conversations': 'Conversations',
   'nav.settings': 'Settings',
   'nav.unviewed': '{count} unviewed',
+  'nav.unviewedAtLeast': '{count}+ unviewed',
   'nav.unread': '{count} unread',
   'user.signOut': 'Sign out',
   'user.admin': 'Admin',

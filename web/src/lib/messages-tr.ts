@@ -8,6 +8,7 @@ export const tr: Record<MessageKey, string> = {
   'nav.conversations': 'Konuşmalar',
   'nav.settings': 'Ayarlar',
   'nav.unviewed': '{count} görülmemiş',
+  'nav.unviewedAtLeast': '{count}+ görülmemiş',
   'nav.unread': '{count} okunmamış',
   'user.signOut': 'Çıkış yap',
   'user.admin': 'Yönetici',

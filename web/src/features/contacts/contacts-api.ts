@@ -39,9 +39,11 @@ export async function listContacts(filters: ContactFilters, page: number) {
   return unwrap(await api.GET('/api/contacts/', { params: { query } }))
 }
 
+/** How many contacts no staff member has opened; `capped` when the API stopped counting at `total`. */
 export async function unviewedContactsCount() {
   const query = { page_size: '1' }
-  return unwrap(await api.GET('/api/contacts/', { params: { query } })).total_unviewed
+  const page = unwrap(await api.GET('/api/contacts/', { params: { query } }))
+  return { total: page.total_unviewed, capped: page.total_unviewed_capped }
 }
 
 /** The first retrieval by staff marks the contact viewed. */
