@@ -124,7 +124,7 @@ const PENDING = `select (select count(*) from floor_outbox where status <> 'sent
 // The search runs over the lowered text Parley's trigram index covers (contacts.search_text), and counts its
 // first matches in order up to the API's search bound of 1,000, as a hand-written endpoint on that schema
 // would, taking the page from them; a page carries what the staff API's contract has each contact carry (its
-// order and items, user, assignee, emails and replies) and the company's unviewed total.
+// order and items, user, assignee, emails and replies) and the company's unviewed total, counted up to 1,000.
 const CONTACTS = `
   with f as (
     select id, created_at from contacts
@@ -134,7 +134,8 @@ const CONTACTS = `
     select id, created_at from f order by created_at desc, id desc limit $4
   )
   select (select count(*) from f) as count,
-    (select count(*) from contacts where company_id = $1 and not viewed) as total_unviewed,
+    (select count(*) from (select 1 from contacts where company_id = $1 and not viewed limit 1001) u)
+      as total_unviewed,
     coalesce((select json_agg(r order by r.created_at desc, r.id desc) from (
       select c.id, c.subject, c.message, c.first_name, c.last_name, c.email, c.mobile_number, c.viewed,
         c.viewed_at, c.created_at, c.updated_at, c.source, c.subject_id, c.operation, c.attachment, c.status,
