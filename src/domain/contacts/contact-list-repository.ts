@@ -268,7 +268,8 @@ export const contactListRepository = {
     }
     const gathered = await statements.gathered().execute(values)
     const matched = gathered.length > 0 || query.offset === 0 ? (gathered[0]?.matched ?? 0) : await counted()
+    if (gathered.length === 0) return answer([], matched)
     const ids = JSON.stringify(gathered.map(({ id }) => id))
-    return answer(gathered.length > 0 ? await statements.shown().execute({ ids }) : [], matched)
+    return answer(await statements.shown().execute({ ids }), matched)
   },
 }
