@@ -1,8 +1,7 @@
 import { type SQL, sql } from 'drizzle-orm'
 import type { Db } from '../../../db/client.ts'
 import { likePattern } from '../../../db/like-pattern.ts'
-import { onePerDatabase } from '../../../db/per-database.ts'
-import { rowsOf } from '../../../db/rows.ts'
+import { indexable, sampledTexts, shareOf } from '../../../db/sampled-texts.ts'
 
 /**
  * Up to this share of the sampled texts, a term is gathered through its trigram index; past it, walking the
@@ -11,49 +10,12 @@ import { rowsOf } from '../../../db/rows.ts'
 const GATHER_SHARE = 0.05
 
 /*
- * A search lists matches newest first and counts them up to a bound, and no one plan does that for every
- * term. A common word is in most conversations: walking the newest ones, testing each, fills the page and
- * the count at once, where the trigram index would hand over nearly every message. A rare word is in few:
- * the trigram index finds them at once, where a walk would test every conversation. PostgreSQL cannot
- * choose between the two itself (a term may match the subject or any message, and that `or` keeps it from
- * driving a join from the messages' index), so the search chooses, from what PostgreSQL's statistics
- * sampled of the texts.
+ * A common word is in most conversations: walking the newest ones, testing each, fills the page and the
+ * count at once, where the trigram index would hand over nearly every message. A rare word is in few: the
+ * trigram index finds them at once, where a walk would test every conversation. PostgreSQL cannot choose
+ * between the two itself (a term may match the subject or any message, and that `or` keeps it from driving a
+ * join from the messages' index), so the search chooses (see sampled-texts.ts).
  */
-
-/** How long a database's sampled texts serve before they are read again (ANALYZE renews them). */
-const SAMPLE_TTL_MS = 10 * 60_000
-
-type Sample = { readAt: number; texts: Promise<string[]> }
-const samples = onePerDatabase((): { current?: Sample } => ({}))
-
-/**
- * The message texts and subjects PostgreSQL sampled for its statistics (a hundred or so of each, the
- * sample its planner estimates ILIKE with), lower-cased. Reading them costs more than a search's walk, so
- * they are kept a while.
- */
-function sampledTexts(db: Db): Promise<string[]> {
-  const held = samples(db)
-  if (held.current && Date.now() - held.current.readAt < SAMPLE_TTL_MS) return held.current.texts
-  const texts = db
-    .execute(sql`select unnest(coalesce(s.histogram_bounds::text::text[], '{}')
-        || coalesce(s.most_common_vals::text::text[], '{}')) as value
-      from pg_stats s
-      where s.schemaname = current_schema()
-        and ((s.tablename = 'messages' and s.attname = 'text')
-          or (s.tablename = 'conversations' and s.attname = 'subject'))`)
-    .then((result) => rowsOf<{ value: string }>(result).map((row) => row.value.toLowerCase()))
-  held.current = { readAt: Date.now(), texts }
-  texts.catch(() => {
-    if (held.current?.texts === texts) held.current = undefined
-  })
-  return texts
-}
-
-/** The share of the sampled texts holding the term: 0 means rare, or not sampled yet. */
-function shareOf(texts: string[], term: string) {
-  const lowered = term.toLowerCase()
-  return texts.length === 0 ? 0 : texts.filter((text) => text.includes(lowered)).length / texts.length
-}
 
 /**
  * Whether the conversation holds every pattern (likePatterns) of the placeholder `tested` in its subject or
@@ -98,19 +60,13 @@ function gather(rare: string, others: string[]): InboxSearch {
     : { shape: 'gt', conditions: [holdsRare, holdsEvery], values: { rare, tested: others } }
 }
 
-/**
- * Whether a trigram index can find the term: pg_trgm takes its trigrams from runs of letters and digits, and
- * a pattern without one has none, so the index would hand over every row.
- */
-const indexable = (term: string) => /[\p{L}\p{N}]{3}/u.test(term)
-
 /** How to find the conversations holding all the search terms (at least one). */
 export async function searchOf(db: Db, searchTerms: string[]): Promise<InboxSearch> {
   const terms = [...new Set(searchTerms)]
   const patterns = terms.map(likePattern)
   const leaders = terms.filter(indexable)
   if (leaders.length === 0) return walk(patterns)
-  const texts = await sampledTexts(db)
+  const texts = await sampledTexts(db, ['messages.text', 'conversations.subject'])
   // The rarest term leads; among equally rare ones, the longest, whose trigrams are likelier to be rare.
   const [rarest] = leaders
     .map((term) => ({ pattern: likePattern(term), share: shareOf(texts, term) }))
