@@ -5,6 +5,7 @@ import type { Db } from '../../db/client.ts'
 import { likePattern } from '../../db/like-pattern.ts'
 import { onePerDatabase } from '../../db/per-database.ts'
 import { named } from '../../db/prepared.ts'
+import { indexable, sampledTexts, shareOf } from '../../db/sampled-texts.ts'
 import { contacts, orders, users } from '../../db/schema/index.ts'
 import { type ContactRow, type ContactStatus, contactDetails } from './contacts-repository.ts'
 
@@ -41,20 +42,23 @@ export type ContactQuery = {
 }
 
 /**
- * A search term's LIKE pattern, lowered as ILIKE lowers it: `once` per execution, where a plan made for any
- * term would otherwise lower it again for every candidate row; or `inPlan`, where the statement is planned
- * for its values, which turns it into a constant the planner can look up in the column's statistics.
+ * How a condition tests a search term (`term0`…): its LIKE pattern lowered as ILIKE lowers it, once per
+ * execution (a prepared plan would otherwise lower it again for every candidate row). `indexed` as the trigram
+ * index can find it; `walked` wrapped in a CASE, which PostgreSQL cannot see into and so takes for a common
+ * term's test: every plan of it walks an index in the list's order, stopping at the bound.
  */
-const loweredPattern = {
-  once: (term: Placeholder) => sql`(select lower(${term}))`,
-  inPlan: (term: Placeholder) => sql`lower(${term})`,
+const termTest = {
+  indexed: (term: Placeholder) => sql`${contacts.searchText} like (select lower(${term}))`,
+  walked: (term: Placeholder) =>
+    sql`(case when ${contacts.searchText} like (select lower(${term})) then true end)`,
 }
+type TermTest = (typeof termTest)[keyof typeof termTest]
 
 /**
  * The filter of a query of this shape, its values as placeholders: `companyId`, `viewed`, `createdFrom`,
  * `createdTo` and `term0`… (see placeholderValues).
  */
-function conditions(query: ContactQuery, pattern: (term: Placeholder) => SQL): SQL | undefined {
+function conditions(query: ContactQuery, test: TermTest): SQL | undefined {
   const where: (SQL | undefined)[] = [eq(contacts.companyId, sql.placeholder('companyId'))]
   if (query.viewed !== undefined) where.push(eq(contacts.viewed, sql.placeholder('viewed')))
   if (query.status !== undefined) where.push(eq(contacts.status, sql.placeholder('status')))
@@ -66,7 +70,7 @@ function conditions(query: ContactQuery, pattern: (term: Placeholder) => SQL): S
   if (query.createdTo) where.push(lte(contacts.createdAt, sql.placeholder('createdTo')))
   // What ILIKE does in a UTF-8 database, lowering both sides; the stored text was lowered when written.
   query.searchTerms.forEach((_, index) => {
-    where.push(sql`${contacts.searchText} like ${pattern(sql.placeholder(`term${index}`))}`)
+    where.push(test(sql.placeholder(`term${index}`)))
   })
   return and(...where)
 }
@@ -106,27 +110,28 @@ const matchesUpTo = (db: Db, query: ContactQuery) =>
   db
     .select({ id: contacts.id })
     .from(contacts)
-    .where(conditions(query, loweredPattern.once))
+    .where(conditions(query, termTest.indexed))
     .limit(sql.placeholder('countUpTo'))
 
 /**
- * A search's page of ids taken from its matches: the first `countUpTo` of them in the page's order are
- * counted, and the page is taken from them. A rare term's few come from the trigram index and are sorted; a
- * common term's first ones come from walking an index in order (for the default ordering), which stops at the
- * bound. Planned for its terms each time (unnamed): one plan for every term would walk every contact for a
- * rare one, or check every match of a common one against the text before stopping. It reads one table, so
- * planning it costs little beside planning the page's details (see shownPageStatement).
+ * A search's page of ids taken from its matches, with how many there are up to `countUpTo`: gathered in no
+ * order through the trigram index (`throughIndex`: a rare term's few, fast) and then sorted, or the first ones
+ * walked to in the page's order (`inOrder`: a common term's, which fill the bound within a few times as many
+ * contacts). Gathered, they are the page's only while they are fewer than `countUpTo`, when they are all there.
  */
-function gatheredIdsStatement(db: Db, query: ContactQuery, name: string) {
+function searchedIdsStatement(db: Db, query: ContactQuery, name: string, way: 'throughIndex' | 'inOrder') {
   const sortColumns = Object.fromEntries(query.ordering.map(({ key }) => [key, contactSortKeys[key]]))
-  const matched = db.$with('matched').as(
-    db
-      .select({ ...sortColumns, id: contacts.id })
-      .from(contacts)
-      .where(conditions(query, loweredPattern.inPlan))
-      .orderBy(...orderOver(query, contactSortKeys))
-      .limit(sql.placeholder('countUpTo')),
-  )
+  const matching = db
+    .select({ ...sortColumns, id: contacts.id })
+    .from(contacts)
+    .where(conditions(query, way === 'inOrder' ? termTest.walked : termTest.indexed))
+  const matched = db
+    .$with('matched')
+    .as(
+      (way === 'inOrder' ? matching.orderBy(...orderOver(query, contactSortKeys)) : matching).limit(
+        sql.placeholder('countUpTo'),
+      ),
+    )
   // It holds the ordering's keys under their own names, which its type cannot tell.
   const matchedColumns = matched as unknown as Record<ContactSortKey, AnyPgColumn>
   return db
@@ -158,7 +163,7 @@ function walkedPageStatement(db: Db, query: ContactQuery, name: string) {
   const page = db
     .select({ id: contacts.id })
     .from(contacts)
-    .where(conditions(query, loweredPattern.once))
+    .where(conditions(query, termTest.indexed))
     .orderBy(...order)
     .limit(sql.placeholder('limit'))
     .offset(sql.placeholder('offset'))
@@ -201,8 +206,7 @@ const once = <T>(build: () => T) => {
 
 /**
  * A shape's statements, each built when first needed. Building, parsing and planning one cost as much as
- * running it, so each is built once and prepared under a name of its own, except a search's gathering of
- * ids (see gatheredIdsStatement).
+ * running it, so each is built once and prepared under a name of its own.
  */
 function pageStatements(db: Db, query: ContactQuery, name: string) {
   const kept = <T>(build: (db: Db, query: ContactQuery, name: string) => T, kind: string) => {
@@ -211,7 +215,12 @@ function pageStatements(db: Db, query: ContactQuery, name: string) {
   }
   return {
     counted: once(() => kept(countedStatement, 'counted')),
-    gathered: once(() => kept(gatheredIdsStatement, '')),
+    gathered: once(() =>
+      kept((db, query, name) => searchedIdsStatement(db, query, name, 'throughIndex'), 'gathered'),
+    ),
+    searched: once(() =>
+      kept((db, query, name) => searchedIdsStatement(db, query, name, 'inOrder'), 'searched'),
+    ),
     shown: once(() => kept(shownPageStatement, 'shown')),
     walked: once(() => kept(walkedPageStatement, 'walked')),
   }
@@ -236,16 +245,27 @@ function cachedPageStatements(db: Db, query: ContactQuery) {
   return built
 }
 
+/** Up to this share of the sampled texts, a term is rare: its matches are gathered through the trigram index. */
+const GATHER_SHARE = 0.1
+
+/** Whether a search has a term the trigram index finds few contacts for (see sampled-texts.ts). */
+async function holdsRareTerm(db: Db, searchTerms: string[]) {
+  const leaders = searchTerms.filter(indexable)
+  if (leaders.length === 0) return false
+  const texts = await sampledTexts(db, ['contacts.search_text'])
+  return leaders.some((term) => shareOf(texts, term) <= GATHER_SHARE)
+}
+
 export const contactListRepository = {
   /**
    * One page, newest first unless asked otherwise, with the number of matching contacts counted up to
    * `countBound`: past it, `total` is the bound and `capped` says that more match (and that another page
    * follows).
    *
-   * Without search terms the page is walked in order and the count stops at the bound. A search gathers its
-   * first matches in order up to the bound, which counts them, takes the page's ids from them and then reads
-   * those contacts. A gathered page past the end has no row to carry the count, so only then is it counted
-   * apart.
+   * Without search terms the page is walked in order and the count stops at the bound. A search takes its
+   * matches up to the bound, through the trigram index for a rare term and in order for a common one (see
+   * searchedIdsStatement), which counts them, takes the page's ids from them and then reads those contacts. A
+   * page past the end has no row to carry the count, so only then is it counted apart.
    */
   async page(
     db: Db,
@@ -266,10 +286,13 @@ export const contactListRepository = {
       const [walked, matched] = await Promise.all([statements.walked().execute(values), counted()])
       return answer(walked, matched)
     }
-    const gathered = await statements.gathered().execute(values)
-    const matched = gathered.length > 0 || query.offset === 0 ? (gathered[0]?.matched ?? 0) : await counted()
-    if (gathered.length === 0) return answer([], matched)
-    const ids = JSON.stringify(gathered.map(({ id }) => id))
+    const throughIndex = await holdsRareTerm(db, query.searchTerms)
+    let found = await (throughIndex ? statements.gathered() : statements.searched()).execute(values)
+    const matched = found.length > 0 || query.offset === 0 ? (found[0]?.matched ?? 0) : await counted()
+    // Gathered in no order, the first `countUpTo` matches need not hold the page: walk to it in order.
+    if (throughIndex && matched >= countUpTo) found = await statements.searched().execute(values)
+    if (found.length === 0) return answer([], matched)
+    const ids = JSON.stringify(found.map(({ id }) => id))
     return answer(await statements.shown().execute({ ids }), matched)
   },
 }
