@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict'
 import { after, before, describe, test } from 'node:test'
-import { sql } from 'drizzle-orm'
 import type { Browser, Page } from 'playwright-core'
 import { launchBrowser, noBrowser, openDesktopPage, screenshot, signIn } from '../helpers/browser.ts'
+import { insertBulkContacts } from '../helpers/bulk-contacts.ts'
 import { startTestApp, type TestApp } from '../helpers/test-app.ts'
 
 describe('the inbox in a browser: a contacts list past the count bounds', { skip: noBrowser }, () => {
@@ -13,11 +13,7 @@ describe('the inbox in a browser: a contacts list past the count bounds', { skip
   /** 10,050 contacts nobody has opened, one in a thousand about a "kettle". */
   before(async () => {
     parley = await startTestApp({ runWorkers: false })
-    await parley.db.execute(sql`
-      insert into contacts (company_id, source, subject, message, created_at)
-      select u.company_id, 'staff', 'Bulk ' || n, case when n % 1000 = 7 then 'kettle' else 'hay' end,
-        timestamptz '2020-01-01T00:00:00Z' + n * interval '1 minute'
-      from generate_series(1, 10050) n, users u where u.id = ${parley.demo.users.staff.id}`)
+    await insertBulkContacts(parley, 10_050, { every: 1000, message: 'kettle' })
     browser = await launchBrowser()
     ;({ page } = await openDesktopPage(browser))
   })

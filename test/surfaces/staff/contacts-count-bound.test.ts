@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
+import { insertBulkContacts } from '../../helpers/bulk-contacts.ts'
 import { type HttpClient, withToken } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 
@@ -12,11 +13,7 @@ const BULK = 10_050
 before(async () => {
   parley = await startTestApp({ runWorkers: false })
   staff = withToken(parley.baseUrl, parley.demo.users.staff.token)
-  await parley.db.execute(sql`
-    insert into contacts (company_id, source, subject, message, created_at)
-    select u.company_id, 'staff', 'Bulk ' || n, case when n % 1000 = 7 then 'a Needle' else 'hay' end,
-      timestamptz '2020-01-01T00:00:00Z' + n * interval '1 minute'
-    from generate_series(1, ${BULK}) n, users u where u.id = ${parley.demo.users.staff.id}`)
+  await insertBulkContacts(parley, BULK, { every: 1000, message: 'a Needle' })
 })
 after(() => parley.close())
 

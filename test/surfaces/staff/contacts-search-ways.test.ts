@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict'
 import { after, before, test } from 'node:test'
 import { sql } from 'drizzle-orm'
+import { insertBulkContacts } from '../../helpers/bulk-contacts.ts'
 import { type HttpClient, withToken } from '../../helpers/http-client.ts'
 import { startTestApp, type TestApp } from '../../helpers/test-app.ts'
 
@@ -17,11 +18,7 @@ const BULK = 2_050
 before(async () => {
   parley = await startTestApp({ runWorkers: false })
   staff = withToken(parley.baseUrl, parley.demo.users.staff.token)
-  await parley.db.execute(sql`
-    insert into contacts (company_id, source, subject, message, created_at)
-    select u.company_id, 'staff', 'Bulk ' || n, case when n % 100 = 7 then 'a Kettle' else 'hay' end,
-      timestamptz '2020-01-01T00:00:00Z' + n * interval '1 minute'
-    from generate_series(1, ${BULK}) n, users u where u.id = ${parley.demo.users.staff.id}`)
+  await insertBulkContacts(parley, BULK, { every: 100, message: 'a Kettle' })
   await parley.db.execute(sql`analyze contacts`)
 })
 after(() => parley.close())
