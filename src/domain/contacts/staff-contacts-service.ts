@@ -3,6 +3,7 @@ import type { Db } from '../../db/client.ts'
 import type { Notifier } from '../../db/notifier.ts'
 import type { BlobStore } from '../../infra/blobs/blob-store.ts'
 import { checkAssignee } from '../accounts/assignee-check.ts'
+import { cappedCount } from '../capped-count.ts'
 import { DomainError, FieldErrors, type FieldProblems, notFound } from '../errors.ts'
 import { announceEvents } from '../events/events-repository.ts'
 import { recordStaffEvent } from '../events/staff-events.ts'
@@ -138,10 +139,7 @@ export function createStaffContactsService(deps: {
       ])
       return {
         count: { total, capped },
-        unviewed: {
-          total: Math.min(unviewed, UNVIEWED_COUNT_BOUND),
-          capped: unviewed > UNVIEWED_COUNT_BOUND,
-        },
+        unviewed: cappedCount(unviewed, UNVIEWED_COUNT_BOUND),
         contacts: rows,
       }
     },

@@ -2,6 +2,7 @@ import type { Db } from '../../../db/client.ts'
 import type { Notifier } from '../../../db/notifier.ts'
 import type { BlobStore } from '../../../infra/blobs/blob-store.ts'
 import { checkAssignee } from '../../accounts/assignee-check.ts'
+import { cappedCount } from '../../capped-count.ts'
 import { DomainError, FieldErrors, type FieldProblems, notFound } from '../../errors.ts'
 import { announceEvents } from '../../events/events-repository.ts'
 import { recordStaffEvent } from '../../events/staff-events.ts'
@@ -104,8 +105,8 @@ export function createStaffInboxService(deps: {
       })
       return {
         items: views,
-        count: { total: Math.min(matched, upTo - 1), capped: matched >= upTo },
-        unread: { total: Math.min(unread, INBOX_COUNT_BOUND), capped: unread > INBOX_COUNT_BOUND },
+        count: cappedCount(matched, upTo - 1),
+        unread: cappedCount(unread, INBOX_COUNT_BOUND),
       }
     },
 
