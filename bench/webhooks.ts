@@ -94,10 +94,16 @@ export async function awaitWebhooks(
 ) {
   const { first, posted, ended: runEnded } = run
   const deadline = runEnded + timeoutMs
+  // Each message counts once, however often it was redelivered.
+  const ids = new Set<string>()
+  let read = first
+  const readArrivals = () => {
+    for (; read < receiver.ids.length; read++) ids.add(receiver.ids[read] ?? '')
+  }
   let seen = -1
   let quietSince = performance.now()
   let quiet = false
-  while (receiver.arrivals.length - first < posted && performance.now() < deadline) {
+  for (readArrivals(); ids.size < posted && performance.now() < deadline; readArrivals()) {
     if (receiver.arrivals.length !== seen) {
       seen = receiver.arrivals.length
       quietSince = performance.now()
@@ -109,7 +115,7 @@ export async function awaitWebhooks(
   }
   const times = receiver.arrivals.slice(first)
   const delivered = times.length
-  const distinct = new Set(receiver.ids.slice(first)).size
+  const distinct = ids.size
   const spanSeconds = delivered > 1 ? ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000 : 0
   const rate = spanSeconds > 0 ? Math.round(delivered / spanSeconds) : delivered
   const lag = delivered > 0 ? Math.max(0, ((times.at(-1) ?? 0) - runEnded) / 1000) : 0

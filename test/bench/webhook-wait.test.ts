@@ -29,3 +29,14 @@ test('a wait that ends before every message was delivered says how many are miss
   const quiet = await awaitWebhooks(receiver, { first: 0, posted: 5, ended: performance.now() }, 60_000)
   assert.match(quiet, /; 3 not delivered yet when none came for 3 s$/)
 })
+
+test('redeliveries do not stand in for a message never delivered: the wait goes on for it', async (t) => {
+  const receiver = await startWebhookReceiver('prompt')
+  t.after(() => receiver.close())
+  await deliver(receiver.url, ['msg_1', 'msg_1', 'msg_1'])
+  const ended = performance.now()
+  const note = await awaitWebhooks(receiver, { first: 0, posted: 2, ended }, 300)
+  assert.ok(performance.now() - ended >= 300, 'three arrivals for two messages ended the wait early')
+  assert.match(note, /had 1 distinct webhook deliveries \(2 redelivered\) for 2 messages/)
+  assert.match(note, /; 1 not delivered yet when the wait ended 0\.3 s after the run$/)
+})
