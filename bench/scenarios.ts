@@ -289,18 +289,22 @@ export const SCENARIOS: Scenario[] = [
   },
 ]
 
-/** Contact-us with the SMTP server refusing every email: run last, compared with contact-us's own p99. */
+/**
+ * Contact-us with the SMTP server refusing every email, compared with contact-us's own p99; its emails are
+ * counted once the server accepts again.
+ */
 export const CONTACT_US_SMTP_REFUSING: Scenario = {
   name: 'contact-us, SMTP 451',
   kind: 'write',
   parley: (fixture, n) => named('contact-us').parley(fixture, n),
   floorOf: 'contact-us',
   smtpRefusing: true,
+  mailsEachForm: true,
 }
 
 /**
- * A vendor message with a webhook endpoint registered for it, run last; the floor has one registered too,
- * so it queues and delivers a webhook with each message as Parley does.
+ * A vendor message with a webhook endpoint registered for it; the floor has one registered too, so it queues
+ * and delivers a webhook with each message as Parley does.
  */
 const vendorMessageWith = (receiver: ReceiverMode, name: string): Scenario => ({
   name,
@@ -310,10 +314,12 @@ const vendorMessageWith = (receiver: ReceiverMode, name: string): Scenario => ({
   webhookReceiver: receiver,
 })
 
-export const WEBHOOK_SCENARIOS = [
-  vendorMessageWith('prompt', 'vendor message, webhook receiver'),
-  vendorMessageWith('stalled', 'vendor message, stalled webhook receiver'),
-]
+export const PROMPT_WEBHOOK = vendorMessageWith('prompt', 'vendor message, webhook receiver')
+export const STALLED_WEBHOOK = vendorMessageWith('stalled', 'vendor message, stalled webhook receiver')
+export const WEBHOOK_SCENARIOS = [PROMPT_WEBHOOK, STALLED_WEBHOOK]
+
+/** Posting without an endpoint, the stalled receiver's reference: run beside it, not with the other writes. */
+export const VENDOR_MESSAGE = named('vendor message')
 
 function named(name: string): Scenario {
   const scenario = SCENARIOS.find((candidate) => candidate.name === name)
