@@ -117,6 +117,8 @@ const CLAIM_WEBHOOKS = `
 
 const WEBHOOKS_DONE = `update floor_webhooks set status = $2 where id = any($1::bigint[])`
 
+const DROP_WEBHOOKS = `delete from floor_webhooks`
+
 /** What the floor has queued and not yet delivered, emails and webhooks. */
 const PENDING = `select (select count(*) from floor_outbox where status <> 'sent')::int
   + (select count(*) from floor_webhooks where status <> 'sent')::int as pending`
@@ -371,10 +373,13 @@ app.post<{ Params: Id; Body: MessageBody }>('/conversations/:id/messages', async
   if (webhookEndpoint) webhookDelivery()
   return reply.status(201).send(rows[0])
 })
-// Registers the endpoint every message is delivered to from then on, or (no url) removes it.
+// Registers the endpoint every message is delivered to from then on, or (no url) removes it. What was queued
+// for the one it replaces goes with it, as a Parley endpoint's deliveries do: left, a stalled receiver's
+// backlog would be sent to the next receiver, or failed through at once, during the next rows.
 app.put<{ Body: { url?: string } }>('/webhook-endpoint', async (request, reply) => {
   const { url } = request.body
   webhookEndpoint = url ? { url, key: randomBytes(24) } : null
+  await query(DROP_WEBHOOKS, [])
   return reply.status(204).send()
 })
 // The storefront's reply answers with the conversation as retrieve renders it: the message is written, then
