@@ -298,7 +298,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
     if (selected(CONTACT_US_SMTP_REFUSING))
       for (const connections of plan.connections) await run(CONTACT_US_SMTP_REFUSING, connections)
     // Posting with a stalled receiver is compared with posting without an endpoint run just before it, on the
-    // database as the rows before left it (on the large set, earlier rows' writes slow both alike).
+    // database as the rows before left it: on the large set, the rows between slowed a reference run earlier.
     for (const connections of plan.connections) {
       if (selected(VENDOR_MESSAGE)) await run(VENDOR_MESSAGE, connections)
       if (selected(STALLED_WEBHOOK)) await runWithReceiver(STALLED_WEBHOOK, connections)
