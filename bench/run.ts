@@ -269,7 +269,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       // A stalled receiver's deliveries wait out their timeouts: only a prompt one's rate is a figure.
       const observe: Observe = (result, ended) => {
         const posted = result.requests - result.non2xx - result.errors + result.warmupAnswered
-        return awaitWebhooks(receiver, { first: 0, posted, ended }, plan.awaitMs)
+        return awaitWebhooks(receiver, { posted, ended }, plan.awaitMs)
       }
       try {
         await run(scenario, connections, mode === 'prompt' ? observe : undefined)

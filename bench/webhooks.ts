@@ -83,20 +83,20 @@ export async function registerFloorEndpoint(floorUrl: string, receiverUrl: strin
 const QUIET_MS = 3_000
 
 /**
- * Waits until the receiver has had, since its `first` arrival, a delivery for each of `posted` messages (the
+ * Waits until the receiver (one for each run) has had a delivery for each of `posted` messages (the
  * warm-up's included), or until none has arrived for QUIET_MS (bounded by `timeoutMs` after the run), and says
  * how fast they came, how many were redeliveries of one already had, and how many had not come when it stopped.
  */
 export async function awaitWebhooks(
   receiver: WebhookReceiver,
-  run: { first: number; posted: number; ended: number },
+  run: { posted: number; ended: number },
   timeoutMs: number,
 ) {
-  const { first, posted, ended: runEnded } = run
+  const { posted, ended: runEnded } = run
   const deadline = runEnded + timeoutMs
   // Each message counts once, however often it was redelivered.
   const ids = new Set<string>()
-  let read = first
+  let read = 0
   const readArrivals = () => {
     for (; read < receiver.ids.length; read++) ids.add(receiver.ids[read] ?? '')
   }
@@ -113,7 +113,7 @@ export async function awaitWebhooks(
     }
     await new Promise((resolve) => setTimeout(resolve, 50))
   }
-  const times = receiver.arrivals.slice(first)
+  const times = receiver.arrivals
   const delivered = times.length
   const distinct = ids.size
   const spanSeconds = delivered > 1 ? ((times.at(-1) ?? 0) - (times[0] ?? 0)) / 1000 : 0
