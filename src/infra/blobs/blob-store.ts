@@ -4,6 +4,14 @@ import { mkdir, open, readdir, rename, rm, stat } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 
 /**
+ * How much of an arriving file may wait in memory for the disk. With the write stream's default (64 KB) each
+ * of the request's 64 KB reads paused the socket until the file had it, so a 1 MB form took 16 pauses, each
+ * waiting its turn on a busy event loop, and as many writes. With room for a megabyte, reading goes on while
+ * a write is under way, and the next write takes all that arrived meanwhile.
+ */
+const WRITE_AHEAD_BYTES = 1024 * 1024
+
+/**
  * Uploaded files, one per key, in a folder of the data dir. Instances of a multi-instance deployment share
  * the data dir, so any of them can attach a file another one stored.
  */
@@ -16,8 +24,9 @@ export function createBlobStore(folder: string) {
   const incoming = join(folder, 'incoming')
   return {
     /**
-     * A blob written as it arrives, so that a received file never sits whole in memory. It stays under a
-     * temporary name, which no reader sees, until it is kept; dropping it removes it, and a kept blob stays.
+     * A blob written as it arrives, at most a megabyte of it waiting in memory for the disk, so a large
+     * received file never sits whole in memory. It stays under a temporary name, which no reader sees, until
+     * it is kept; dropping it removes it, and a kept blob stays.
      */
     async draft() {
       const key = randomUUID()
@@ -25,7 +34,7 @@ export function createBlobStore(folder: string) {
       await Promise.all([mkdir(dirname(path), { recursive: true }), mkdir(incoming, { recursive: true })])
       const partial = join(incoming, key)
       // Created now, not when the first chunk is written, so a drop that comes first still removes it.
-      const sink = (await open(partial, 'wx')).createWriteStream()
+      const sink = (await open(partial, 'wx')).createWriteStream({ highWaterMark: WRITE_AHEAD_BYTES })
       let state: 'open' | 'kept' | 'dropped' = 'open'
       return {
         sink,
