@@ -1,7 +1,7 @@
 /**
- * `npm run bench [-- --quick] [-- --embedded]`: loads each dataset size into a fresh database, starts Parley and
- * the floor server on it, drives every scenario against both from a separate process, prints the table and
- * writes it as JSON under bench/results/.
+ * `npm run bench [-- --quick] [-- --embedded] [-- --only <text>] [-- --size <size>]`: loads each dataset size
+ * into a fresh database, starts Parley and the floor server on it, drives every scenario against both from a
+ * separate process, prints the table and writes it as JSON under bench/results/.
  */
 import { spawn } from 'node:child_process'
 import { readFileSync } from 'node:fs'
@@ -41,8 +41,13 @@ const { values: flags } = parseArgs({
     embedded: { type: 'boolean', default: false },
     /** Runs only the scenarios whose name contains this text (for working on one). */
     only: { type: 'string' },
+    /** Runs only this dataset size, `small` or `large` (for working on one row). */
+    size: { type: 'string' },
   },
 })
+if (flags.size !== undefined && !(flags.size in SHAPES)) {
+  throw new Error(`--size is one of ${Object.keys(SHAPES).join(', ')}, not ${flags.size}`)
+}
 
 /** `awaitMs` bounds each wait for what a run leaves behind: emails, webhooks, stored forms. */
 const plan = flags.quick
@@ -76,6 +81,8 @@ function npmStart() {
     throw new Error(`npm start runs ${command}, not node: the bench cannot start it alike`)
   return { args, env: Object.fromEntries(settings.map((setting) => setting.split('=', 2))) }
 }
+
+const sizes = flags.size === undefined ? plan.sizes : [flags.size as SizeName]
 
 const selected = (scenario: { name: string }) =>
   flags.only === undefined || scenario.name.includes(flags.only)
@@ -339,7 +346,7 @@ const report: Report = {
 }
 const sink = await startSmtpSink()
 try {
-  for (const size of plan.sizes) await benchSize(size, sink, report)
+  for (const size of sizes) await benchSize(size, sink, report)
 } finally {
   await sink.close()
 }
@@ -348,7 +355,7 @@ report.rows.sort(
   (a, b) =>
     order.indexOf(a.scenario) - order.indexOf(b.scenario) ||
     a.connections - b.connections ||
-    plan.sizes.indexOf(a.size) - plan.sizes.indexOf(b.size),
+    sizes.indexOf(a.size) - sizes.indexOf(b.size),
 )
 compareSizes(report.rows)
 report.seconds = Math.round((performance.now() - started) / 1000)
