@@ -24,7 +24,7 @@ export function createBlobStore(folder: string) {
   const incoming = join(folder, 'incoming')
   return {
     /**
-     * A blob written as it arrives, at most a megabyte of it waiting in memory for the disk, so a large
+     * A blob written as it arrives, about a megabyte of it at most waiting in memory for the disk, so a large
      * received file never sits whole in memory. It stays under a temporary name, which no reader sees, until
      * it is kept; dropping it removes it, and a kept blob stays.
      */
