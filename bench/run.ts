@@ -45,7 +45,7 @@ const { values: flags } = parseArgs({
     size: { type: 'string' },
   },
 })
-if (flags.size !== undefined && !(flags.size in SHAPES)) {
+if (flags.size !== undefined && !Object.hasOwn(SHAPES, flags.size)) {
   throw new Error(`--size is one of ${Object.keys(SHAPES).join(', ')}, not ${flags.size}`)
 }
 
