@@ -61,7 +61,11 @@ export const deliveriesRepository = {
    * gets `perFailingEndpoint`, so that a few receivers timing out do not hold every slot between them. Each
    * enabled endpoint's due deliveries are an index range of their own, so an endpoint at its cap costs the
    * claim nothing, however long its backlog. A delivery waits while an earlier one of its ordering key to its
-   * endpoint is pending, so each endpoint hears a conversation's events in order. `now` is the worker's clock.
+   * endpoint is pending, so each endpoint hears a conversation's events in order: asked of each candidate as
+   * "is it its key's first pending delivery", a lookup in the order index, rather than as NOT EXISTS, which the
+   * planner may make an anti join; with statistics taken while few deliveries were pending (a table that
+   * delivers keeps up), that join read the endpoint's whole backlog for every candidate, so the claims that
+   * drain a backlog grew slower the longer it was. `now` is the worker's clock.
    */
   async claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const { limit, perEndpoint, perFailingEndpoint, inFlight, leaseMs, now } = request
@@ -77,9 +81,9 @@ export const deliveriesRepository = {
           select c.id from webhook_endpoints e
           cross join lateral (select c.id, c.next_attempt_at from webhook_deliveries c
             where c.endpoint_id = e.id and c.status = 'pending' and c.next_attempt_at <= ${at}
-              and not exists (select 1 from webhook_deliveries p
+              and c.id = (select min(p.id) from webhook_deliveries p
                 where p.endpoint_id = c.endpoint_id and p.ordering_key = c.ordering_key
-                  and p.status = 'pending' and p.id < c.id)
+                  and p.status = 'pending')
             order by c.next_attempt_at, c.id
             limit ${room}
             for update of c skip locked) c
@@ -111,7 +115,9 @@ export const deliveriesRepository = {
    * wait of one whose release this statement overwrote with the snapshot it read. Deliveries behind one under
    * way are left due: it is released in moments, and deferring them would cost a write each. Endpoints in
    * `skip` (at their cap in this worker, so not claimed from) are left as they are, and so are deliveries
-   * another worker's statement holds: each instance runs it about once a second.
+   * another worker's statement holds: each instance runs it about once a second. Each key's followers are
+   * looked up by the key (a lateral subquery, which its row lock keeps apart), not joined: with statistics
+   * taken while few deliveries were pending, the join read the endpoint's whole backlog for every key.
    */
   async deferBlocked(db: Db, now: Date, skip: number[]) {
     const at = sql`${now.toISOString()}::timestamptz`
@@ -125,9 +131,11 @@ export const deliveriesRepository = {
                 and (h.last_status_code is not null or h.last_error is not null)) h
             where e.enabled and e.id <> all(${`{${skip.join(',')}}`}::bigint[])
             group by h.endpoint_id, h.ordering_key) h
-        join webhook_deliveries c on c.endpoint_id = h.endpoint_id and c.ordering_key = h.ordering_key
-          and c.status = 'pending' and c.id > h.id and c.next_attempt_at <= ${at}
-        for update of c skip locked) b
+        cross join lateral (select c.id from webhook_deliveries c
+          where c.endpoint_id = h.endpoint_id and c.ordering_key = h.ordering_key
+            and c.status = 'pending' and c.id > h.id and c.next_attempt_at <= ${at}
+          order by c.id
+          for update of c skip locked) c) b
       where d.id = b.id`)
   },
 
