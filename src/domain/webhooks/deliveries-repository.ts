@@ -116,8 +116,9 @@ export const deliveriesRepository = {
    * way are left due: it is released in moments, and deferring them would cost a write each. Endpoints in
    * `skip` (at their cap in this worker, so not claimed from) are left as they are, and so are deliveries
    * another worker's statement holds: each instance runs it about once a second. Each key's followers are
-   * looked up by the key (a lateral subquery, which its row lock keeps apart), not joined: with statistics
-   * taken while few deliveries were pending, the join read the endpoint's whole backlog for every key.
+   * looked up by the key, in the order index's own order (a lateral subquery, which its row lock keeps
+   * apart), not joined: with statistics taken while few deliveries were pending, the join read the endpoint's
+   * whole backlog for every key.
    */
   async deferBlocked(db: Db, now: Date, skip: number[]) {
     const at = sql`${now.toISOString()}::timestamptz`
