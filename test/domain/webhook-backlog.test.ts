@@ -93,6 +93,48 @@ test('a claim from a backlog reads about what it takes, with statistics from bef
   })
 })
 
+test('recording a batch from a backlog finds the next delivery of each conversation directly', async () => {
+  await backlog()
+  const { db } = database()
+  await rolledBack(db, async (tx) => {
+    const now = new Date()
+    const claimed = await deliveriesRepository.claim(tx, {
+      limit: 16,
+      perEndpoint: 16,
+      perFailingEndpoint: 4,
+      inFlight: new Map(),
+      leaseMs: 60_000,
+      now,
+    })
+    const before = await indexEntriesRead(tx)
+    await deliveriesRepository.record(
+      tx,
+      claimed.map((delivery) => ({
+        deliveryId: delivery.id,
+        endpointId: delivery.endpointId,
+        attemptedAt: now,
+        succeeded: true,
+        statusCode: 204,
+        latencyMs: 1,
+        responseBody: '',
+        error: null,
+        retryAt: null,
+      })),
+      { disableAfterMs: 1_000, mailDomain: 'parley.test' },
+    )
+    const read = (await indexEntriesRead(tx)) - before
+    const delivered = rowsOf<{ count: number }>(
+      await tx.execute(sql`select count(*)::int as count from webhook_deliveries
+        where endpoint_id = ${endpointId} and status = 'succeeded' and finished_at is not null`),
+    )[0]?.count
+    assert.equal(delivered, claimed.length)
+    assert.ok(
+      read < BACKLOG / 10,
+      `read ${read} index entries recording ${claimed.length} of ${BACKLOG} pending`,
+    )
+  })
+})
+
 test('setting aside the backlog behind failed deliveries reads each conversation once', async () => {
   await backlog()
   const { db } = database()

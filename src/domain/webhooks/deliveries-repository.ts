@@ -62,10 +62,11 @@ export const deliveriesRepository = {
    * enabled endpoint's due deliveries are an index range of their own, so an endpoint at its cap costs the
    * claim nothing, however long its backlog. A delivery waits while an earlier one of its ordering key to its
    * endpoint is pending, so each endpoint hears a conversation's events in order: asked of each candidate as
-   * "is it its key's first pending delivery", a lookup in the order index, rather than as NOT EXISTS, which the
-   * planner may make an anti join; with statistics taken while few deliveries were pending (a table that
-   * delivers keeps up), that join read the endpoint's whole backlog for every candidate, so the claims that
-   * drain a backlog grew slower the longer it was. `now` is the worker's clock.
+   * "is it its key's first pending delivery", the first entry of the key in the order index (asked in that
+   * index's order, which no other index has), rather than as NOT EXISTS, which the planner may make an anti
+   * join; with statistics taken while few deliveries were pending (a table that delivers keeps up), that join
+   * read the endpoint's whole backlog for every candidate, so the claims that drain a backlog grew slower the
+   * longer it was. `now` is the worker's clock.
    */
   async claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const { limit, perEndpoint, perFailingEndpoint, inFlight, leaseMs, now } = request
@@ -81,9 +82,10 @@ export const deliveriesRepository = {
           select c.id from webhook_endpoints e
           cross join lateral (select c.id, c.next_attempt_at from webhook_deliveries c
             where c.endpoint_id = e.id and c.status = 'pending' and c.next_attempt_at <= ${at}
-              and c.id = (select min(p.id) from webhook_deliveries p
+              and c.id = (select p.id from webhook_deliveries p
                 where p.endpoint_id = c.endpoint_id and p.ordering_key = c.ordering_key
-                  and p.status = 'pending')
+                  and p.status = 'pending'
+                order by p.id limit 1)
             order by c.next_attempt_at, c.id
             limit ${room}
             for update of c skip locked) c
@@ -142,8 +144,8 @@ export const deliveriesRepository = {
 
   /**
    * Records a batch of attempts in one statement: the attempts, the deliveries' new state (a finished one
-   * making the next delivery of its key due), and each
-   * endpoint's run of failures (begun by its first failure, ended by any success; the endpoint's row is
+   * making the next delivery of its key due, found in the order index as the claim finds a key's first), and
+   * each endpoint's run of failures (begun by its first failure, ended by any success; the endpoint's row is
    * written only when that changes, so deliveries to one endpoint do not queue for its row). Then, if an
    * attempt failed, an endpoint whose run has lasted `disableAfterMs` by it is disabled, and an email to its
    * company's admins queued in the same transaction; those endpoints are returned.
@@ -176,9 +178,11 @@ export const deliveriesRepository = {
       ), released as (
         update webhook_deliveries n set next_attempt_at = least(n.next_attempt_at, o."attemptedAt")
         from o join deliveries f on f.id = o."deliveryId"
-        where f.status <> 'pending' and n.id = (select min(p.id) from webhook_deliveries p
+        cross join lateral (select p.id from webhook_deliveries p
           where p.endpoint_id = f.endpoint_id and p.ordering_key = f.ordering_key and p.status = 'pending'
-            and p.id > f.id)
+            and p.id > f.id
+          order by p.id limit 1) next
+        where f.status <> 'pending' and n.id = next.id
       )
       update webhook_endpoints e set
         failing_since = case when f.succeeded then null else f.first_failure end
