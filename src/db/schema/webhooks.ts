@@ -75,11 +75,15 @@ export const webhookDeliveries = pgTable(
     finishedAt: timestamptz('finished_at'),
   },
   (t) => [
-    // The claim reads each endpoint's due deliveries in turn: one at its cap is not read at all.
+    // The claim reads each endpoint's due deliveries in turn: one at its cap is not read at all. Its
+    // predicate names `next_attempt_at` (never null) so that only a statement asking about the time can use
+    // it: with statistics taken while few deliveries were pending, PostgreSQL answered the lookups of a key's
+    // next delivery from this index, walking the endpoint's whole backlog for each.
     index('webhook_deliveries_due_idx')
       .on(t.endpointId, t.nextAttemptAt, t.id)
-      .where(sql`status = 'pending'`),
-    // What the claim asks of each candidate: is an earlier delivery of its key to its endpoint still pending?
+      .where(sql`status = 'pending' and next_attempt_at is not null`),
+    // What the claim asks of each candidate (is it its key's first pending delivery to its endpoint?), and the
+    // record of what follows a finished one.
     index('webhook_deliveries_order_idx')
       .on(t.endpointId, t.orderingKey, t.id)
       .where(sql`status = 'pending'`),
