@@ -8,8 +8,8 @@ import { useTestDatabase } from '../helpers/test-app.ts'
 
 /*
  * A receiver back after an outage: its backlog is pending while the table's statistics still say what they
- * said while it kept up (nearly every delivery finished). The claims and deferrals that drain the backlog
- * must read about as many index entries as they take, not the whole backlog again for each.
+ * said while it kept up (nearly every delivery finished). The claims, records and deferrals that drain the
+ * backlog must read about as many index entries as they take, not the whole backlog again for each.
  */
 
 const database = useTestDatabase()
