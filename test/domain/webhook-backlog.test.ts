@@ -69,19 +69,23 @@ async function queueBacklog() {
   await queue(db, BACKLOG, 'pending')
 }
 
+/** Claims as a worker with nothing in flight does, with the default caps. */
+const claimSixteen = (tx: Db, now: Date) =>
+  deliveriesRepository.claim(tx, {
+    limit: 16,
+    perEndpoint: 16,
+    perFailingEndpoint: 4,
+    inFlight: new Map(),
+    leaseMs: 60_000,
+    now,
+  })
+
 test('a claim from a backlog reads about what it takes, with statistics from before the backlog', async () => {
   await backlog()
   const { db } = database()
   await rolledBack(db, async (tx) => {
     const before = await indexEntriesRead(tx)
-    const claimed = await deliveriesRepository.claim(tx, {
-      limit: 16,
-      perEndpoint: 16,
-      perFailingEndpoint: 4,
-      inFlight: new Map(),
-      leaseMs: 60_000,
-      now: new Date(),
-    })
+    const claimed = await claimSixteen(tx, new Date())
     const read = (await indexEntriesRead(tx)) - before
     assert.equal(claimed.length, 16)
     const heads = rowsOf<{ id: number | string }>(
@@ -98,14 +102,7 @@ test('recording a batch from a backlog finds the next delivery of each conversat
   const { db } = database()
   await rolledBack(db, async (tx) => {
     const now = new Date()
-    const claimed = await deliveriesRepository.claim(tx, {
-      limit: 16,
-      perEndpoint: 16,
-      perFailingEndpoint: 4,
-      inFlight: new Map(),
-      leaseMs: 60_000,
-      now,
-    })
+    const claimed = await claimSixteen(tx, now)
     const before = await indexEntriesRead(tx)
     await deliveriesRepository.record(
       tx,
