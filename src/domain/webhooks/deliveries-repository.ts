@@ -62,11 +62,11 @@ export const deliveriesRepository = {
    * enabled endpoint's due deliveries are an index range of their own, so an endpoint at its cap costs the
    * claim nothing, however long its backlog. A delivery waits while an earlier one of its ordering key to its
    * endpoint is pending, so each endpoint hears a conversation's events in order: asked of each candidate as
-   * "is it its key's first pending delivery", the first entry of the key in the order index (asked in that
-   * index's order, which no other index has), rather than as NOT EXISTS, which the planner may make an anti
-   * join; with statistics taken while few deliveries were pending (a table that delivers keeps up), that join
-   * read the endpoint's whole backlog for every candidate, so the claims that drain a backlog grew slower the
-   * longer it was. `now` is the worker's clock.
+   * "is it its key's first pending delivery", the first entry of the key in the order index (asked as the
+   * first by id, the order that index holds each key's entries in), rather than as NOT EXISTS, which the
+   * planner may make an anti join; with statistics taken while few deliveries were pending (a table that
+   * delivers keeps up), that join read the endpoint's whole backlog for every candidate, so the claims that
+   * drain a backlog grew slower the longer it was. `now` is the worker's clock.
    */
   async claim(db: Db, request: ClaimRequest): Promise<ClaimedDelivery[]> {
     const { limit, perEndpoint, perFailingEndpoint, inFlight, leaseMs, now } = request
