@@ -16,10 +16,8 @@ const database = useTestDatabase()
 const KEYS = 100
 const PER_KEY = 20
 const BACKLOG = KEYS * PER_KEY
-let endpointId = 0
-
-/** Queues `count` deliveries to the endpoint, over KEYS conversations in turn, with the given status. */
-async function queue(db: Db, count: number, status: 'pending' | 'succeeded') {
+/** Queues `count` deliveries to an endpoint, over KEYS conversations in turn, with the given status. */
+async function queue(db: Db, endpointId: number, count: number, status: 'pending' | 'succeeded') {
   await db.execute(sql`with events as (
       insert into webhook_events (company_id, type, payload, ordering_key)
       select e.company_id, 'message.created', '{}'::jsonb, 'conversation:' || (g % ${KEYS})
@@ -52,8 +50,8 @@ async function rolledBack(db: Db, work: (tx: Db) => Promise<void>) {
     })
 }
 
-/** The endpoint and its backlog, made once for the file's tests (each of which rolls back what it does). */
-let made: Promise<void> | undefined
+/** The backlog's endpoint, made once for the file's tests (each of which rolls back what it does). */
+let made: Promise<number> | undefined
 const backlog = () => {
   made ??= queueBacklog()
   return made
@@ -63,10 +61,11 @@ async function queueBacklog() {
   const { db } = database()
   const created = await db.execute(sql`insert into webhook_endpoints (company_id, url, events, secret)
     select id, 'https://receiver.example/hooks', array['*'], 'whsec_test' from companies limit 1 returning id`)
-  endpointId = Number(rowsOf<{ id: number | string }>(created)[0]?.id)
-  await queue(db, BACKLOG, 'succeeded')
+  const endpointId = Number(rowsOf<{ id: number | string }>(created)[0]?.id)
+  await queue(db, endpointId, BACKLOG, 'succeeded')
   await db.execute(sql`analyze webhook_deliveries`)
-  await queue(db, BACKLOG, 'pending')
+  await queue(db, endpointId, BACKLOG, 'pending')
+  return endpointId
 }
 
 /** Claims as a worker with nothing in flight does, with the default caps. */
@@ -81,7 +80,7 @@ const claimSixteen = (tx: Db, now: Date) =>
   })
 
 test('a claim from a backlog reads about what it takes, with statistics from before the backlog', async () => {
-  await backlog()
+  const endpointId = await backlog()
   const { db } = database()
   await rolledBack(db, async (tx) => {
     const before = await indexEntriesRead(tx)
@@ -98,7 +97,7 @@ test('a claim from a backlog reads about what it takes, with statistics from bef
 })
 
 test('recording a batch from a backlog finds the next delivery of each conversation directly', async () => {
-  await backlog()
+  const endpointId = await backlog()
   const { db } = database()
   await rolledBack(db, async (tx) => {
     const now = new Date()
@@ -133,7 +132,7 @@ test('recording a batch from a backlog finds the next delivery of each conversat
 })
 
 test('setting aside the backlog behind failed deliveries reads each conversation once', async () => {
-  await backlog()
+  const endpointId = await backlog()
   const { db } = database()
   const failedKeys = 50
   const now = new Date()
