@@ -300,7 +300,9 @@ export async function buildApp(options: AppOptions) {
     app.addHook('onClose', async () => stopUploadSweep())
     // A server's autovacuum keeps its tables; the embedded database has none (see upkeep.ts).
     if (database.engine === 'pglite') {
-      const stopUpkeep = startEmbeddedUpkeep(database.db, app.log)
+      const stopUpkeep = startEmbeddedUpkeep(database.db, app.log, {
+        quietForMs: () => database.quietForMs() ?? Number.POSITIVE_INFINITY,
+      })
       app.addHook('onClose', () => stopUpkeep())
     }
   }

@@ -38,24 +38,43 @@ async function tableStates(db: Db): Promise<TableState[]> {
 }
 
 /**
+ * Awaited before each of upkeep's statements, each of which holds the embedded database's one thread: resolves
+ * once the database may take the statement, to false if it may not (upkeep has stopped).
+ */
+export type UpkeepTurn = () => Promise<boolean>
+
+const everyTurn: UpkeepTurn = async () => true
+
+/**
  * Analyzes the tables that have doubled since their statistics were taken, and says which. Cheap where
  * nothing grew: a busy table of a steady size is left to the next full round.
  */
-export async function analyzeGrownTables(db: Db): Promise<string[]> {
-  const grown = (await tableStates(db)).filter((table) => table.grown).map((table) => table.name)
-  for (const name of grown) await db.execute(sql`analyze ${sql.raw(name)}`)
-  return grown
+export async function analyzeGrownTables(db: Db, turn = everyTurn): Promise<string[]> {
+  if (!(await turn())) return []
+  const analyzed: string[] = []
+  for (const table of await tableStates(db)) {
+    if (!table.grown) continue
+    if (!(await turn())) break
+    await db.execute(sql`analyze ${sql.raw(table.name)}`)
+    analyzed.push(table.name)
+  }
+  return analyzed
 }
 
 /**
  * Vacuums and analyzes the tables that are due, one statement each (VACUUM cannot share a transaction), and
  * says which. A table that is due for both is vacuumed with ANALYZE, as autovacuum does.
  */
-export async function upkeepDueTables(db: Db): Promise<{ vacuumed: string[]; analyzed: string[] }> {
+export async function upkeepDueTables(
+  db: Db,
+  turn = everyTurn,
+): Promise<{ vacuumed: string[]; analyzed: string[] }> {
   const vacuumed: string[] = []
   const analyzed: string[] = []
+  if (!(await turn())) return { vacuumed, analyzed }
   for (const table of await tableStates(db)) {
     if (!table.vacuum && !table.analyze) continue
+    if (!(await turn())) break
     const name = sql.raw(table.name)
     if (table.vacuum) {
       await db.execute(table.analyze ? sql`vacuum (analyze) ${name}` : sql`vacuum ${name}`)

@@ -106,21 +106,88 @@ test('a table that doubles is analyzed at the next look; a busy one of a steady 
   assert.ok(!(await analyzeGrownTables(database().db)).includes(TABLE), 'analyzed, it is not grown again')
 })
 
+/** All but 100 events deleted: dead rows past autovacuum's threshold, for a full round to reclaim. */
+async function deadRows() {
+  await addEvents(300)
+  await database().db.execute(
+    sql`delete from webhook_events where id <> all(array(select id from webhook_events order by id limit 100))`,
+  )
+  await until((row) => row.dead > row.live * 0.2)
+}
+
+const quietLog = () => {
+  const warnings: string[] = []
+  return { warnings, warn: (_: object, message: string) => warnings.push(message), error: () => undefined }
+}
+
 test('the embedded instance keeps its tables by itself, and logs no failure', {
   skip,
 }, async () => {
-  await addEvents(300)
-  await database().db.execute(sql`delete from webhook_events where id % 2 = 0`)
-  await until((row) => row.dead > row.live * 0.2)
-  const warnings: string[] = []
-  const log = { warn: (_: object, message: string) => warnings.push(message), error: () => undefined }
-  const stop = startEmbeddedUpkeep(database().db, log, 20)
+  await deadRows()
+  const log = quietLog()
+  const stop = startEmbeddedUpkeep(database().db, log, { everyMs: 20, quietForMs: () => 1_000 })
   try {
     await until((row) => row.dead === 0)
   } finally {
     await stop()
   }
-  assert.deepEqual(warnings, [])
+  assert.deepEqual(log.warnings, [])
+})
+
+test('upkeep holds the database only once it is quiet, and at the latest after its longest wait', {
+  skip,
+}, async () => {
+  await deadRows()
+  let quietForMs = 0
+  const waiting = startEmbeddedUpkeep(database().db, quietLog(), {
+    everyMs: 20,
+    quietForMs: () => quietForMs,
+    longestWaitMs: 60_000,
+  })
+  try {
+    // Several rounds' time, each due look waiting for a quiet moment that does not come.
+    await sleep(1_500)
+    assert.ok((await stats()).dead > 0, 'a busy database was vacuumed')
+    quietForMs = 1_000
+    await until((row) => row.dead === 0)
+  } finally {
+    await waiting()
+  }
+
+  await deadRows()
+  const neverQuiet = startEmbeddedUpkeep(database().db, quietLog(), {
+    everyMs: 20,
+    quietForMs: () => 0,
+    longestWaitMs: 100,
+  })
+  try {
+    await until((row) => row.dead === 0)
+  } finally {
+    await neverQuiet()
+  }
+})
+
+test('stopping upkeep ends the wait of a look for a quiet moment', { skip }, async () => {
+  const stop = startEmbeddedUpkeep(database().db, quietLog(), {
+    everyMs: 20,
+    quietForMs: () => 0,
+    longestWaitMs: 60_000,
+  })
+  await sleep(200)
+  const stopped = await Promise.race([stop().then(() => 'stopped'), sleep(5_000, 'still waiting')])
+  assert.equal(stopped, 'stopped')
+})
+
+test('the embedded database is quiet only while no statement runs', { skip }, async () => {
+  // drizzle runs a statement once it is awaited: `then` sends it.
+  const running = database()
+    .db.execute(sql`select pg_sleep(0.3)`)
+    .then(() => undefined)
+  await sleep(100)
+  assert.equal(database().quietForMs(), 0)
+  await running
+  await sleep(100)
+  assert.ok((database().quietForMs() ?? 0) >= 90, `quiet for ${database().quietForMs()} ms`)
 })
 
 test("no statistics are gathered on an event's payload, which nothing filters on", async () => {
