@@ -25,7 +25,9 @@ const CHECK_QUIET_EVERY_MS = 50
 export type EmbeddedUpkeepOptions = {
   /** How long the database has had no statement to run, in milliseconds (0 while it runs one). */
   quietForMs: () => number
+  /** How often a look is due (10 s). */
   everyMs?: number
+  /** How long a look waits for quiet moments in all before it runs its statements at once (30 s). */
   longestWaitMs?: number
 }
 

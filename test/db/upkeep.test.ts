@@ -115,7 +115,7 @@ async function deadRows() {
   await until((row) => row.dead > row.live * 0.2)
 }
 
-const quietLog = () => {
+const warningsLog = () => {
   const warnings: string[] = []
   return { warnings, warn: (_: object, message: string) => warnings.push(message), error: () => undefined }
 }
@@ -124,7 +124,7 @@ test('the embedded instance keeps its tables by itself, and logs no failure', {
   skip,
 }, async () => {
   await deadRows()
-  const log = quietLog()
+  const log = warningsLog()
   const stop = startEmbeddedUpkeep(database().db, log, { everyMs: 20, quietForMs: () => 1_000 })
   try {
     await until((row) => row.dead === 0)
@@ -139,7 +139,7 @@ test('upkeep holds the database only once it is quiet, and at the latest after i
 }, async () => {
   await deadRows()
   let quietForMs = 0
-  const waiting = startEmbeddedUpkeep(database().db, quietLog(), {
+  const waiting = startEmbeddedUpkeep(database().db, warningsLog(), {
     everyMs: 20,
     quietForMs: () => quietForMs,
     longestWaitMs: 60_000,
@@ -155,7 +155,7 @@ test('upkeep holds the database only once it is quiet, and at the latest after i
   }
 
   await deadRows()
-  const neverQuiet = startEmbeddedUpkeep(database().db, quietLog(), {
+  const neverQuiet = startEmbeddedUpkeep(database().db, warningsLog(), {
     everyMs: 20,
     quietForMs: () => 0,
     longestWaitMs: 100,
@@ -168,13 +168,16 @@ test('upkeep holds the database only once it is quiet, and at the latest after i
 })
 
 test('stopping upkeep ends the wait of a look for a quiet moment', { skip }, async () => {
-  const stop = startEmbeddedUpkeep(database().db, quietLog(), {
+  const stop = startEmbeddedUpkeep(database().db, warningsLog(), {
     everyMs: 20,
     quietForMs: () => 0,
     longestWaitMs: 60_000,
   })
   await sleep(200)
-  const stopped = await Promise.race([stop().then(() => 'stopped'), sleep(5_000, 'still waiting')])
+  const stopped = await Promise.race([
+    stop().then(() => 'stopped'),
+    sleep(5_000, 'still waiting', { ref: false }),
+  ])
   assert.equal(stopped, 'stopped')
 })
 
