@@ -301,7 +301,7 @@ export async function buildApp(options: AppOptions) {
     // A server's autovacuum keeps its tables; the embedded database has none (see upkeep.ts).
     if (database.engine === 'pglite') {
       const stopUpkeep = startEmbeddedUpkeep(database.db, app.log, {
-        quietForMs: () => database.quietForMs() ?? Number.POSITIVE_INFINITY,
+        quiet: (quietMs, maxWaitMs) => requests.quiet(quietMs, maxWaitMs),
       })
       app.addHook('onClose', () => stopUpkeep())
     }

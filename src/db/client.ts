@@ -22,11 +22,6 @@ export type Database = {
   engine: 'postgres' | 'pglite'
   /** The pool's state; undefined for PGlite, which has one connection inside the process. */
   poolStats(): PoolStats | undefined
-  /**
-   * How long the embedded database's one thread has had no statement to run, in milliseconds (0 while it
-   * runs one); undefined on a server, whose connections run statements side by side.
-   */
-  quietForMs(): number | undefined
   migrate(): Promise<void>
   /**
    * Runs `handler` for every notification on `channel` until the returned function is called. `onLost` is
@@ -131,7 +126,6 @@ function openPostgres(connectionString: string, max: number): Database {
     db,
     engine: 'postgres',
     poolStats: () => ({ total: pool.totalCount, idle: pool.idleCount, waiting: pool.waitingCount }),
-    quietForMs: () => undefined,
     async migrate() {
       // Instances started together would each find the same migrations missing and race to apply them (and
       // to create drizzle's own table): one at a time, under a lock held by the connection that migrates.
@@ -193,7 +187,6 @@ async function openPglite(folder: string | undefined): Promise<Database> {
     db,
     engine: 'pglite',
     poolStats: () => undefined,
-    quietForMs: () => client.quietForMs(),
     async migrate() {
       await migratePglite(db as never, { migrationsFolder })
     },

@@ -15,8 +15,6 @@ export type PgliteWorker = Queryable & {
   listen(channel: string, handler: (payload: string) => void): Promise<() => Promise<void>>
   /** Told once if the thread ended without being closed: nothing more is heard or answered. */
   onLost(handler: () => void): void
-  /** How long the thread has had no call to answer, in milliseconds: 0 while one waits. */
-  quietForMs(): number
   close(): Promise<void>
 }
 
@@ -34,7 +32,6 @@ export async function startPgliteWorker(options: ThreadOptions): Promise<PgliteW
   let lastListen = 0
   let closing = false
   let ended: Error | undefined
-  let lastAnsweredAt = performance.now()
 
   await new Promise<void>((resolve, reject) => {
     const failed = (error: Error) => reject(error)
@@ -53,7 +50,6 @@ export async function startPgliteWorker(options: ThreadOptions): Promise<PgliteW
     const call = waiting.get(reply.id)
     if (call === undefined) return
     waiting.delete(reply.id)
-    lastAnsweredAt = performance.now()
     if (waiting.size === 0) worker.unref()
     if (reply.ok) call.resolve(reply.value)
     else call.reject(new DatabaseError(reply.error))
@@ -116,7 +112,6 @@ export async function startPgliteWorker(options: ThreadOptions): Promise<PgliteW
     onLost(handler) {
       lostHandlers.push(handler)
     },
-    quietForMs: () => (waiting.size > 0 ? 0 : performance.now() - lastAnsweredAt),
     async close() {
       if (ended !== undefined) return
       closing = true

@@ -1,4 +1,3 @@
-import { setTimeout as sleep } from 'node:timers/promises'
 import type { Db } from '../db/client.ts'
 import { analyzeGrownTables, type UpkeepTurn, upkeepDueTables } from '../db/upkeep.ts'
 import type { JobLog } from './job-log.ts'
@@ -14,17 +13,19 @@ const LOOK_EVERY_MS = 10_000
 const LOOKS_A_ROUND = 6
 
 /**
- * Each statement of a look waits for the database to have been without work this long, so that it holds
- * the thread while no request needs it rather than in the middle of a busy moment; a look kept waiting
- * longer than `longestWaitMs` in all (a database never quiet) runs its statements at once.
+ * Each statement of a look waits until no request has been answered for this long, so that it holds the
+ * database's thread while no request needs it rather than in the middle of a busy moment; a look kept waiting
+ * longer than `longestWaitMs` in all (an instance never quiet) runs its statements at once.
  */
 const QUIET_MS = 250
 const LONGEST_WAIT_MS = 30_000
-const CHECK_QUIET_EVERY_MS = 50
 
 export type EmbeddedUpkeepOptions = {
-  /** How long the database has had no statement to run, in milliseconds (0 while it runs one). */
-  quietForMs: () => number
+  /**
+   * Resolves once no request has been answered for `quietMs`, or after `maxWaitMs` whatever the load: the
+   * request gauge's `quiet` (surfaces/http/request-gauge.ts), which the outbox gives way to requests by too.
+   */
+  quiet: (quietMs: number, maxWaitMs: number) => Promise<void>
   /** How often a look is due (10 s). */
   everyMs?: number
   /** How long a look waits for quiet moments in all before it runs its statements at once (30 s). */
@@ -37,18 +38,18 @@ export type EmbeddedUpkeepOptions = {
  * the stop, which ends a look's wait and waits for a statement under way, so the database can close after it.
  */
 export function startEmbeddedUpkeep(db: Db, log: JobLog, options: EmbeddedUpkeepOptions) {
-  const { quietForMs, everyMs = LOOK_EVERY_MS, longestWaitMs = LONGEST_WAIT_MS } = options
+  const { quiet, everyMs = LOOK_EVERY_MS, longestWaitMs = LONGEST_WAIT_MS } = options
   let look: Promise<unknown> | undefined
   let looks = 0
+  const stopping = Promise.withResolvers<void>()
   let stopped = false
 
   /** A look's turns, which share its longest wait. */
   const turnsUntil =
     (deadline: number): UpkeepTurn =>
     async () => {
-      while (!stopped && quietForMs() < QUIET_MS && performance.now() < deadline) {
-        await sleep(CHECK_QUIET_EVERY_MS, undefined, { ref: false })
-      }
+      const left = deadline - performance.now()
+      if (!stopped && left > 0) await Promise.race([quiet(QUIET_MS, left), stopping.promise])
       return !stopped
     }
 
@@ -65,6 +66,7 @@ export function startEmbeddedUpkeep(db: Db, log: JobLog, options: EmbeddedUpkeep
   timer.unref()
   return async () => {
     stopped = true
+    stopping.resolve()
     clearInterval(timer)
     await look
   }
