@@ -103,11 +103,21 @@ test('a table that doubles is analyzed at the next look; a busy one of a steady 
   await until((row) => row.dead >= 500)
   assert.ok(!(await analyzeGrownTables(database().db)).includes(TABLE), 'changed, not grown')
 
-  await addEvents(Math.max(live, 1000) + 100)
-  await until((row) => row.live > Math.max(2 * live, 1000))
+  await doubleEvents(live)
   assert.ok((await analyzeGrownTables(database().db)).includes(TABLE), 'grown')
   assert.ok(!(await analyzeGrownTables(database().db)).includes(TABLE), 'analyzed, it is not grown again')
 })
+
+/**
+ * Adds events until the table holds more than twice the `live` rows its statistics counted (and over 1,000),
+ * as upkeep counts a table grown; returns that bound, once the counters show it passed.
+ */
+async function doubleEvents(live: number) {
+  const grownPast = Math.max(2 * live, 1000)
+  await addEvents(Math.max(live, 1000) + 100)
+  await until((row) => row.live > grownPast)
+  return grownPast
+}
 
 /** All but 100 events deleted: dead rows past autovacuum's threshold, for a full round to reclaim. */
 async function deadRows() {
@@ -192,9 +202,7 @@ test('a busy instance has a grown table analyzed at the next look, without waiti
   skip,
 }, async () => {
   await upkeepDueTables(database().db)
-  const { live } = await stats()
-  await addEvents(Math.max(live, 1000) + 100)
-  await until((row) => row.live > Math.max(2 * live, 1000))
+  const grownPast = await doubleEvents((await stats()).live)
   const busy = gaugeAnswering()
   const stop = startEmbeddedUpkeep(database().db, warningsLog(), {
     everyMs: 20,
@@ -203,7 +211,7 @@ test('a busy instance has a grown table analyzed at the next look, without waiti
   })
   try {
     const deadline = Date.now() + 10_000
-    while ((await analyzedRows()) <= Math.max(2 * live, 1000)) {
+    while ((await analyzedRows()) <= grownPast) {
       assert.ok(Date.now() < deadline, 'the grown table waited for the busy instance to pause')
       await sleep(50)
     }
