@@ -228,6 +228,7 @@ async function benchSize(size: SizeName, sink: SmtpSink, report: Report) {
       const row: Row = {
         scenario: scenario.name,
         kind: scenario.kind,
+        ...(scenario.search && { search: true }),
         connections,
         size,
         parley: parleyResult,

@@ -59,6 +59,7 @@ const report = (rows: Row[], overrides: Partial<Parameters<typeof judge>[0]> = {
   parleyPeakRssMb: 200,
   mode: 'full' as const,
   seconds: 20 * 60,
+  engine: 'postgres' as const,
   ...overrides,
 })
 const missed = (targets: ReturnType<typeof judge>) =>
@@ -125,4 +126,57 @@ test('peak RSS is held to 250 MB, and a full run, not a quick one, to 25 minutes
     'full run under 25 minutes',
   ])
   assert.deepEqual(missed(judge(report([row({})], { mode: 'quick', seconds: 60 * 60 }))), [])
+})
+
+test('the embedded default holds writes to 0.6× its floor, reads to 0.7× and its peak to 400 MB', () => {
+  const rows = [
+    { ...row({}), scenario: 'storefront reply', ratio: 0.59 },
+    { ...row({}), scenario: 'vendor message', ratio: 0.6 },
+    { ...row({}), scenario: 'conversation retrieve', kind: 'read' as const, ratio: 0.69 },
+    { ...row({}), scenario: 'storefront inbox', kind: 'read' as const, ratio: 0.7 },
+  ]
+  assert.deepEqual(missed(judge(report(rows, { engine: 'pglite', parleyPeakRssMb: 401 }))), [
+    'storefront reply @10 small: ≥ 0.6× floor',
+    'conversation retrieve @10 small: ≥ 0.7× floor',
+    'Parley peak RSS ≤ 400 MB',
+  ])
+  assert.deepEqual(missed(judge(report(rows, { engine: 'pglite', parleyPeakRssMb: 400 }))).length, 2)
+})
+
+test('embedded, a row at 50 connections is held to a p99 of 250 ms, and only there', () => {
+  fc.assert(
+    fc.property(fc.constantFrom(10, 50), fc.integer({ min: 1, max: 5000 }), (connections, p99) => {
+      const measured = { ...row({ p99 }), connections, floor: row({ p99: 7 }).parley }
+      const latency = judge(report([measured], { engine: 'pglite' })).filter((t) => t.target.includes('ms'))
+      if (connections === 10) return assert.deepEqual(latency, [])
+      assert.deepEqual(latency, [
+        {
+          target: 'contact-us @50 small: p99 ≤ 250 ms',
+          met: p99 <= 250,
+          detail: `${p99} ms (the floor's: 7 ms)`,
+        },
+      ])
+    }),
+  )
+})
+
+test("embedded, a search's p99 is held to 100 ms on the large set at any connections, and PostgreSQL's to neither bound", () => {
+  const search = (size: 'small' | 'large', connections: number, p99: number): Row => ({
+    ...row({ p99 }),
+    scenario: 'staff contacts',
+    kind: 'read',
+    search: true,
+    size,
+    connections,
+  })
+  const rows = [search('small', 50, 400), search('large', 10, 101), search('large', 50, 100)]
+  assert.deepEqual(missed(judge(report(rows, { engine: 'pglite' }))), [
+    'staff contacts @10 large: p99 ≤ 100 ms',
+  ])
+  assert.equal(judge(report(rows, { engine: 'pglite' })).filter((t) => t.target.endsWith('100 ms')).length, 2)
+  const onPostgres = judge(report([...rows, { ...row({ p99: 900 }), connections: 50 }]))
+  assert.deepEqual(
+    onPostgres.filter((target) => target.target.endsWith(' ms')),
+    [],
+  )
 })
