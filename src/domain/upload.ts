@@ -1,5 +1,6 @@
 import { isUtf8 } from 'node:buffer'
 import { createHash } from 'node:crypto'
+import { extname } from 'node:path'
 
 /** How many of a file's first bytes are kept: enough for every format signature Parley checks. */
 const HEAD_BYTES = 16
@@ -9,11 +10,23 @@ export type ContentFacts = {
   size: number
   /** The content's first bytes (all of it when it is shorter), for the format signatures. */
   head: Buffer
-  /** Whether the content is text: valid UTF-8 without NUL or binary control bytes. */
-  isText: boolean
-  /** The content's SHA-256, in hex. */
-  sha256: string
+  /**
+   * Whether the content is text: valid UTF-8 without NUL or binary control bytes. Learnt only when asked for,
+   * as it reads every byte.
+   */
+  isText?: boolean
+  /** The content's SHA-256, in hex. Learnt only when asked for, as it reads every byte. */
+  sha256?: string
 }
+
+/** What an inspector learns beyond a file's size and head: each reads the whole content, so only on demand. */
+export type Inspection = { text: boolean; sha256: boolean }
+
+/** The extensions whose files must be text: the only format checks that read past a file's head. */
+const TEXT_EXTENSIONS = new Set(['txt', 'csv'])
+
+/** Whether a file's name says it holds text, so that its check needs `isText`. */
+export const namedAsText = (filename: string) => TEXT_EXTENSIONS.has(extname(filename).slice(1).toLowerCase())
 
 /**
  * A file a client sent, already on disk and never whole in memory. A file nobody keeps is removed once its
@@ -62,10 +75,10 @@ function textCheck() {
   }
 }
 
-/** Learns a file's `ContentFacts` from its chunks in order, keeping none of them. */
-export function contentInspector() {
-  const hash = createHash('sha256')
-  const text = textCheck()
+/** Learns a file's `ContentFacts`, with what `inspection` asks for, from its chunks in order, keeping none of them. */
+export function contentInspector(inspection: Inspection) {
+  const hash = inspection.sha256 ? createHash('sha256') : undefined
+  const text = inspection.text ? textCheck() : undefined
   // Copied out: a view into the first chunk would keep the buffer it was cut from alive until the file ends.
   const head = Buffer.alloc(HEAD_BYTES)
   let headSize = 0
@@ -74,13 +87,15 @@ export function contentInspector() {
   return {
     update(chunk: Buffer) {
       size += chunk.length
-      hash.update(chunk)
+      hash?.update(chunk)
       if (headSize < HEAD_BYTES) headSize += chunk.copy(head, headSize)
-      if (isText) isText = text.continues(chunk)
+      if (text && isText) isText = text.continues(chunk)
     },
     finish(): ContentFacts {
-      if (isText) isText = text.ends()
-      return { size, head: head.subarray(0, headSize), isText, sha256: hash.digest('hex') }
+      const facts: ContentFacts = { size, head: head.subarray(0, headSize) }
+      if (text) facts.isText = isText && text.ends()
+      if (hash) facts.sha256 = hash.digest('hex')
+      return facts
     },
   }
 }

@@ -5,7 +5,7 @@ import { test } from 'node:test'
 import { setFlagsFromString } from 'node:v8'
 import { runInNewContext } from 'node:vm'
 import fc from 'fast-check'
-import { contentInspector } from '../../src/domain/upload.ts'
+import { contentInspector, namedAsText } from '../../src/domain/upload.ts'
 
 setFlagsFromString('--expose-gc')
 /** A full collection, so that what nothing holds is gone. */
@@ -32,11 +32,13 @@ const content = fc.oneof(
   fc.uint8Array({ maxLength: 200 }).map((bytes) => Buffer.from(bytes)),
 )
 
-test('whatever the chunks a file arrives in, its facts are those of the whole content', () => {
+const inspection = fc.record({ text: fc.boolean(), sha256: fc.boolean() })
+
+test('whatever the chunks a file arrives in, its facts are those of the whole content, each learnt only when asked for', () => {
   fc.assert(
-    fc.property(content, fc.array(fc.nat(), { maxLength: 10 }), (whole, cuts) => {
+    fc.property(content, fc.array(fc.nat(), { maxLength: 10 }), inspection, (whole, cuts, asked) => {
       const points = [...new Set(cuts.map((cut) => cut % (whole.length + 1)))].sort((a, b) => a - b)
-      const inspector = contentInspector()
+      const inspector = contentInspector(asked)
       let start = 0
       for (const point of [...points, whole.length]) {
         inspector.update(whole.subarray(start, point))
@@ -45,8 +47,8 @@ test('whatever the chunks a file arrives in, its facts are those of the whole co
       const facts = inspector.finish()
       assert.equal(facts.size, whole.length)
       assert.deepEqual(facts.head, whole.subarray(0, 16))
-      assert.equal(facts.isText, isText(whole))
-      assert.equal(facts.sha256, createHash('sha256').update(whole).digest('hex'))
+      assert.equal(facts.isText, asked.text ? isText(whole) : undefined)
+      assert.equal(facts.sha256, asked.sha256 ? createHash('sha256').update(whole).digest('hex') : undefined)
     }),
     { numRuns: 2000 },
   )
@@ -54,7 +56,7 @@ test('whatever the chunks a file arrives in, its facts are those of the whole co
 
 test('a character cut short at the end is not text, nor is a stray control byte', () => {
   const inspect = (...chunks: Buffer[]) => {
-    const inspector = contentInspector()
+    const inspector = contentInspector({ text: true, sha256: false })
     for (const chunk of chunks) inspector.update(chunk)
     return inspector.finish().isText
   }
@@ -65,8 +67,15 @@ test('a character cut short at the end is not text, nor is a stray control byte'
   assert.equal(inspect(Buffer.from('a bell\x07 is not')), false)
 })
 
+test('only a file named as text, whatever the case of its extension, is checked as text', () => {
+  assert.deepEqual(
+    ['notes.txt', 'ORDERS.CSV', 'report.pdf', 'txt', 'photo.txt.png', 'archive.tar'].map(namedAsText),
+    [true, true, false, false, false, false],
+  )
+})
+
 test('an inspector holds none of the chunks it was given, so a file being received keeps only the piece being written', async () => {
-  const inspector = contentInspector()
+  const inspector = contentInspector({ text: true, sha256: true })
   const inspectChunk = () => {
     const chunk = Buffer.alloc(64 * 1024, 'a')
     inspector.update(chunk)

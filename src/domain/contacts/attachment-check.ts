@@ -25,8 +25,9 @@ const formats: Record<string, { contentType: string; matches: (upload: Upload) =
     matches: ({ head }) => ascii(head, 0, 'RIFF') && ascii(head, 8, 'WEBP'),
   },
   pdf: { contentType: 'application/pdf', matches: ({ head }) => ascii(head, 0, '%PDF-') },
-  txt: { contentType: 'text/plain', matches: (upload) => upload.isText },
-  csv: { contentType: 'text/csv', matches: (upload) => upload.isText },
+  // Learnt for a file named as text (`namedAsText`).
+  txt: { contentType: 'text/plain', matches: (upload) => upload.isText === true },
+  csv: { contentType: 'text/csv', matches: (upload) => upload.isText === true },
   zip: { contentType: 'application/zip', matches: ({ head }) => startsWith(head, 0x50, 0x4b, 0x03, 0x04) },
   docx: {
     contentType: 'application/vnd.openxmlformats-officedocument.wordprocessingml.document',

@@ -4,7 +4,7 @@ import formbody from '@fastify/formbody'
 import multipart, { type MultipartFile } from '@fastify/multipart'
 import type { FastifyInstance } from 'fastify'
 import fp from 'fastify-plugin'
-import { contentInspector, type Upload } from '../../domain/upload.ts'
+import { contentInspector, namedAsText, type Upload } from '../../domain/upload.ts'
 import type { BlobDraft, BlobStore } from '../../infra/blobs/blob-store.ts'
 
 const refusedFileName = (field: string) =>
@@ -42,11 +42,15 @@ export const bodyParsing = fp(
       limits: { fileSize: options.bodyLimit, fieldSize: 1024 * 1024, files: 5, fields: 100, parts: 110 },
     })
 
-    /** Streams a file part into a new blob, learning what the checks need of its content on the way. */
-    async function receive(part: MultipartFile, drafts: BlobDraft[]): Promise<Upload> {
+    /**
+     * Streams a file part into a new blob, learning what the checks need of its content on the way: whether it
+     * is text when its name says so, and its hash when the request has an idempotency key (a retry's file is
+     * told from the first one's by it).
+     */
+    async function receive(part: MultipartFile, drafts: BlobDraft[], hasKey: boolean): Promise<Upload> {
       const draft = await options.blobs.draft()
       drafts.push(draft)
-      const inspector = contentInspector()
+      const inspector = contentInspector({ text: namedAsText(part.filename), sha256: hasKey })
       await pipeline(
         part.file,
         async function* (chunks: AsyncIterable<Buffer>) {
@@ -80,7 +84,7 @@ export const bodyParsing = fp(
       try {
         for await (const part of request.parts()) {
           if (part.type === 'file') {
-            const upload = await receive(part, drafts)
+            const upload = await receive(part, drafts, request.headers['idempotency-key'] !== undefined)
             if (part.filename !== '' || upload.size > 0) uploads.set(part.fieldname, upload)
           } else if (typeof part.value === 'string') {
             fields[part.fieldname] = part.value

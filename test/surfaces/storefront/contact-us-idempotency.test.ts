@@ -81,6 +81,26 @@ test('the same key with another form is refused with 422 and stores nothing', as
   assert.equal(blank.status, 400)
 })
 
+test('a form with a file is the same request only with the same file', async () => {
+  const browser = await guestBrowser(parley)
+  const form = Object.fromEntries(
+    Object.entries(validForm(parley)).map(([name, value]) => [name, String(value)]),
+  )
+  const withFile = (content: string) =>
+    browser.post(
+      '/users/contact-us/',
+      { multipart: { ...form, file: { filename: 'order.txt', content } } },
+      { headers: { 'idempotency-key': key } },
+    )
+  const key = randomUUID()
+  assert.equal((await withFile('order 1001, two items')).status, 200)
+  assert.equal((await withFile('order 1001, two items')).status, 200)
+  assert.equal((await withFile('order 1001, three items')).status, 422, 'another file under the same key')
+  const { contacts, outbox: queued } = await emailsOf(String(form.email))
+  assert.equal(contacts.length, 1)
+  assert.equal(queued.length, 1)
+})
+
 test('concurrent retries of one form store it once and queue its emails once', async () => {
   const browser = await guestBrowser(parley)
   const form = validForm(parley)
