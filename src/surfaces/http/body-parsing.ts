@@ -71,14 +71,13 @@ export const bodyParsing = fp(
     app.addHook('onSend', async (request) => {
       await dropDrafts(request.raw)
     })
-    app.addHook('preValidation', async (request, reply) => {
+    app.addHook('preValidation', async (request) => {
       if (!request.isMultipart()) return
       const drafts: BlobDraft[] = []
       draftsOf.set(request.raw, drafts)
-      // A client that goes before its body is whole takes its files with it. One that goes later sent a whole
-      // request, which is handled as any other: its files are the handler's to keep until it answers.
-      const dropCutOff = () => void dropDrafts(request.raw)
-      reply.raw.once('close', dropCutOff)
+      // A client that goes before its body is whole cuts the parser short, and its files are dropped below. One
+      // that goes once its body is whole, even while its parts are still being read, sent a whole request,
+      // handled as any other: its files are the handler's to keep until it answers.
       const fields: Record<string, string> = {}
       const uploads = new Map<string, Upload>()
       try {
@@ -99,8 +98,6 @@ export const bodyParsing = fp(
         throw Object.assign(new Error(`Multipart form parse error - ${(error as Error).message}`), {
           statusCode: 400,
         })
-      } finally {
-        reply.raw.off('close', dropCutOff)
       }
       const named = [...uploads].find(([, upload]) => upload.filename.includes('\u0000'))
       // A file's name is stored and mailed as text, which cannot hold a NUL: the field is refused as a text one is.
