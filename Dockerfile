@@ -5,7 +5,8 @@ ENV NODE_ENV=production \
     HOST=0.0.0.0 \
     PORT=8000 \
     PARLEY_DATA_DIR=/data \
-    MALLOC_ARENA_MAX=2
+    MALLOC_ARENA_MAX=2 \
+    NODE_COMPILE_CACHE=/data/compile-cache
 
 WORKDIR /app
 # The whole tree before installing (owned by root: the app writes only to /data): `npm ci` runs the
