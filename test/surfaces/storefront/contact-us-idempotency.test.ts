@@ -86,13 +86,13 @@ test('a form with a file is the same request only with the same file', async () 
   const form = Object.fromEntries(
     Object.entries(validForm(parley)).map(([name, value]) => [name, String(value)]),
   )
+  const key = randomUUID()
   const withFile = (content: string) =>
     browser.post(
       '/users/contact-us/',
       { multipart: { ...form, file: { filename: 'order.txt', content } } },
       { headers: { 'idempotency-key': key } },
     )
-  const key = randomUUID()
   assert.equal((await withFile('order 1001, two items')).status, 200)
   assert.equal((await withFile('order 1001, two items')).status, 200)
   assert.equal((await withFile('order 1001, three items')).status, 422, 'another file under the same key')
