@@ -1,10 +1,15 @@
 import { createWriteStream } from 'node:fs'
 import { mkdir, rename, rm } from 'node:fs/promises'
+import { createRequire } from 'node:module'
 import { join } from 'node:path'
 import type { Readable } from 'node:stream'
 import { pipeline } from 'node:stream/promises'
-import nodemailer from 'nodemailer'
+import type Nodemailer from 'nodemailer'
 import type Mail from 'nodemailer/lib/mailer'
+
+// nodemailer's CommonJS build: its ES build imports `node:http` as an ES module, which loads Node's fetch
+// implementation for good (see infra/node-http.ts).
+const nodemailer: typeof Nodemailer = createRequire(import.meta.url)('nodemailer')
 
 /** A message ready for the wire; `messageId` is stable, so a resend after a crash is recognisable. */
 export type MailMessage = Mail.Options & { messageId: string }

@@ -1,7 +1,7 @@
 import { lookup as dnsLookup } from 'node:dns/promises'
-import http from 'node:http'
-import https from 'node:https'
+import type { Agent } from 'node:http'
 import { isIP, type LookupFunction } from 'node:net'
+import { http, https } from '../node-http.ts'
 import { addressRefusal } from './address-policy.ts'
 
 export type PostPolicy = {
@@ -102,7 +102,7 @@ type Exchange = {
 }
 
 /** One POST over `agent`'s connections, or (false) a connection of its own. */
-function postOnce({ target, headers, body, pinned, policy }: Exchange, agent: http.Agent | false) {
+function postOnce({ target, headers, body, pinned, policy }: Exchange, agent: Agent | false) {
   const maxBodyBytes = policy.maxBodyBytes ?? 64 * 1024
   const client = target.protocol === 'https:' ? https : http
   return new Promise<PostAnswer>((resolve, reject) => {

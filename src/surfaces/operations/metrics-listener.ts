@@ -1,5 +1,5 @@
-import { createServer } from 'node:http'
 import type { AddressInfo } from 'node:net'
+import { http } from '../../infra/node-http.ts'
 import type { ProbeAnswer, Probes } from './probes.ts'
 
 /**
@@ -7,7 +7,7 @@ import type { ProbeAnswer, Probes } from './probes.ts'
  * can stay on a private network while the public port serves the surfaces.
  */
 export async function startMetricsListener(probes: Probes, options: { port: number; host: string }) {
-  const server = createServer((request, response) => {
+  const server = http.createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://probe').pathname
     const answer: Promise<ProbeAnswer> | undefined =
       request.method !== 'GET' && request.method !== 'HEAD'
